@@ -73,6 +73,8 @@ export interface RunEnvironment {
   dataDir: string;
   /** Where output nodes write files. */
   outputDir: string;
+  /** Where input files (uploaded images) are read from. */
+  inputDir: string;
   /** The backend the user asked for (`cpu`, `cuda`, ...). */
   backend: string;
   /** The workflow being run, as JSON, e.g. for embedding into saved images. */

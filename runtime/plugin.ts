@@ -1,0 +1,17 @@
+import type { NodeDefinition } from './node-definition.ts';
+
+/** A bundle of node types. Built-in nodes and third-party plugins share this one shape. */
+export interface PluginDefinition {
+  name: string;
+  version: string;
+  /** Semver range of the latentflow runtime API the plugin was written for, e.g. `^1`. */
+  runtime?: string;
+  description?: string;
+  // Node definitions are generic in their inputs and outputs; a plugin holds any mix of them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  nodes: NodeDefinition<any, any>[];
+}
+
+export function definePlugin(plugin: PluginDefinition): PluginDefinition {
+  return Object.freeze({ ...plugin, nodes: [...plugin.nodes] });
+}
