@@ -1,0 +1,143 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger.ts';
+import { listBackends } from './availability.ts';
+import { BackendError } from './errors.ts';
+import type { BackendInfo, ModelSession, SessionOptions, SessionPool, Tensor, TensorInfo } from './types.ts';
+
+const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
+
+interface WorkerReply {
+  id: number;
+  outputs?: Record<string, Tensor>;
+  error?: { message: string };
+}
+
+/** A model session whose inference runs in its own worker thread. */
+class WorkerSession implements ModelSession {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(outputs: Record<string, Tensor>): void; reject(error: Error): void }>();
+
+  constructor(
+    readonly modelPath: string,
+    readonly backend: string,
+    readonly inputs: readonly TensorInfo[],
+    readonly outputs: readonly TensorInfo[],
+    private readonly worker: Worker,
+  ) {
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (error) => this.failAll(new BackendError('inference_failed', `the inference worker for ${modelPath} crashed: ${error.message}`, { cause: error })));
+    worker.on('exit', () => this.failAll(new BackendError('session_closed', `the session for ${modelPath} was closed`)));
+  }
+
+  run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new BackendError('cancelled', 'inference was cancelled'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(id);
+        reject(new BackendError('cancelled', 'inference was cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (outputs) => { signal?.removeEventListener('abort', onAbort); resolve(outputs); },
+        reject: (error) => { signal?.removeEventListener('abort', onAbort); reject(error); },
+      });
+      this.worker.postMessage({ id, feeds });
+    });
+  }
+
+  /** Ends the worker once its current inference (if any) is done. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ type: 'close' });
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return; // cancelled meanwhile
+    this.pending.delete(reply.id);
+    if (reply.error) {
+      waiter.reject(new BackendError('inference_failed', `inference of ${this.modelPath} failed: ${reply.error.message}`));
+    } else {
+      waiter.resolve(reply.outputs!);
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+function executionProviders(backend: string): unknown[] {
+  // CPU stays last so ORT can place operators the accelerator lacks.
+  return backend === 'cpu' ? ['cpu'] : [backend, 'cpu'];
+}
+
+function startSession(modelPath: string, backend: string, options: SessionOptions): Promise<WorkerSession> {
+  const worker = new Worker(WORKER_URL, {
+    execArgv: [],
+    workerData: {
+      modelPath,
+      executionProviders: executionProviders(backend),
+      intraOpThreads: options.intraOpThreads,
+      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (message: { type: string; inputs: TensorInfo[]; outputs: TensorInfo[]; error?: { message: string } }) => {
+      if (message.type === 'ready') {
+        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, worker));
+      } else {
+        reject(new BackendError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error?.message}`));
+      }
+    });
+    worker.once('error', (error) => reject(new BackendError('model_load_failed', `could not load ${modelPath}: ${error.message}`, { cause: error })));
+  });
+}
+
+function chooseBackend(requested: string, available: BackendInfo[], options: SessionOptions, logger?: Logger): string {
+  const info = available.find((b) => b.name === requested);
+  if (info?.available) return requested;
+  const why = info ? info.reason : `unknown backend; known: ${available.map((b) => b.name).join(', ')}`;
+  if (options.fallbackToCpu) {
+    logger?.warn(`backend '${requested}' is not available (${why}); falling back to cpu`, { requested, reason: why });
+    return 'cpu';
+  }
+  const usable = available.filter((b) => b.available).map((b) => b.name).join(', ');
+  throw new BackendError('backend_unavailable', `backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
+}
+
+/** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
+export function createSessionPool(options: { logger?: Logger } = {}): SessionPool {
+  const sessions = new Map<string, Promise<WorkerSession>>();
+  let available: BackendInfo[] | undefined;
+
+  return {
+    async backends() {
+      available ??= listBackends();
+      return available;
+    },
+
+    async open(modelPath, sessionOptions = {}) {
+      const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await this.backends(), sessionOptions, options.logger);
+      const key = JSON.stringify([modelPath, backend, sessionOptions.intraOpThreads, sessionOptions.graphOptimizationLevel]);
+      let session = sessions.get(key);
+      if (!session) {
+        session = startSession(modelPath, backend, sessionOptions);
+        sessions.set(key, session);
+        session.catch(() => sessions.delete(key));
+      }
+      return session;
+    },
+
+    async close() {
+      const opened = await Promise.allSettled(sessions.values());
+      sessions.clear();
+      await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionPool, listBackends } from '../../../runtime/backends/index.ts';
+import type { Logger } from '../../../runtime/logger.ts';
+import { addOneModel, slowMatMulModel } from './tiny-onnx.ts';
+
+let dir: string;
+let addOne: string;
+let slow: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'latentflow-backends-'));
+  addOne = path.join(dir, 'add-one.onnx');
+  slow = path.join(dir, 'slow.onnx');
+  writeFileSync(addOne, addOneModel());
+  writeFileSync(slow, slowMatMulModel(512, 40));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, error() {}, warn: (m) => warnings.push(m) };
+}
+
+describe('session pool', () => {
+  it('runs a model in a worker and returns plain tensors', async () => {
+    const pool = createSessionPool();
+    try {
+      const session = await pool.open(addOne);
+      expect(session.inputs).toEqual([{ name: 'x', type: 'float32', dims: ['n'] }]);
+      expect(session.outputs.map((o) => o.name)).toEqual(['y']);
+      const { y } = await session.run({ x: { type: 'float32', data: Float32Array.of(1, 2, 3), dims: [3] } });
+      expect(y.dims).toEqual([3]);
+      expect([...(y.data as Float32Array)]).toEqual([2, 3, 4]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('opens each model once per backend and options', async () => {
+    const pool = createSessionPool();
+    try {
+      const [a, b] = await Promise.all([pool.open(addOne), pool.open(addOne, { backend: 'cpu' })]);
+      expect(a).toBe(b);
+      const c = await pool.open(addOne, { intraOpThreads: 1 });
+      expect(c).not.toBe(a);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('names the file when a model cannot be loaded, and does not cache the failure', async () => {
+    const broken = path.join(dir, 'broken.onnx');
+    writeFileSync(broken, 'not a model');
+    const pool = createSessionPool();
+    try {
+      await expect(pool.open(broken)).rejects.toMatchObject({ code: 'model_load_failed', message: expect.stringContaining(broken) });
+      writeFileSync(broken, addOneModel());
+      await expect(pool.open(broken)).resolves.toBeDefined();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reports inference errors with the model path', async () => {
+    const pool = createSessionPool();
+    try {
+      const session = await pool.open(addOne);
+      await expect(session.run({ wrong: { type: 'float32', data: Float32Array.of(1), dims: [1] } })).rejects.toMatchObject({
+        code: 'inference_failed',
+        message: expect.stringContaining(addOne),
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses a missing backend with its reason, or falls back to cpu with a logged warning', async () => {
+    const missing = listBackends().find((b) => !b.available);
+    expect(missing, 'some backend is unavailable on this machine').toBeDefined();
+    const logger = recordingLogger();
+    const pool = createSessionPool({ logger });
+    try {
+      await expect(pool.open(addOne, { backend: missing!.name })).rejects.toMatchObject({ code: 'backend_unavailable', message: expect.stringContaining(missing!.reason!) });
+      await expect(pool.open(addOne, { backend: 'no-such-backend' })).rejects.toMatchObject({ code: 'backend_unavailable' });
+      expect(logger.warnings).toEqual([]);
+      const session = await pool.open(addOne, { backend: missing!.name, fallbackToCpu: true });
+      expect(session.backend).toBe('cpu');
+      expect(logger.warnings.join('\n')).toContain(`'${missing!.name}' is not available`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects a cancelled run at once', async () => {
+    const pool = createSessionPool();
+    try {
+      const session = await pool.open(slow);
+      const controller = new AbortController();
+      const started = performance.now();
+      const run = session.run({ x: { type: 'float32', data: new Float32Array(512 * 512).fill(1), dims: [512, 512] } }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 10);
+      await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps the main event loop free while a model computes', async () => {
+    const pool = createSessionPool();
+    try {
+      const session = await pool.open(slow);
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      const started = performance.now();
+      await session.run({ x: { type: 'float32', data: new Float32Array(512 * 512).fill(1), dims: [512, 512] } });
+      const elapsed = performance.now() - started;
+      delay.disable();
+      expect(elapsed).toBeGreaterThan(50); // the model really took time
+      expect(delay.max / 1e6).toBeLessThan(Math.max(50, elapsed / 4));
+    } finally {
+      await pool.close();
+    }
+  });
+});
