@@ -16,7 +16,7 @@ beforeAll(() => {
   addOne = path.join(dir, 'add-one.onnx');
   slow = path.join(dir, 'slow.onnx');
   writeFileSync(addOne, addOneModel());
-  writeFileSync(slow, slowMatMulModel(512, 40));
+  writeFileSync(slow, slowMatMulModel(1024, 30));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -101,7 +101,7 @@ describe('session pool', () => {
       const session = await pool.open(slow);
       const controller = new AbortController();
       const started = performance.now();
-      const run = session.run({ x: { type: 'float32', data: new Float32Array(512 * 512).fill(1), dims: [512, 512] } }, { signal: controller.signal });
+      const run = session.run({ x: { type: 'float32', data: new Float32Array(1024 * 1024).fill(1), dims: [1024, 1024] } }, { signal: controller.signal });
       setTimeout(() => controller.abort(), 10);
       await expect(run).rejects.toMatchObject({ code: 'cancelled' });
       expect(performance.now() - started).toBeLessThan(2000);
@@ -117,7 +117,7 @@ describe('session pool', () => {
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
       const started = performance.now();
-      await session.run({ x: { type: 'float32', data: new Float32Array(512 * 512).fill(1), dims: [512, 512] } });
+      await session.run({ x: { type: 'float32', data: new Float32Array(1024 * 1024).fill(1), dims: [1024, 1024] } });
       const elapsed = performance.now() - started;
       delay.disable();
       expect(elapsed).toBeGreaterThan(50); // the model really took time
