@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Resolves `name` (which may contain sub-folders) inside `root`, refusing anything that would
+ * leave it: absolute paths, `..` segments, drive letters.
+ */
+export function resolveInside(root: string, name: string): string {
+  const base = path.resolve(root);
+  const resolved = path.resolve(base, name);
+  if (name === '' || path.isAbsolute(name) || (resolved !== base && !resolved.startsWith(base + path.sep)) || resolved === base) {
+    throw new Error(`"${name}" is not a name inside ${root}`);
+  }
+  return resolved;
+}
+
+const NUMBER_DIGITS = 5;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Writes `bytes` as `<prefix>_<00001>.<extension>` in `dir` with the next free number, never
+ * overwriting: the bytes go to a temp file that is then hard-linked to the final name, which
+ * fails if the name exists (so two writers racing for a number both succeed, with different numbers).
+ * Returns the file name relative to `dir`.
+ */
+export async function writeNumberedFile(dir: string, prefix: string, extension: string, bytes: Uint8Array): Promise<string> {
+  const target = resolveInside(dir, `${prefix}_${'0'.repeat(NUMBER_DIGITS)}.${extension}`);
+  const folder = path.dirname(target);
+  const stem = path.basename(prefix);
+  await mkdir(folder, { recursive: true });
+
+  const pattern = new RegExp(`^${escapeRegExp(stem)}_(\\d{${NUMBER_DIGITS},})\\.${escapeRegExp(extension)}$`);
+  let next = 1;
+  for (const entry of await readdir(folder)) {
+    const match = pattern.exec(entry);
+    if (match) next = Math.max(next, Number(match[1]) + 1);
+  }
+
+  const temp = path.join(folder, `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(temp, bytes, { flag: 'wx' });
+  try {
+    for (;;) {
+      const name = `${stem}_${String(next).padStart(NUMBER_DIGITS, '0')}.${extension}`;
+      try {
+        await link(temp, path.join(folder, name));
+        return path.relative(path.resolve(dir), path.join(folder, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        next++;
+      }
+    }
+  } finally {
+    await unlink(temp);
+  }
+}

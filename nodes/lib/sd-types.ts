@@ -1,0 +1,69 @@
+// The values that flow between the Stable Diffusion nodes. Model handles are plain data
+// (paths and settings); sessions are opened on demand through `ctx.env.sessions`.
+
+export type { ImageBatch } from './image.ts';
+
+/** The text encoder and the vocabulary of one model. */
+export interface ClipHandle {
+  model: string;
+  backend: string;
+  textEncoder: string;
+  tokenizerDir: string;
+}
+
+export interface UnetHandle {
+  model: string;
+  backend: string;
+  path: string;
+}
+
+export interface VaeHandle {
+  model: string;
+  backend: string;
+  /** Missing for imported models that ship only a decoder. */
+  encoder?: string;
+  decoder: string;
+}
+
+/** One prompt as the text encoder reads it. */
+export interface Tokens {
+  /** 77 ids: BOS, up to 75 BPE ids, EOS, EOS padding. */
+  ids: Int32Array;
+  /** BPE tokens of the prompt before truncation; more than 75 means the prompt was cut. */
+  count: number;
+  truncated: boolean;
+}
+
+/** Text encoder output, float32 [B, 77, width]. */
+export interface Conditioning {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** What UNetStep walks through: `sigmas` has one more entry than there are steps (the last is 0). */
+export interface Schedule {
+  sampler: string;
+  sigmas: number[];
+  timesteps: number[];
+}
+
+/** A latent in the model's (scaled) space, float32 [B, 4, H/8, W/8]. */
+export interface Latent {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** Socket type names, as they appear in node descriptions and workflow validation. */
+export const SD_TYPES = {
+  clip: 'CLIP',
+  unet: 'UNET',
+  vae: 'VAE',
+  tokens: 'TOKENS',
+  conditioning: 'CONDITIONING',
+  schedule: 'SCHEDULE',
+  latent: 'LATENT',
+  image: 'IMAGE',
+} as const;
+
+/** SD 1.5's VAE latent scale factor. */
+export const LATENT_SCALE = 0.18215;
