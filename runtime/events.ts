@@ -7,6 +7,8 @@ export interface ErrorInfo {
   nodeId?: string;
   nodeType?: string;
   input?: string;
+  /** For `invalid_workflow`: every validation problem found. */
+  issues?: { code: string; nodeId?: string; input?: string; message: string }[];
 }
 
 interface EventBase { runId: string; time: number }

@@ -1,0 +1,118 @@
+import type { ErrorInfo } from './events.ts';
+
+/**
+ * Every failure the runtime knows, by stable code. Validation problems use the first group;
+ * the rest are thrown as `LatentflowError`. Messages are for people; clients match on `code`.
+ */
+export const VALIDATION_CODES = [
+  'invalid_workflow',
+  'unknown_node_type',
+  'missing_input',
+  'unknown_input',
+  'bad_link',
+  'type_mismatch',
+  'out_of_range',
+  'not_in_choices',
+  'cycle',
+  'no_output',
+] as const;
+
+export const RUNTIME_CODES = [
+  'node_failed',
+  'cancelled',
+  'output_not_serializable',
+  'plugin_load_failed',
+  'plugin_invalid',
+  'plugin_runtime_mismatch',
+  'duplicate_node_type',
+  'bad_override',
+  'unknown_hook',
+  'backend_unavailable',
+  'model_not_found',
+  'file_not_found',
+  'invalid_value',
+] as const;
+
+export type ValidationCode = (typeof VALIDATION_CODES)[number];
+export type ErrorCode = ValidationCode | (typeof RUNTIME_CODES)[number];
+
+export interface ErrorDetails {
+  nodeId?: string;
+  nodeType?: string;
+  input?: string;
+  cause?: unknown;
+}
+
+export class LatentflowError extends Error {
+  readonly code: ErrorCode;
+  nodeId?: string;
+  nodeType?: string;
+  input?: string;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'LatentflowError';
+    this.code = code;
+    if (details.nodeId !== undefined) this.nodeId = details.nodeId;
+    if (details.nodeType !== undefined) this.nodeType = details.nodeType;
+    if (details.input !== undefined) this.input = details.input;
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message };
+    if (this.nodeId !== undefined) info.nodeId = this.nodeId;
+    if (this.nodeType !== undefined) info.nodeType = this.nodeType;
+    if (this.input !== undefined) info.input = this.input;
+    return info;
+  }
+}
+
+export function isLatentflowError(error: unknown, code?: ErrorCode): error is LatentflowError {
+  return error instanceof LatentflowError && (code === undefined || error.code === code);
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const nodeFailed = (nodeId: string, nodeType: string, cause: unknown) =>
+  new LatentflowError('node_failed', `Node "${nodeId}" (${nodeType}) failed: ${messageOf(cause)}`, {
+    nodeId,
+    nodeType,
+    cause,
+  });
+
+export const cancelled = (cause?: unknown) => new LatentflowError('cancelled', 'The run was cancelled', { cause });
+
+export const outputNotSerializable = (nodeId: string, nodeType: string, path: string) =>
+  new LatentflowError(
+    'output_not_serializable',
+    `Output node "${nodeId}" (${nodeType}) returned a value that is not plain JSON at ${path}; ` +
+      'output nodes must return small JSON summaries (file names, sizes), not tensors',
+    { nodeId, nodeType },
+  );
+
+export const pluginLoadFailed = (path: string, cause: unknown) =>
+  new LatentflowError('plugin_load_failed', `Plugin at ${path} failed to load: ${messageOf(cause)}`, { cause });
+
+export const pluginInvalid = (path: string, reason: string) =>
+  new LatentflowError('plugin_invalid', `Plugin at ${path} is not a valid plugin: ${reason}`);
+
+export const pluginRuntimeMismatch = (plugin: string, range: string, runtimeVersion: string) =>
+  new LatentflowError(
+    'plugin_runtime_mismatch',
+    `Plugin "${plugin}" needs runtime ${range}, but this runtime API is version ${runtimeVersion}`,
+  );
+
+export const duplicateNodeType = (nodeType: string, existingPlugin: string, newPlugin: string) =>
+  new LatentflowError(
+    'duplicate_node_type',
+    `Node type "${nodeType}" from plugin "${newPlugin}" is already registered by plugin "${existingPlugin}"`,
+    { nodeType },
+  );
+
+export const badOverride = (key: string, reason: string) =>
+  new LatentflowError('bad_override', `Cannot set "${key}": ${reason}`);
+
+export const unknownHook = (name: string, known: readonly string[]) =>
+  new LatentflowError('unknown_hook', `Unknown hook "${name}"; hooks are ${known.join(', ')}`);

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { createLruCache } from './cache.ts';
+import { cancelled, LatentflowError, nodeFailed, outputNotSerializable } from './errors.ts';
+import type { ErrorInfo, RunEvent } from './events.ts';
+import { executionOrder } from './graph.ts';
+import { createHooks, type Hook, type HookName } from './hooks.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import type { NodeDefinition, RunEnvironment } from './node-definition.ts';
+import { findNonJson } from './plain-json.ts';
+import type { Registry } from './registry.ts';
+import { createNodeContext, createRunContext, type RunContext } from './run-context.ts';
+import { nodeSignature } from './signature.ts';
+import { validateWorkflow, type ValidationIssue } from './validate.ts';
+import { isLink, type Workflow } from './workflow.ts';
+
+export interface ExecutorOptions {
+  registry: Registry;
+  /** How many node results the cache keeps across runs (least recently used go first). Default 100; 0 disables it. */
+  cacheSize?: number;
+  log?: Logger;
+}
+
+export interface RunOptions {
+  env: RunEnvironment;
+  signal?: AbortSignal;
+  runId?: string;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunResult =
+  | { runId: string; status: 'finished'; outputs: Record<string, unknown> }
+  | { runId: string; status: 'failed'; error: ErrorInfo }
+  | { runId: string; status: 'cancelled' };
+
+export interface Executor {
+  /** Validates the whole workflow, then runs what its output nodes need. Never throws for a failed run. */
+  run(workflow: unknown, options: RunOptions): Promise<RunResult>;
+  addHook<N extends HookName>(name: N, hook: Hook<N>): void;
+  clearCache(): void;
+  readonly cachedResults: number;
+}
+
+type NodeOutputs = Record<string, unknown>;
+
+export function createExecutor({ registry, cacheSize = 100, log = silentLogger }: ExecutorOptions): Executor {
+  const cache = createLruCache<NodeOutputs>(cacheSize);
+  const hooks = createHooks();
+
+  async function run(workflow: unknown, options: RunOptions): Promise<RunResult> {
+    const runId = options.runId ?? randomUUID();
+    const signal = options.signal ?? new AbortController().signal;
+    const ctx = createRunContext({ runId, env: options.env, signal, log, hooks, onEvent: options.onEvent });
+    const started = performance.now();
+
+    const issues = validateWorkflow(workflow, registry);
+    if (issues.length > 0) {
+      const error = invalidWorkflowInfo(issues);
+      ctx.emit({ type: 'run_failed', error });
+      return { runId, status: 'failed', error };
+    }
+    const graph = workflow as Workflow;
+    const outputNodes = Object.keys(graph.nodes).filter((id) => definitionOf(graph, id).output);
+    const order = executionOrder(graph, outputNodes);
+    const outputs: Record<string, unknown> = {};
+    try {
+      await hooks.run('onRunStart', { runId, nodes: order });
+      ctx.emit({ type: 'run_started', nodes: order });
+      const values = new Map<string, NodeOutputs>();
+      const signatures = new Map<string, string>();
+      for (const nodeId of order) {
+        if (signal.aborted) throw cancelled(signal.reason);
+        const result = await runNode(ctx, graph, nodeId, values, signatures);
+        if (definitionOf(graph, nodeId).output) outputs[nodeId] = result;
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        ctx.emit({ type: 'run_cancelled' });
+        return { runId, status: 'cancelled' };
+      }
+      const failure = error instanceof LatentflowError ? error : new LatentflowError('node_failed', String(error), { cause: error });
+      await hooks.run('onError', { runId, error: failure }).catch((hookError: unknown) =>
+        ctx.log.error('onError hook threw', { error: String(hookError) }),
+      );
+      const info = failure.toInfo();
+      ctx.emit({ type: 'run_failed', error: info });
+      return { runId, status: 'failed', error: info };
+    }
+    ctx.emit({ type: 'run_finished', durationMs: performance.now() - started, outputs });
+    return { runId, status: 'finished', outputs };
+  }
+
+  function definitionOf(graph: Workflow, nodeId: string): NodeDefinition {
+    return registry.get(graph.nodes[nodeId].type) as NodeDefinition;
+  }
+
+  /** Runs one node (or takes its result from the cache); returns what it returned. */
+  async function runNode(
+    ctx: RunContext,
+    graph: Workflow,
+    nodeId: string,
+    values: Map<string, NodeOutputs>,
+    signatures: Map<string, string>,
+  ): Promise<unknown> {
+    const definition = definitionOf(graph, nodeId);
+    const nodeType = definition.type;
+    const { inputs, signature } = resolveInputs(graph, nodeId, definition, values, signatures);
+    signatures.set(nodeId, signature);
+
+    const cached = cache.get(signature);
+    if (cached !== undefined) {
+      values.set(nodeId, cached);
+      ctx.emit({ type: 'node_cached', nodeId, nodeType });
+      await hooks.run('onNodeEnd', { runId: ctx.runId, nodeId, nodeType, cached: true, durationMs: 0 });
+      return cached;
+    }
+
+    const started = performance.now();
+    ctx.emit({ type: 'node_started', nodeId, nodeType });
+    let result: NodeOutputs;
+    try {
+      await hooks.run('onNodeStart', { runId: ctx.runId, nodeId, nodeType });
+      result = await definition.execute(inputs, createNodeContext(ctx, nodeId, nodeType));
+      checkResult(definition, nodeId, result);
+    } catch (error) {
+      if (ctx.signal.aborted) throw cancelled(error);
+      const failure = attributed(error, nodeId, nodeType);
+      ctx.emit({ type: 'node_failed', nodeId, nodeType, error: failure.toInfo() });
+      throw failure;
+    }
+    const durationMs = performance.now() - started;
+    cache.set(signature, result);
+    values.set(nodeId, result);
+    ctx.emit(
+      definition.output
+        ? { type: 'node_finished', nodeId, nodeType, durationMs, result }
+        : { type: 'node_finished', nodeId, nodeType, durationMs },
+    );
+    await hooks.run('onNodeEnd', { runId: ctx.runId, nodeId, nodeType, cached: false, durationMs });
+    return result;
+  }
+
+  return {
+    run,
+    addHook: (name, hook) => hooks.add(name, hook),
+    clearCache: () => cache.clear(),
+    get cachedResults() {
+      return cache.size;
+    },
+  };
+}
+
+/** The values `execute` gets (widget defaults filled in) and the node's cache signature. */
+function resolveInputs(
+  graph: Workflow,
+  nodeId: string,
+  definition: NodeDefinition,
+  values: Map<string, NodeOutputs>,
+  signatures: Map<string, string>,
+) {
+  const given = graph.nodes[nodeId].inputs ?? {};
+  const inputs: Record<string, unknown> = {};
+  const literals: Record<string, unknown> = {};
+  const links: Record<string, [string, string]> = {};
+  for (const [name, spec] of Object.entries(definition.inputs)) {
+    const value = Object.hasOwn(given, name) ? given[name] : undefined;
+    if (isLink(value)) {
+      inputs[name] = (values.get(value.from) as NodeOutputs)[value.output];
+      links[name] = [signatures.get(value.from) as string, value.output];
+    } else {
+      inputs[name] = value ?? (spec.kind === 'socket' ? undefined : spec.default);
+      literals[name] = inputs[name] ?? null;
+    }
+  }
+  const nonce = definition.alwaysRun ? randomUUID() : undefined;
+  return { inputs, signature: nodeSignature({ type: definition.type, literals, links, nonce }) };
+}
+
+function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOutputs): void {
+  if (typeof result !== 'object' || result === null) {
+    throw new LatentflowError('node_failed', `execute returned ${String(result)} instead of an object of outputs`);
+  }
+  const missing = Object.keys(definition.outputs).filter((name) => !(name in result));
+  if (missing.length > 0) throw new LatentflowError('node_failed', `execute did not return output(s) ${missing.join(', ')}`);
+  if (definition.output) {
+    const path = findNonJson(result);
+    if (path !== undefined) throw outputNotSerializable(nodeId, definition.type, path);
+  }
+}
+
+/** Keeps a coded error's code (adding where it happened); wraps anything else as node_failed. */
+function attributed(error: unknown, nodeId: string, nodeType: string): LatentflowError {
+  if (!(error instanceof LatentflowError) || error.code === 'node_failed') return nodeFailed(nodeId, nodeType, error);
+  error.nodeId ??= nodeId;
+  error.nodeType ??= nodeType;
+  return error;
+}
+
+function invalidWorkflowInfo(issues: ValidationIssue[]): ErrorInfo {
+  const listed = issues.map((issue) => `- ${issue.message}`).join('\n');
+  return { code: 'invalid_workflow', message: `The workflow has ${issues.length} problem(s):\n${listed}`, issues };
+}

@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LatentflowError, pluginInvalid, pluginLoadFailed } from './errors.ts';
+import type { PluginDefinition } from './plugin.ts';
+import type { Registry } from './registry.ts';
+
+export interface PluginLoadReport {
+  loaded: { name: string; version: string; path: string; nodes: string[] }[];
+  /** Plugins that were refused; the others still loaded. */
+  failed: { path: string; error: LatentflowError }[];
+}
+
+const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
+const INDEX_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
+
+/**
+ * Loads every plugin in `dir` (a folder or package per plugin, or a single module file) into the registry.
+ * A missing `dir` holds no plugins.
+ */
+export async function loadPlugins(dir: string, registry: Registry): Promise<PluginLoadReport> {
+  const report: PluginLoadReport = { loaded: [], failed: [] };
+  if (!existsSync(dir)) return report;
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const path = resolve(dir, name);
+    const entry = entryOf(path);
+    if (entry === undefined) continue;
+    try {
+      const plugin = await importPlugin(path, entry);
+      registry.register(plugin);
+      report.loaded.push({ name: plugin.name, version: plugin.version, path, nodes: plugin.nodes.map((n) => n.type) });
+    } catch (error) {
+      report.failed.push({ path, error: error instanceof LatentflowError ? error : pluginLoadFailed(path, error) });
+    }
+  }
+  return report;
+}
+
+/** The module to import for a plugin folder or file; undefined for anything that is not a plugin (e.g. a README). */
+function entryOf(path: string): string | undefined {
+  if (!statSync(path).isDirectory()) return MODULE_FILE.test(path) && !path.includes('.test.') ? path : undefined;
+  const manifest = join(path, 'package.json');
+  if (existsSync(manifest)) return join(path, packageEntry(manifest));
+  const index = INDEX_FILES.find((file) => existsSync(join(path, file)));
+  return index === undefined ? undefined : join(path, index);
+}
+
+/** The `exports` (root, import condition) or `main` field of a package.json, defaulting to index.js. */
+function packageEntry(manifest: string): string {
+  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown; exports?: unknown };
+  const root = typeof json.exports === 'object' && json.exports !== null && '.' in json.exports
+    ? (json.exports as Record<string, unknown>)['.']
+    : json.exports;
+  const conditional = typeof root === 'object' && root !== null ? root as Record<string, unknown> : {};
+  const candidates = [root, conditional.import, conditional.default, json.main];
+  return (candidates.find((c) => typeof c === 'string') as string | undefined) ?? 'index.js';
+}
+
+async function importPlugin(path: string, entry: string): Promise<PluginDefinition> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw pluginLoadFailed(path, error);
+  }
+  const plugin = module.default ?? module.plugin;
+  const problem = shapeProblem(plugin);
+  if (problem !== undefined) throw pluginInvalid(path, problem);
+  return plugin as PluginDefinition;
+}
+
+function shapeProblem(plugin: unknown): string | undefined {
+  if (typeof plugin !== 'object' || plugin === null) return 'the module has no default or `plugin` export made with definePlugin';
+  const { name, version, runtime, nodes } = plugin as Record<string, unknown>;
+  if (typeof name !== 'string' || name === '') return '`name` must be a non-empty string';
+  if (typeof version !== 'string') return '`version` must be a string';
+  if (runtime !== undefined && typeof runtime !== 'string') return '`runtime` must be a semver range string';
+  if (!Array.isArray(nodes)) return '`nodes` must be an array of node definitions';
+  const bad = nodes.findIndex(
+    (node: unknown) => typeof (node as { type?: unknown })?.type !== 'string' || typeof (node as { execute?: unknown })?.execute !== 'function',
+  );
+  return bad === -1 ? undefined : `nodes[${bad}] is not a node definition (needs a string \`type\` and an \`execute\` function)`;
+}
