@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LatentflowError } from '../../runtime/errors.ts';
+import { BytePairEncoder } from './bpe.ts';
+import { encodeBytes } from './byte-encoder.ts';
+import { normalizePrompt } from './normalize.ts';
+
+export const START_OF_TEXT = 49406;
+export const END_OF_TEXT = 49407;
+/** SD 1.x text encoder input length: start token, 75 prompt tokens, end token (padded with end tokens). */
+export const CONTEXT_LENGTH = 77;
+export const MAX_PROMPT_TOKENS = CONTEXT_LENGTH - 2;
+
+/** CLIP's merge table: the file's first line is a header, and only the first 48894 merges are used. */
+const MERGE_COUNT = 49152 - 256 - 2;
+
+const SPECIAL_TOKENS: ReadonlyMap<string, number> = new Map([
+  ['<|startoftext|>', START_OF_TEXT],
+  ['<|endoftext|>', END_OF_TEXT],
+]);
+
+/**
+ * OpenAI's CLIP pre-tokenizer pattern as the Python `regex` module runs it, case-insensitively, on
+ * lowercased text. Written without the `i` flag because JS case-closes `\p{L}` and `regex` does not:
+ * the only case variant left after lowercasing is U+017F (long s), which matches `s`; U+0345 (it
+ * case-folds to iota) matches no alternative in `regex` and is dropped. `\s` is Unicode White_Space.
+ */
+const PIECE = /<\|[sſ]tartoftext\|>|<\|endoftext\|>|'[sſ]|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\p{White_Space}\p{L}\p{N}\u0345]+/gu;
+
+export interface ModelInput {
+  /** `[49406, ...first 75 ids, 49407]` padded to 77 with 49407. */
+  ids: Int32Array;
+  /** BPE tokens in the prompt before truncation. */
+  count: number;
+  truncated: boolean;
+}
+
+const loaded = new Map<string, Promise<ClipTokenizer>>();
+
+/** CLIP byte-level BPE tokenizer, behaving like OpenAI's reference (without its ftfy repair step). */
+export class ClipTokenizer {
+  private readonly bpe: BytePairEncoder;
+
+  constructor(
+    private readonly vocabulary: ReadonlyMap<string, number>,
+    merges: readonly string[],
+  ) {
+    this.bpe = new BytePairEncoder(merges);
+  }
+
+  /**
+   * Loads `vocab.json` + `merges.txt` from the first folder that has both, e.g.
+   * `ClipTokenizer.load(model.tokenizerDir, join(dataDir))`. Loaded tokenizers are shared.
+   */
+  static load(...dirs: string[]): Promise<ClipTokenizer> {
+    const dir = dirs.map((d) => resolve(d)).find((d) => existsSync(join(d, 'vocab.json')) && existsSync(join(d, 'merges.txt')));
+    if (dir === undefined) {
+      const tried = dirs.map((d) => `"${d}"`).join(', ');
+      return Promise.reject(new LatentflowError('file_not_found', `No CLIP vocabulary (vocab.json + merges.txt) in ${tried}`));
+    }
+    let tokenizer = loaded.get(dir);
+    if (!tokenizer) {
+      tokenizer = readTokenizer(dir);
+      loaded.set(dir, tokenizer);
+      tokenizer.catch(() => loaded.delete(dir));
+    }
+    return tokenizer;
+  }
+
+  /** BPE ids of the prompt, without start/end tokens. */
+  encode(text: string): number[] {
+    const ids: number[] = [];
+    for (const [piece] of normalizePrompt(text).matchAll(PIECE)) {
+      const special = SPECIAL_TOKENS.get(piece);
+      if (special !== undefined) {
+        ids.push(special);
+        continue;
+      }
+      for (const symbol of this.bpe.encode(encodeBytes(piece))) ids.push(this.idOf(symbol));
+    }
+    return ids;
+  }
+
+  /** The text encoder's input for one prompt; prompts longer than 75 tokens are cut. */
+  encodeForModel(text: string): ModelInput {
+    const tokens = this.encode(text);
+    const ids = new Int32Array(CONTEXT_LENGTH).fill(END_OF_TEXT);
+    ids[0] = START_OF_TEXT;
+    ids.set(tokens.slice(0, MAX_PROMPT_TOKENS), 1);
+    return { ids, count: tokens.length, truncated: tokens.length > MAX_PROMPT_TOKENS };
+  }
+
+  private idOf(symbol: string): number {
+    const id = this.vocabulary.get(symbol);
+    if (id === undefined) throw new LatentflowError('invalid_value', `BPE symbol "${symbol}" is not in the CLIP vocabulary`);
+    return id;
+  }
+}
+
+async function readTokenizer(dir: string): Promise<ClipTokenizer> {
+  const vocabPath = join(dir, 'vocab.json');
+  const mergesPath = join(dir, 'merges.txt');
+  let vocabulary: Record<string, number>;
+  try {
+    vocabulary = JSON.parse(await readFile(vocabPath, 'utf8')) as Record<string, number>;
+  } catch (cause) {
+    throw new LatentflowError('invalid_value', `Cannot read CLIP vocabulary ${vocabPath}: ${(cause as Error).message}`, { cause });
+  }
+  const lines = (await readFile(mergesPath, 'utf8')).split('\n');
+  const merges = lines.slice(1, MERGE_COUNT + 1).filter((line) => line.length > 0);
+  return new ClipTokenizer(new Map(Object.entries(vocabulary)), merges);
+}

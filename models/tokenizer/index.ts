@@ -1,0 +1,3 @@
+export { ClipTokenizer, CONTEXT_LENGTH, END_OF_TEXT, MAX_PROMPT_TOKENS, START_OF_TEXT } from './clip-tokenizer.ts';
+export type { ModelInput } from './clip-tokenizer.ts';
+export { normalizePrompt } from './normalize.ts';

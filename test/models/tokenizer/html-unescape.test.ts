@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { unescapeHtml } from '../../../models/tokenizer/html-unescape.ts';
+
+describe('unescapeHtml (Python html.unescape rules)', () => {
+  it('decodes named references with and without the semicolon where HTML allows it', () => {
+    expect(unescapeHtml('&amp; &lt; &gt; &quot; &nbsp;')).toBe('& < > " \u00a0');
+    expect(unescapeHtml('&amp &lt &copy')).toBe('& < \u00a9');
+    expect(unescapeHtml('&NotEqualTilde;')).toBe('\u2242\u0338');
+  });
+
+  it('decodes a legacy name that prefixes a longer word and keeps the rest', () => {
+    expect(unescapeHtml('&lt3')).toBe('<3');
+    expect(unescapeHtml('&ampamp;')).toBe('&amp;');
+    expect(unescapeHtml('&notit;')).toBe('\u00acit;');
+  });
+
+  it('leaves unknown names and bare ampersands alone', () => {
+    expect(unescapeHtml('&bogus; & &#; &#x;')).toBe('&bogus; & &#; &#x;');
+    expect(unescapeHtml('fish&chips')).toBe('fish&chips');
+  });
+
+  it('decodes once per call', () => {
+    expect(unescapeHtml('&amp;amp;')).toBe('&amp;');
+  });
+
+  it('decodes decimal and hex numbers with HTML replacement rules', () => {
+    expect(unescapeHtml('&#65;&#x42;&#X43;&#68')).toBe('ABCD');
+    expect(unescapeHtml('&#128512;')).toBe('😀');
+    expect(unescapeHtml('&#x80;&#150;')).toBe('\u20ac\u2013');
+    expect(unescapeHtml('&#0;&#xD800;&#x110000;&#99999999999999999999;')).toBe('\ufffd'.repeat(4));
+    expect(unescapeHtml('a&#x1;b&#11;c&#xFFFF;d&#x7f;e')).toBe('abcde');
+    expect(unescapeHtml('&#13;')).toBe('\r');
+  });
+
+  it('looks at most 32 name characters', () => {
+    const long = 'x'.repeat(40);
+    expect(unescapeHtml(`&${long};`)).toBe(`&${long};`);
+  });
+});
