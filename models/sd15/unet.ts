@@ -1,0 +1,107 @@
+import { GraphBuilder } from '../onnx/graph.ts';
+import type { OnnxModel } from '../onnx/model.ts';
+import {
+  add, attention, concat, conv2d, fromTokens, gelu, groupNorm, layerNorm, linear, mul, silu, toTokens, unsqueeze,
+  upsampleNearest2x,
+} from '../onnx/ops.ts';
+import type { UnetConfig } from './config.ts';
+import { unetLayout } from './unet-layout.ts';
+import type { UnetLayer } from './unet-layout.ts';
+import { UNET_PREFIX, unetTensors } from './tensors.ts';
+import { CheckpointWeights } from './weights.ts';
+import type { WeightSource } from './weights.ts';
+
+const RES_EPSILON = 1e-5;
+const TRANSFORMER_NORM_EPSILON = 1e-6;
+const LAYER_NORM_EPSILON = 1e-5;
+
+/**
+ * The SD 1.5 noise predictor: `sample` [B, in, h, w], `timestep` float32 [B] and
+ * `encoder_hidden_states` [B, S, contextDim] -> `out_sample` [B, out, h, w] (eps).
+ * B, h, w and S are dynamic; h and w must be multiples of 2^(levels - 1).
+ */
+export function buildUnet(config: UnetConfig, source: WeightSource): OnnxModel {
+  const g = new GraphBuilder();
+  const w = new CheckpointWeights(g, source, unetTensors(config));
+  const key = (k: string) => UNET_PREFIX + k;
+  const layout = unetLayout(config);
+
+  const sample = g.input('sample', 'float32', ['batch', config.inChannels, 'height', 'width']);
+  const timestep = g.input('timestep', 'float32', ['batch']);
+  const context = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', config.contextDim]);
+
+  const conv = (x: string, k: string, kernel: number, stride = 1) =>
+    conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride });
+  const dense = (x: string, k: string, bias = true) =>
+    linear(g, x, w.matrix(key(`${k}.weight`)), bias ? w.tensor(key(`${k}.bias`)) : undefined);
+  const norm = (x: string, k: string, epsilon: number) =>
+    groupNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), config.groups, epsilon);
+  const layerNormOf = (x: string, k: string) =>
+    layerNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), LAYER_NORM_EPSILON);
+
+  // Every ResBlock applies SiLU to the time embedding before its own projection: do it once.
+  const frequencies = g.constant('float32', timestepFrequencies(config.channels[0]), [1, config.channels[0] / 2]);
+  const angles = mul(g, unsqueeze(g, timestep, [1]), frequencies);
+  const sinusoid = concat(g, [g.op('Cos', [angles]), g.op('Sin', [angles])], 1);
+  const embedding = silu(g, dense(silu(g, dense(sinusoid, 'time_embed.0')), 'time_embed.2'));
+
+  const resBlock = (x: string, l: Extract<UnetLayer, { kind: 'res' }>) => {
+    let h = conv(silu(g, norm(x, `${l.prefix}.in_layers.0`, RES_EPSILON)), `${l.prefix}.in_layers.2`, 3);
+    h = add(g, h, unsqueeze(g, dense(embedding, `${l.prefix}.emb_layers.1`), [2, 3]));
+    h = conv(silu(g, norm(h, `${l.prefix}.out_layers.0`, RES_EPSILON)), `${l.prefix}.out_layers.3`, 3);
+    const skip = l.inChannels === l.outChannels ? x : conv(x, `${l.prefix}.skip_connection`, 1);
+    return add(g, skip, h);
+  };
+
+  const attend = (x: string, kv: string, k: string) =>
+    dense(attention(g, dense(x, `${k}.to_q`, false), dense(kv, `${k}.to_k`, false), dense(kv, `${k}.to_v`, false), { heads: config.heads }), `${k}.to_out.0`);
+
+  const transformer = (x: string, l: Extract<UnetLayer, { kind: 'attn' }>) => {
+    const block = `${l.prefix}.transformer_blocks.0`;
+    let t = dense(toTokens(g, norm(x, `${l.prefix}.norm`, TRANSFORMER_NORM_EPSILON)), `${l.prefix}.proj_in`);
+    const n1 = layerNormOf(t, `${block}.norm1`);
+    t = add(g, t, attend(n1, n1, `${block}.attn1`));
+    t = add(g, t, attend(layerNormOf(t, `${block}.norm2`), context, `${block}.attn2`));
+    t = add(g, t, geglu(layerNormOf(t, `${block}.norm3`), `${block}.ff`, l.channels));
+    return add(g, fromTokens(g, dense(t, `${l.prefix}.proj_out`), x), x);
+  };
+
+  // GEGLU: proj gives [value | gate]; two half-width MatMuls avoid a Split of the 8C activation.
+  const geglu = (x: string, k: string, channels: number) => {
+    const proj = key(`${k}.net.0.proj`);
+    const half = 4 * channels;
+    const value = linear(g, x, w.matrixRows(`${proj}.weight`, 0, half), w.slice(`${proj}.bias`, 0, half));
+    const gate = gelu(g, linear(g, x, w.matrixRows(`${proj}.weight`, half, 2 * half)), w.slice(`${proj}.bias`, half, 2 * half));
+    return dense(mul(g, value, gate), `${k}.net.2`);
+  };
+
+  const apply = (x: string, l: UnetLayer): string => {
+    switch (l.kind) {
+      case 'res': return resBlock(x, l);
+      case 'attn': return transformer(x, l);
+      case 'down': return conv(x, `${l.prefix}.op`, 3, 2);
+      case 'up': return conv(upsampleNearest2x(g, x), `${l.prefix}.conv`, 3);
+    }
+  };
+
+  let h = conv(sample, 'input_blocks.0.0', 3);
+  const skips = [h];
+  for (const block of layout.inputBlocks) {
+    h = block.reduce(apply, h);
+    skips.push(h);
+  }
+  h = layout.middle.reduce(apply, h);
+  for (const block of layout.outputBlocks) {
+    h = block.reduce(apply, concat(g, [h, skips.pop() as string], 1));
+  }
+  h = conv(silu(g, norm(h, 'out.0', RES_EPSILON)), 'out.2', 3);
+  g.output(h, 'out_sample', 'float32', ['batch', config.outChannels, 'height', 'width']);
+  return g.build('unet');
+}
+
+/** freqs[i] = 10000^(-i / half) for i < half, computed in float32 steps as PyTorch does. */
+export function timestepFrequencies(channels: number): number[] {
+  const half = channels / 2;
+  const f = Math.fround;
+  return Array.from({ length: half }, (_, i) => f(Math.exp(f(f(f(-Math.log(10000)) * i) / half))));
+}
