@@ -28,6 +28,9 @@ export const RUNTIME_CODES = [
   'bad_override',
   'unknown_hook',
   'backend_unavailable',
+  'model_load_failed',
+  'inference_failed',
+  'session_closed',
   'model_not_found',
   'file_not_found',
   'invalid_value',
@@ -65,6 +68,14 @@ export class LatentflowError extends Error {
     if (this.input !== undefined) info.input = this.input;
     return info;
   }
+}
+
+const KNOWN_CODES = new Set<string>([...VALIDATION_CODES, ...RUNTIME_CODES]);
+
+/** The stable code an error carries (ours, or another layer's with a `code` from our list), if any. */
+export function knownCodeOf(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && KNOWN_CODES.has(code) ? (code as ErrorCode) : undefined;
 }
 
 export function isLatentflowError(error: unknown, code?: ErrorCode): error is LatentflowError {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLruCache } from './cache.ts';
-import { cancelled, LatentflowError, nodeFailed, outputNotSerializable } from './errors.ts';
+import { cancelled, knownCodeOf, LatentflowError, messageOf, nodeFailed, outputNotSerializable } from './errors.ts';
 import type { ErrorInfo, RunEvent } from './events.ts';
 import { executionOrder } from './graph.ts';
 import { createHooks, type Hook, type HookName } from './hooks.ts';
@@ -187,12 +187,16 @@ function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOut
   }
 }
 
-/** Keeps a coded error's code (adding where it happened); wraps anything else as node_failed. */
+/** Keeps a known error code (e.g. backend_unavailable) and says where it happened; anything else is node_failed. */
 function attributed(error: unknown, nodeId: string, nodeType: string): LatentflowError {
-  if (!(error instanceof LatentflowError) || error.code === 'node_failed') return nodeFailed(nodeId, nodeType, error);
-  error.nodeId ??= nodeId;
-  error.nodeType ??= nodeType;
-  return error;
+  const code = knownCodeOf(error);
+  if (code === undefined || code === 'node_failed') return nodeFailed(nodeId, nodeType, error);
+  if (error instanceof LatentflowError) {
+    error.nodeId ??= nodeId;
+    error.nodeType ??= nodeType;
+    return error;
+  }
+  return new LatentflowError(code, `Node "${nodeId}" (${nodeType}): ${messageOf(error)}`, { nodeId, nodeType, cause: error });
 }
 
 function invalidWorkflowInfo(issues: ValidationIssue[]): ErrorInfo {

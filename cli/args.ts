@@ -1,0 +1,50 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A mistake in how the command was called; commands exit 2 for it. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses options strictly; unknown options and missing values become UsageErrors. */
+export function parseCommandArgs<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+/** `--set node.input=value`: the value is JSON when it parses as JSON, else the raw text. */
+export function parseSetOptions(sets: string[]): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  for (const set of sets) {
+    const equals = set.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--set expects <nodeId>.<input>=<value>, got "${set}"`);
+    const raw = set.slice(equals + 1);
+    overrides[set.slice(0, equals)] = parseJsonOrText(raw);
+  }
+  return overrides;
+}
+
+function parseJsonOrText(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Runs a command body, turning usage errors into exit code 2 with a hint. */
+export async function withUsage(usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n\n${usage}\n`);
+    return EXIT.usage;
+  }
+}

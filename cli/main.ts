@@ -1,0 +1,48 @@
+import { EXIT } from './args.ts';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ main(args: string[]): Promise<number> }>;
+}
+
+/** Each command lives in its own file and is imported only when it is called. */
+const COMMANDS: Record<string, Command> = {
+  run: { summary: 'run a workflow file', load: () => import('./run.ts') },
+  validate: { summary: 'list every problem in a workflow file', load: () => import('./validate.ts') },
+  nodes: { summary: 'list the available node types', load: () => import('./nodes.ts') },
+};
+
+export const HELP = `latentflow — node-graph workflows for Stable Diffusion 1.5
+
+usage: latentflow <command> [options]    (latentflow <command> --help for its options)
+
+commands:
+${Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)}${command.summary}`).join('\n')}
+  help        show this help
+
+exit codes:
+  0    success
+  1    invalid workflow or failed run
+  2    usage error (unknown command or option, missing file)
+  130  interrupted (Ctrl-C); the run stops at its next check and writes no partial output`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const command = name === undefined ? undefined : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    process.stderr.write(`${name === undefined ? 'missing command' : `unknown command "${name}"`}\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  return (await command.load()).main(args);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = EXIT.failed;
+}

@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { createSessionPool } from '../runtime/backends/index.ts';
+import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
+import { EXIT, parseCommandArgs, parseSetOptions, UsageError, withUsage } from './args.ts';
+import { eventToNdjson } from './ndjson.ts';
+import { createProgressDisplay } from './progress.ts';
+import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
+import { readWorkflowFile } from './workflow-file.ts';
+
+export const USAGE = `usage: latentflow run <workflow.json> [options]
+
+  --set <nodeId>.<input>=<value>  override a literal input (repeatable; JSON when it parses, else text)
+  --backend <name>                cpu (default), cuda, ...
+  --out <dir>                     output folder (default ./output)
+  --data <dir>                    models and vocabularies (default ./data)
+  --input <dir>                   input images (default ./input)
+  --plugins <dir>                 third-party plugins (default ./plugins)
+  --events ndjson                 print every run event as one JSON line on stdout`;
+
+const OPTIONS = {
+  set: { type: 'string', multiple: true },
+  backend: { type: 'string', default: 'cpu' },
+  out: { type: 'string', default: './output' },
+  data: { type: 'string', default: './data' },
+  input: { type: 'string', default: './input' },
+  plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
+  events: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function main(args: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.length}`);
+    if (values.events !== undefined && values.events !== 'ndjson') throw new UsageError(`--events supports only "ndjson"`);
+    const file = readWorkflowFile(positionals[0]);
+    if (!file.ok) {
+      process.stderr.write(`${file.message}\n`);
+      return EXIT.failed;
+    }
+    const workflow = withOverrides(file.workflow, parseSetOptions(values.set ?? []));
+    const registry = await loadRegistry(values.plugins);
+    const log = createStderrLogger('warn');
+    const sessions = createSessionPool({ logger: log });
+    const env: RunEnvironment = {
+      dataDir: resolve(values.data),
+      outputDir: resolve(values.out),
+      inputDir: resolve(values.input),
+      backend: values.backend,
+      workflow,
+      sessions,
+    };
+    const onEvent = values.events === 'ndjson'
+      ? (event: Parameters<typeof eventToNdjson>[0]) => process.stdout.write(eventToNdjson(event))
+      : createProgressDisplay({ out: process.stdout, err: process.stderr, isTTY: process.stdout.isTTY === true });
+
+    const controller = new AbortController();
+    const interrupt = () => {
+      if (controller.signal.aborted) process.exit(EXIT.interrupted);
+      process.stderr.write('interrupted: stopping at the next check (Ctrl-C again to quit now)\n');
+      controller.abort();
+    };
+    process.on('SIGINT', interrupt);
+    try {
+      const executor = createExecutor({ registry, cacheSize: 0, log });
+      const result = await executor.run(workflow, { env, signal: controller.signal, onEvent });
+      return result.status === 'finished' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+    } finally {
+      process.off('SIGINT', interrupt);
+      await sessions.close();
+    }
+  });
+}
+
+/** Applies `--set` values; a workflow too broken to take them is left for validation to report. */
+function withOverrides(workflow: unknown, overrides: Record<string, unknown>): unknown {
+  if (Object.keys(overrides).length === 0) return workflow;
+  const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+  if (typeof nodes !== 'object' || nodes === null) return workflow;
+  try {
+    return applyOverrides(workflow as Workflow, overrides);
+  } catch (error) {
+    if (isLatentflowError(error, 'bad_override')) throw new UsageError(`--set: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
