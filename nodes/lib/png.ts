@@ -72,7 +72,7 @@ export function encodePng(pixels: Pixels, options: { text?: Record<string, strin
 
   const filtered = new Uint8Array((stride + 1) * height);
   const candidate = new Uint8Array(stride);
-  let prev = new Uint8Array(stride);
+  let prev: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const row = data.subarray(y * stride, (y + 1) * stride);
     let bestType = 0;
@@ -164,7 +164,7 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   const outChannels = colorType === 3 ? (transparency ? 4 : 3) : samples;
   const out = new Uint8Array(width * height * outChannels);
   const indices = new Uint8Array(width);
-  let prev = new Uint8Array(stride);
+  let prev: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     unfilterRow(raw[y * (stride + 1)], row, prev, bpp);

@@ -1,0 +1,95 @@
+import { LatentflowError } from '../../runtime/index.ts';
+import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
+import type { Conditioning } from './sd-types.ts';
+
+/** D(x, sigma): the denoised (x0) estimate in k-diffusion space, x = x0 + sigma * eps. */
+export type Denoiser = (x: Float32Array, sigma: number) => Promise<Float32Array>;
+
+export interface UnetDenoiserOptions {
+  session: ModelSession;
+  /** Latent shape [B, 4, h, w]; conditioning with batch 1 is repeated to B. */
+  shape: readonly number[];
+  positive: Conditioning;
+  negative: Conditioning;
+  /** Classifier-free guidance scale; 1 runs the positive prompt alone. */
+  cfg: number;
+  sigmaToTimestep: (sigma: number) => number;
+  signal?: AbortSignal;
+}
+
+/** Conditioning repeated (or checked) to `batch` rows. */
+function conditioningFor(conditioning: Conditioning, batch: number, input: string): Float32Array {
+  const [rows] = conditioning.shape;
+  if (rows === batch) return conditioning.data;
+  if (rows !== 1) {
+    throw new LatentflowError('invalid_value', `${input} conditioning has batch ${rows}, the latent has ${batch}; use batch 1 or ${batch}`, { input });
+  }
+  const out = new Float32Array(conditioning.data.length * batch);
+  for (let b = 0; b < batch; b++) out.set(conditioning.data, b * conditioning.data.length);
+  return out;
+}
+
+function findInput(session: ModelSession, name: string): TensorInfo {
+  const info = session.inputs.find((i) => i.name === name);
+  if (!info) {
+    const names = session.inputs.map((i) => i.name).join(', ');
+    throw new LatentflowError('invalid_value', `UNet ${session.modelPath} has no "${name}" input (it has ${names})`, { input: 'unet' });
+  }
+  return info;
+}
+
+/** The timestep tensor in the type and shape the UNet declares: [N] usually; a fixed [1] or a scalar in some exports. */
+function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tensor {
+  const dims = info.dims.length === 0 ? [] : info.dims[0] === 1 ? [1] : [rows];
+  const count = dims.length === 0 ? 1 : dims[0];
+  if (info.type === 'int64') return { type: 'int64', data: new BigInt64Array(count).fill(BigInt(Math.round(timestep))), dims };
+  if (info.type === 'float32') return { type: 'float32', data: new Float32Array(count).fill(timestep), dims };
+  throw new LatentflowError('invalid_value', `UNet timestep input has type ${info.type}; float32 and int64 are supported`, { input: 'unet' });
+}
+
+/**
+ * Wraps an eps-predicting SD UNet into a denoiser (the k-diffusion "external" model idea): scales
+ * the input by c_in = 1 / sqrt(sigma^2 + 1), converts sigma to the UNet's timestep, runs the
+ * positive and negative prompts as ONE batch [cond, uncond], combines
+ * eps = uncond + cfg * (cond - uncond), and returns x - sigma * eps.
+ */
+export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
+  const { session, shape, cfg, signal } = options;
+  const [batch] = shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const guided = cfg !== 1;
+  const rows = guided ? 2 * batch : batch;
+  const timestepInfo = findInput(session, 'timestep');
+  findInput(session, 'sample');
+  findInput(session, 'encoder_hidden_states');
+  const cond = conditioningFor(options.positive, batch, 'positive');
+  const context = guided ? new Float32Array(cond.length * 2) : cond;
+  if (guided) {
+    context.set(cond);
+    context.set(conditioningFor(options.negative, batch, 'negative'), cond.length);
+  }
+  const contextDims = [rows, ...options.positive.shape.slice(1)];
+  const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
+
+  return async (x, sigma) => {
+    const cIn = 1 / Math.sqrt(sigma * sigma + 1);
+    const sample = new Float32Array(rows * (size / batch));
+    for (let i = 0; i < size; i++) sample[i] = x[i] * cIn;
+    if (guided) sample.copyWithin(size, 0, size);
+    const result = await session.run(
+      {
+        sample: { type: 'float32', data: sample, dims: [rows, ...shape.slice(1)] },
+        timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
+        encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
+      },
+      { signal },
+    );
+    const eps = result[outputName].data as Float32Array;
+    const denoised = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const e = guided ? eps[size + i] + cfg * (eps[i] - eps[size + i]) : eps[i];
+      denoised[i] = x[i] - sigma * e;
+    }
+    return denoised;
+  };
+}

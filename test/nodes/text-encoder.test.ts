@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import textEncoder from '../../nodes/text-encoder.ts';
+import tokenizer from '../../nodes/tokenizer.ts';
+import type { ClipHandle, Tokens } from '../../nodes/lib/sd-types.ts';
+import type { TensorType } from '../../runtime/backends/index.ts';
+import { fakeContext, fakeSession } from './fake-context.ts';
+
+const clip: ClipHandle = { model: 'fake', backend: 'cpu', textEncoder: '/m/text_encoder.onnx', tokenizerDir: '/nowhere' };
+
+/** Fake CLIP: hidden[t][k] = id_t + k (last layer) or -(id_t + k) (penultimate), width 4. */
+function fakeClip(idsType: TensorType, penultimate: boolean) {
+  const outputs = [{ name: 'last_hidden_state', type: 'float32' as const, dims: [] }];
+  if (penultimate) outputs.push({ name: 'penultimate_hidden_state', type: 'float32', dims: [] });
+  return fakeSession(clip.textEncoder, { inputs: [{ name: 'input_ids', type: idsType, dims: ['b', 77] }], outputs }, async (feeds) => {
+    const ids = Array.from(feeds.input_ids.data as ArrayLike<number | bigint>, Number);
+    const last = new Float32Array(77 * 4);
+    ids.forEach((id, t) => [0, 1, 2, 3].forEach((k) => (last[t * 4 + k] = id + k)));
+    const result = { last_hidden_state: { type: 'float32' as const, data: last, dims: [1, 77, 4] } };
+    return penultimate
+      ? { ...result, penultimate_hidden_state: { type: 'float32' as const, data: last.map((v) => -v), dims: [1, 77, 4] } }
+      : result;
+  });
+}
+
+function tokens(): Tokens {
+  const ids = new Int32Array(77).fill(49407);
+  ids.set([49406, 320, 2368], 0);
+  return { ids, count: 2, truncated: false };
+}
+
+describe('TextEncoder', () => {
+  it('feeds the ids in the type the model declares and returns [1, 77, width]', async () => {
+    for (const type of ['int32', 'int64'] as const) {
+      const session = fakeClip(type, true);
+      const { conditioning } = await textEncoder.execute({ clip, tokens: tokens(), clip_skip: 1 }, await fakeContext({ sessions: { [clip.textEncoder]: session } }));
+      expect(session.calls[0].input_ids.type).toBe(type);
+      expect(conditioning.shape).toEqual([1, 77, 4]);
+      expect(Array.from(conditioning.data.subarray(4, 8))).toEqual([320, 321, 322, 323]);
+    }
+  });
+
+  it('takes the penultimate layer for clip_skip 2', async () => {
+    const session = fakeClip('int32', true);
+    const { conditioning } = await textEncoder.execute({ clip, tokens: tokens(), clip_skip: 2 }, await fakeContext({ sessions: { [clip.textEncoder]: session } }));
+    expect(conditioning.data[4]).toBe(-320);
+  });
+
+  it('fails clearly for clip_skip 2 on a model without the penultimate output', async () => {
+    const session = fakeClip('int32', false);
+    await expect(textEncoder.execute({ clip, tokens: tokens(), clip_skip: 2 }, await fakeContext({ sessions: { [clip.textEncoder]: session } })))
+      .rejects.toMatchObject({ code: 'invalid_value', input: 'clip_skip', message: expect.stringContaining('penultimate_hidden_state') });
+  });
+});
+
+describe('Tokenizer', () => {
+  it('encodes with the data/ vocabulary when the model has none', async () => {
+    const { tokens: result } = await tokenizer.execute({ clip, text: 'a photograph of an astronaut riding a horse' }, await fakeContext({ env: { dataDir: 'data' } }));
+    expect(Array.from(result.ids.subarray(0, 10))).toEqual([49406, 320, 8853, 539, 550, 18376, 6765, 320, 4558, 49407]);
+    expect(result.count).toBe(8);
+    expect(result.truncated).toBe(false);
+  });
+
+  it('warns and reports the full count when a prompt is cut', async () => {
+    const ctx = await fakeContext({ env: { dataDir: 'data' } });
+    const { tokens: result } = await tokenizer.execute({ clip, text: 'cat '.repeat(100) }, ctx);
+    expect(result.count).toBe(100);
+    expect(result.truncated).toBe(true);
+    expect(result.ids[76]).toBe(49407);
+    expect(ctx.warnings[0]).toMatch(/100 tokens/);
+  });
+});
