@@ -1,0 +1,18 @@
+import { ancestralStep, combine, toDerivative } from '../sampler.ts';
+import type { Sampler } from '../sampler.ts';
+
+/**
+ * Euler ancestral: an Euler step down to sigmaDown, then fresh noise of size sigmaUp
+ * (the ancestral sampling of Ho et al. 2020 in the ODE form of Karras et al. 2022).
+ */
+export const eulerAncestral: Sampler =
+  ({ denoiser, sigmas, noise }) =>
+  async (i, x) => {
+    const sigma = sigmas[i];
+    const denoised = await denoiser(x, sigma);
+    const { sigmaDown, sigmaUp } = ancestralStep(sigma, sigmas[i + 1]);
+    const d = toDerivative(x, sigma, denoised);
+    const stepped = combine([[1, x], [sigmaDown - sigma, d]]);
+    if (sigmaUp === 0) return { x: stepped, denoised };
+    return { x: combine([[1, stepped], [sigmaUp, noise.normal(x.length)]]), denoised };
+  };
