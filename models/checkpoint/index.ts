@@ -1,0 +1,10 @@
+export type { DType, TensorInfo, TensorSource } from './types.ts';
+export { openCheckpoint } from './open-checkpoint.ts';
+export { openCkpt } from './ckpt-reader.ts';
+export { openSafetensors } from './safetensors-reader.ts';
+export type { FloatTensorSpec, TensorSpec, WritableDType } from './tensor-spec.ts';
+export { writeCkpt, type CkptWriteOptions } from './ckpt-writer.ts';
+export { writeSafetensors, type SafetensorsWriteOptions } from './safetensors-writer.ts';
+export { syntheticTensors, syntheticValues, stableDiffusionExtras } from './synthetic-weights.ts';
+export { writeAtomically } from './write-atomically.ts';
+export { ModelFileError, MODEL_FILE_CODES, isModelFileError, type ModelFileCode } from './errors.ts';
