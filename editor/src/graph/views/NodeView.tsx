@@ -1,0 +1,73 @@
+import { Presets, type RenderEmit } from 'rete-react-plugin';
+import type { FlowNode, Schemes } from '../schemes.ts';
+import { Widget } from './Widget.tsx';
+
+export interface NodeViewHooks {
+  /** A widget value or seed mode changed on this node. */
+  edited(node: FlowNode): void;
+  socketType(nodeId: string, output: string): string | undefined;
+}
+
+const STATE_LABELS: Record<string, string> = {
+  waiting: 'waiting',
+  running: 'running',
+  cached: 'cached',
+  done: 'done',
+  failed: 'failed',
+};
+
+export function createNodeView(hooks: NodeViewHooks) {
+  return function NodeView({ data: node, emit }: { data: FlowNode; emit: RenderEmit<Schemes> }) {
+    const { run, issues } = node;
+    const issueFor = (input: string) => issues.filter((i) => i.input === input);
+    const nodeIssues = issues.filter((i) => !i.input || !(i.input in node.spec.inputs));
+    const progress = run.progress && run.progress.max > 0 ? run.progress.value / run.progress.max : undefined;
+    const classes = ['lf-node', `lf-state-${run.state}`, node.selected ? 'lf-selected' : '', issues.length ? 'lf-has-issues' : '', node.missing ? 'lf-missing' : '']
+      .filter(Boolean)
+      .join(' ');
+
+    return (
+      <div className={classes} data-testid="node" data-node-id={node.id} data-node-type={node.spec.type} data-state={run.state} style={{ width: node.width }}>
+        <header className="lf-node-title" title={node.spec.description}>
+          <span>{node.label}{node.missing ? ' (unknown type)' : ''}</span>
+          <span className="lf-node-id">{node.id}</span>
+          {run.state !== 'idle' && <span className={`lf-badge lf-badge-${run.state}`}>{STATE_LABELS[run.state]}</span>}
+        </header>
+        {run.state === 'running' && (
+          <div className="lf-node-progress" data-testid="node-progress">
+            <div style={{ width: `${Math.round((progress ?? 0) * 100)}%` }} className={progress === undefined ? 'lf-indeterminate' : ''} />
+          </div>
+        )}
+        {Object.entries(node.outputs).map(([key, port]) => port && (
+          <div className="lf-row lf-output" key={key} data-testid="output" data-output={key}>
+            <span className="lf-label">{key}</span>
+            <Presets.classic.RefSocket name="output-socket" side="output" emit={emit} socketKey={key} nodeId={node.id} payload={port.socket} />
+          </div>
+        ))}
+        {Object.entries(node.spec.inputs).map(([name, spec]) => {
+          const port = node.inputs[name];
+          const rowIssues = issueFor(name);
+          const showWidget = spec.kind !== 'socket' && !node.linked.has(name);
+          return (
+            <div className={`lf-row lf-input${rowIssues.length ? ' lf-input-issue' : ''}`} key={name} data-testid="input" data-input={name}>
+              <div className="lf-input-head">
+                {port && <Presets.classic.RefSocket name="input-socket" side="input" emit={emit} socketKey={name} nodeId={node.id} payload={port.socket} />}
+                <span className="lf-label" title={spec.description}>{name}{spec.kind === 'socket' && spec.optional ? ' (optional)' : ''}</span>
+              </div>
+              {showWidget && <Widget node={node} name={name} spec={spec} onEdited={() => hooks.edited(node)} />}
+              {rowIssues.map((issue, i) => <div className="lf-issue" key={i} data-testid="issue">{issue.message}</div>)}
+            </div>
+          );
+        })}
+        {nodeIssues.map((issue, i) => <div className="lf-issue" key={i} data-testid="issue">{issue.message}</div>)}
+        {run.error && !issues.length && <div className="lf-issue" data-testid="issue">{run.error}</div>}
+        {run.preview && (
+          <figure className="lf-preview" data-testid="node-preview" data-step={run.preview.step ?? ''}>
+            <img src={run.preview.url} alt={`${node.id} preview`} draggable={false} />
+            {run.preview.step !== undefined && <figcaption>step {run.preview.step}</figcaption>}
+          </figure>
+        )}
+      </div>
+    );
+  };
+}

@@ -1,0 +1,69 @@
+import type { SyntheticEvent } from 'react';
+import type { WidgetDescription } from '../../api/types.ts';
+import type { SeedMode } from '../../workflow/types.ts';
+import type { FlowNode } from '../schemes.ts';
+import { randomSeed } from '../seeds.ts';
+
+interface Props {
+  node: FlowNode;
+  name: string;
+  spec: WidgetDescription;
+  onEdited(): void;
+}
+
+// Keeps a drag on a widget from moving the node or panning the canvas.
+const stop = (e: SyntheticEvent) => e.stopPropagation();
+
+/** The editor for one literal input: number field and slider, text, checkbox, dropdown or seed. */
+export function Widget({ node, name, spec, onEdited }: Props) {
+  const value = node.values[name];
+  const set = (next: unknown) => {
+    node.values[name] = next;
+    onEdited();
+  };
+  const common = { 'aria-label': `${node.id}.${name}`, 'data-testid': 'widget', 'data-input': name, onPointerDown: stop, onDoubleClick: stop };
+
+  switch (spec.kind) {
+    case 'int':
+    case 'float': {
+      const parse = (raw: string) => (spec.kind === 'int' ? Math.round(Number(raw)) : Number(raw));
+      const step = spec.step ?? (spec.kind === 'int' ? 1 : 0.01);
+      const hasRange = spec.min !== undefined && spec.max !== undefined;
+      return (
+        <div className="lf-widget lf-number">
+          {hasRange && <input type="range" min={spec.min} max={spec.max} step={step} value={Number(value)} onChange={(e) => set(parse(e.target.value))} onPointerDown={stop} tabIndex={-1} />}
+          <input {...common} type="number" min={spec.min} max={spec.max} step={step} value={String(value ?? '')}
+            onChange={(e) => e.target.value !== '' && set(parse(e.target.value))} />
+        </div>
+      );
+    }
+    case 'string':
+      return spec.multiline
+        ? <textarea {...common} className="lf-widget" rows={4} value={String(value ?? '')} onChange={(e) => set(e.target.value)} />
+        : <input {...common} className="lf-widget" type="text" value={String(value ?? '')} onChange={(e) => set(e.target.value)} />;
+    case 'boolean':
+      return <input {...common} className="lf-widget" type="checkbox" checked={Boolean(value)} onChange={(e) => set(e.target.checked)} />;
+    case 'enum':
+      return (
+        <select {...common} className="lf-widget" value={String(value)} onChange={(e) => set(e.target.value)}>
+          {spec.choices.map((c) => <option key={c} value={c}>{c}</option>)}
+        </select>
+      );
+    case 'seed': {
+      const mode = node.seedModes[name] ?? 'fixed';
+      return (
+        <div className="lf-widget lf-seed">
+          <input {...common} type="number" min={0} max={4294967295} step={1} value={String(value ?? 0)}
+            onChange={(e) => e.target.value !== '' && set(Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} />
+          <select aria-label={`${node.id}.${name} after each run`} data-testid="seed-mode" value={mode} onPointerDown={stop}
+            onChange={(e) => { node.seedModes[name] = e.target.value as SeedMode; onEdited(); }}>
+            <option value="fixed">fixed</option>
+            <option value="increment">increment</option>
+            <option value="randomize">randomize</option>
+          </select>
+          <button type="button" title="New random seed" onPointerDown={stop} onClick={() => set(randomSeed())}>🎲</button>
+        </div>
+      );
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { GalleryImage, NodeDescription, Project } from '../api/types.ts';
+import { randomSeed } from '../graph/seeds.ts';
+import { isActive, overallProgress } from '../run/run-record.ts';
+import { writeDraft } from '../storage/drafts.ts';
+import { ProgressBar } from '../ui/ProgressBar.tsx';
+import { editorHref } from '../ui/route.ts';
+import type { Notify } from '../ui/toasts.tsx';
+import { useTracker } from '../ui/use-tracker.ts';
+import { withOverrides } from '../workflow/types.ts';
+import { generationRequest, type GenerateSettings } from './generate/generation-request.ts';
+import { SettingsForm } from './generate/SettingsForm.tsx';
+
+const DEFAULTS: GenerateSettings = {
+  prompt: 'a photograph of an astronaut riding a horse',
+  negative: '',
+  sampler: 'euler',
+  steps: 20,
+  cfg: 7.5,
+  seed: 42,
+  randomizeSeed: false,
+  width: 512,
+  height: 512,
+  strength: 0.75,
+};
+
+export function GeneratePage({ projectId, notify }: { projectId: string; notify: Notify }) {
+  const [project, setProject] = useState<Project>();
+  const [nodes, setNodes] = useState<NodeDescription[]>([]);
+  const [settings, setSettings] = useState(DEFAULTS);
+  const [initImage, setInitImage] = useState<File>();
+  const [runId, setRunId] = useState<string>();
+  const [gallery, setGallery] = useState<GalleryImage[]>([]);
+  const [tracker, snapshot] = useTracker(projectId);
+
+  const refreshGallery = useCallback(() => {
+    api.images(projectId).then((images) => setGallery([...images].reverse()), (e: Error) => notify(e.message, 'error'));
+  }, [projectId, notify]);
+
+  useEffect(() => {
+    api.project(projectId).then(setProject, (e: Error) => notify(`Could not open project ${projectId}: ${e.message}`, 'error'));
+    api.nodes().then(setNodes, (e: Error) => notify(e.message, 'error'));
+    refreshGallery();
+  }, [projectId, notify, refreshGallery]);
+
+  const specs = useMemo(() => new Map(nodes.map((n) => [n.type, n])), [nodes]);
+  const run = snapshot?.runs.find((r) => r.runId === runId);
+  const runImages = runId ? snapshot?.images.get(runId) : undefined;
+  useEffect(() => {
+    if (run?.status === 'finished') refreshGallery();
+  }, [run?.status, refreshGallery]);
+
+  const previews = runId ? snapshot?.previews.get(runId) : undefined;
+  const preview = runImages?.[0]?.url ?? previews?.get('decode')?.url ?? previews?.get('unet')?.url ?? [...(previews?.values() ?? [])].at(-1)?.url;
+
+  const buildRequest = async () => {
+    const filename = initImage ? (await api.upload(projectId, initImage)).filename : undefined;
+    return generationRequest(settings, filename);
+  };
+
+  const generate = async () => {
+    try {
+      const request = await buildRequest();
+      const { id } = await api.queueRun(projectId, request);
+      tracker?.track(id, request.workflowName);
+      setRunId(id);
+      if (settings.randomizeSeed) setSettings((s) => ({ ...s, seed: randomSeed() }));
+    } catch (e) {
+      notify(`Could not generate: ${(e as Error).message}`, 'error');
+    }
+  };
+
+  const openInEditor = async () => {
+    try {
+      const request = await buildRequest();
+      const workflow = withOverrides(await api.workflow(projectId, request.workflowName), request.overrides);
+      writeDraft(projectId, { workflowName: request.workflowName, workflow, dirty: true });
+      location.hash = editorHref(projectId, request.workflowName);
+    } catch (e) {
+      notify(`Could not open the workflow: ${(e as Error).message}`, 'error');
+    }
+  };
+
+  return (
+    <div className="lf-page lf-generate">
+      <section className="lf-generate-form">
+        <h1>{project?.name ?? projectId}</h1>
+        {project?.description && <p className="lf-muted">{project.description}</p>}
+        <SettingsForm settings={settings} onChange={setSettings} specs={specs} initImage={initImage} onInitImage={setInitImage} />
+        <div className="lf-actions">
+          <button type="button" className="lf-primary" onClick={() => void generate()} disabled={run !== undefined && isActive(run)} data-testid="generate">Generate</button>
+          {run && isActive(run) && <button type="button" onClick={() => void api.cancelRun(run.runId).catch((e: Error) => notify(e.message, 'error'))}>Cancel</button>}
+          <button type="button" onClick={() => void openInEditor()}>Open in editor</button>
+        </div>
+      </section>
+      <section className="lf-generate-output">
+        {run && <ProgressBar value={overallProgress(run)} label="generation progress" testId="generate-progress" />}
+        {run && <p className="lf-run-status" data-testid="generate-status">{run.status}{run.error ? `: ${run.error.message}` : ''}</p>}
+        <div className="lf-live-preview" data-testid="live-preview">
+          {preview ? <img src={preview} alt="live preview" /> : <span className="lf-muted">The preview appears here while it generates.</span>}
+        </div>
+        <h2>Gallery</h2>
+        <div className="lf-gallery" data-testid="gallery">
+          {gallery.map((image) => (
+            <figure key={image.filename}>
+              <img src={image.url} alt={image.filename} loading="lazy" />
+              <figcaption><a href={image.url} download={image.filename}>Download</a></figcaption>
+            </figure>
+          ))}
+          {gallery.length === 0 && <p className="lf-muted">No images yet.</p>}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { Catalog } from '../../graph/boundary.ts';
+import { GraphEditor } from '../../graph/graph-editor.ts';
+import type { Notify } from '../../ui/toasts.tsx';
+
+/** Mounts a GraphEditor into the container once the node catalog is known. */
+export function useGraphEditor(
+  container: RefObject<HTMLDivElement | null>,
+  catalog: Catalog | undefined,
+  notify: Notify,
+  onChange: () => void,
+): GraphEditor | undefined {
+  const [graph, setGraph] = useState<GraphEditor>();
+  const catalogRef = useRef(catalog);
+  catalogRef.current = catalog;
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+
+  const ready = catalog !== undefined;
+  useEffect(() => {
+    if (!ready || !container.current) return;
+    const created = new GraphEditor({
+      container: container.current,
+      catalog: () => catalogRef.current ?? new Map(),
+      notify,
+      onChange: () => onChangeRef.current(),
+    });
+    setGraph(created);
+    return () => {
+      created.destroy();
+      setGraph(undefined);
+    };
+  }, [ready, container, notify]);
+  return graph;
+}

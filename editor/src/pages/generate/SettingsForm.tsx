@@ -1,0 +1,69 @@
+import type { EnumWidgetDescription, NodeDescription, NumberWidgetDescription } from '../../api/types.ts';
+import { randomSeed } from '../../graph/seeds.ts';
+import type { GenerateSettings } from './generation-request.ts';
+
+interface Props {
+  settings: GenerateSettings;
+  onChange(settings: GenerateSettings): void;
+  specs: ReadonlyMap<string, NodeDescription>;
+  initImage?: File;
+  onInitImage(file: File | undefined): void;
+}
+
+function widget<T>(specs: ReadonlyMap<string, NodeDescription>, type: string, input: string): T | undefined {
+  return specs.get(type)?.inputs[input] as T | undefined;
+}
+
+/** Prompt, sampler, steps, CFG, seed, size and init image; limits come from the node descriptions. */
+export function SettingsForm({ settings, onChange, specs, initImage, onInitImage }: Props) {
+  const set = <K extends keyof GenerateSettings>(key: K, value: GenerateSettings[K]) => onChange({ ...settings, [key]: value });
+  const samplers = widget<EnumWidgetDescription>(specs, 'Scheduler', 'sampler')?.choices ?? [settings.sampler];
+  const steps = widget<NumberWidgetDescription>(specs, 'Scheduler', 'steps');
+  const cfg = widget<NumberWidgetDescription>(specs, 'UNetStep', 'cfg');
+  const width = widget<NumberWidgetDescription>(specs, 'EmptyLatent', 'width');
+  const sizes: number[] = [];
+  for (let s = width?.min ?? 256; s <= Math.min(width?.max ?? 1024, 1024); s += width?.step ?? 64) sizes.push(s);
+
+  return (
+    <div className="lf-form">
+      <label>Prompt <textarea name="prompt" rows={3} value={settings.prompt} onChange={(e) => set('prompt', e.target.value)} /></label>
+      <label>Negative prompt <textarea name="negative" rows={2} value={settings.negative} onChange={(e) => set('negative', e.target.value)} /></label>
+      <div className="lf-form-row">
+        <label>Sampler
+          <select name="sampler" value={settings.sampler} onChange={(e) => set('sampler', e.target.value)}>
+            {samplers.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>Steps <input name="steps" type="number" min={steps?.min ?? 1} max={steps?.max ?? 150} value={settings.steps} onChange={(e) => set('steps', Math.round(Number(e.target.value)))} /></label>
+        <label>CFG scale <input name="cfg" type="number" min={cfg?.min ?? 0} max={cfg?.max ?? 30} step={cfg?.step ?? 0.5} value={settings.cfg} onChange={(e) => set('cfg', Number(e.target.value))} /></label>
+      </div>
+      <div className="lf-form-row">
+        <label>Seed <input name="seed" type="number" min={0} max={4294967295} value={settings.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} /></label>
+        <button type="button" title="New random seed" onClick={() => set('seed', randomSeed())}>🎲</button>
+        <label className="lf-inline"><input type="checkbox" checked={settings.randomizeSeed} onChange={(e) => set('randomizeSeed', e.target.checked)} /> new seed each run</label>
+      </div>
+      <div className="lf-form-row">
+        <label>Width
+          <select name="width" value={settings.width} onChange={(e) => set('width', Number(e.target.value))} disabled={initImage !== undefined}>
+            {sizes.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>Height
+          <select name="height" value={settings.height} onChange={(e) => set('height', Number(e.target.value))} disabled={initImage !== undefined}>
+            {sizes.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+      </div>
+      <label>Init image (optional)
+        <input name="init-image" type="file" accept="image/png,image/jpeg" onChange={(e) => onInitImage(e.target.files?.[0])} />
+      </label>
+      {initImage && (
+        <div className="lf-form-row">
+          <label>Strength <input name="strength" type="range" min={0} max={1} step={0.05} value={settings.strength} onChange={(e) => set('strength', Number(e.target.value))} /></label>
+          <span>{settings.strength.toFixed(2)}</span>
+          <button type="button" onClick={() => onInitImage(undefined)}>Remove image</button>
+        </div>
+      )}
+    </div>
+  );
+}
