@@ -1,0 +1,114 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.ts';
+import { imageNotFound, imageTooLarge, ServerError } from '../errors.ts';
+import { createFileAtomic } from '../files/atomic-write.ts';
+import { readImageHeader, type ImageMime } from '../files/image-header.ts';
+import { assertFileName, resolveInside } from '../files/safe-path.ts';
+import { imageUrl } from '../run-outputs.ts';
+import { errorResponses, ProjectParams } from '../schemas/common.ts';
+import { ImageEntrySchema, ImageParams, UploadedSchema, UploadQuery } from '../schemas/images.ts';
+
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+export const MAX_IMAGE_SIDE = 8192;
+
+const tags = ['images'];
+const MIME_BY_EXTENSION: Record<string, ImageMime> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+const EXTENSION_BY_MIME: Record<ImageMime, string> = { 'image/png': '.png', 'image/jpeg': '.jpg' };
+const ImageBytes = {
+  description: 'The image file',
+  content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+};
+
+/** Stores `bytes` under `wanted` (or a numbered variant: an upload never replaces a file) in `dir`. */
+async function storeUpload(dir: string, wanted: string, extension: string, bytes: Buffer): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const filename = attempt === 0 ? `${wanted}${extension}` : `${wanted}_${attempt}${extension}`;
+    if (await createFileAtomic(await resolveInside(dir, filename, 'upload name'), bytes)) return filename;
+  }
+  throw new ServerError('upload_name_taken', 409, `Too many uploads named "${wanted}"; choose another name`);
+}
+
+/** Output images of a project, and image uploads into its input folder (what LoadImage reads). */
+export function imageRoutes(ctx: ServerContext) {
+  return async function registerImageRoutes(app: FastifyInstance): Promise<void> {
+    app.addContentTypeParser(['image/png', 'image/jpeg'], { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_request, body, done) => done(null, body));
+
+    app.get<{ Params: Static<typeof ProjectParams> }>(
+      '/projects/:projectId/images',
+      { schema: { tags, summary: 'The images a project\'s runs wrote, newest first', params: ProjectParams, response: { 200: Type.Array(ImageEntrySchema), ...errorResponses(404) } } },
+      async (request) => {
+        const { id: projectId } = ctx.projects.get(request.params.projectId);
+        const dir = ctx.folders.outputs(projectId);
+        const origins = ctx.images.origins(projectId);
+        const files = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+        const entries = [];
+        for (const file of files) {
+          if (!file.isFile() || !(path.extname(file.name).toLowerCase() in MIME_BY_EXTENSION)) continue;
+          const origin = origins.get(file.name);
+          const createdAt = origin?.createdAt ?? (await fs.stat(path.join(dir, file.name))).mtimeMs;
+          entries.push({
+            filename: file.name,
+            url: imageUrl(projectId, file.name),
+            ...(origin?.runId ? { runId: origin.runId } : {}),
+            ...(origin?.nodeId ? { nodeId: origin.nodeId } : {}),
+            createdAt,
+          });
+        }
+        entries.sort((a, b) => b.createdAt - a.createdAt || b.filename.localeCompare(a.filename));
+        return entries.map((entry) => ({ ...entry, createdAt: new Date(entry.createdAt).toISOString() }));
+      },
+    );
+
+    app.get<{ Params: Static<typeof ImageParams> }>(
+      '/projects/:projectId/images/:filename',
+      { schema: { tags, summary: 'One output image', params: ImageParams, response: { 200: ImageBytes, ...errorResponses(400, 404) } } },
+      async (request, reply) => {
+        const { id: projectId } = ctx.projects.get(request.params.projectId);
+        const { filename } = request.params;
+        const mime = MIME_BY_EXTENSION[path.extname(filename).toLowerCase()];
+        const file = await resolveInside(ctx.folders.outputs(projectId), filename, 'image name').catch((error) => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw imageNotFound(filename);
+          throw error;
+        });
+        if (!mime) throw imageNotFound(filename);
+        const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'ENOENT' || error.code === 'EISDIR' ? imageNotFound(filename) : error;
+        });
+        return reply.type(mime).send(bytes);
+      },
+    );
+
+    app.post<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof UploadQuery> }>(
+      '/projects/:projectId/uploads',
+      {
+        bodyLimit: MAX_UPLOAD_BYTES,
+        schema: {
+          tags,
+          summary: `Upload a PNG or JPEG (raw body, at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB) into the project's input folder`,
+          params: ProjectParams,
+          querystring: UploadQuery,
+          response: { 201: UploadedSchema, ...errorResponses(400, 404, 409, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const { id: projectId } = ctx.projects.get(request.params.projectId);
+        const mime = request.headers['content-type']?.split(';')[0].trim().toLowerCase() as ImageMime;
+        if (!Buffer.isBuffer(request.body) || !(mime in EXTENSION_BY_MIME)) {
+          throw new ServerError('unsupported_media_type', 415, 'Upload the raw image with Content-Type image/png or image/jpeg');
+        }
+        const header = readImageHeader(request.body, mime);
+        if (header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {
+          throw imageTooLarge(`The image is ${header.width}x${header.height}; at most ${MAX_IMAGE_SIDE} pixels on a side`);
+        }
+        const wanted = request.query.name === undefined ? `upload_${Date.now()}` : request.query.name.replace(/\.(png|jpe?g)$/i, '');
+        assertFileName('upload name', wanted);
+        const filename = await storeUpload(ctx.folders.inputs(projectId), wanted, EXTENSION_BY_MIME[mime], request.body);
+        return reply.status(201).send({ filename, width: header.width, height: header.height, mime });
+      },
+    );
+  };
+}

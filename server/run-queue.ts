@@ -1,0 +1,195 @@
+import type { ErrorInfo, RunEvent } from '../runtime/events.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { RunEnvironment } from '../runtime/node-definition.ts';
+import type { SessionPool } from '../runtime/backends/types.ts';
+import type { Executor, Workflow } from '../runtime/index.ts';
+import { runNotCancellable } from './errors.ts';
+import type { ProjectFolders } from './files/project-folders.ts';
+import type { LiveHub } from './live/hub.ts';
+import { collectOutputs } from './run-outputs.ts';
+import type { ImageStore } from './store/images.ts';
+import type { ProjectStore } from './store/projects.ts';
+import type { NodeOutcome, RunRecord, RunResult, RunStore } from './store/runs.ts';
+
+export interface RunQueueDeps {
+  runs: RunStore;
+  projects: ProjectStore;
+  images: ImageStore;
+  folders: ProjectFolders;
+  hub: LiveHub;
+  executor: Executor;
+  sessions: SessionPool;
+  dataDir: string;
+  log: Logger;
+}
+
+interface ActiveRun {
+  runId: string;
+  projectId: string;
+  controller: AbortController;
+  /** Why it was aborted: a user's cancel, or the server shutting down (then it counts as interrupted). */
+  abortedFor?: 'cancel' | 'shutdown';
+  done: Promise<void>;
+}
+
+function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const { code, nodeId, nodeType, input } = error as Error & Partial<ErrorInfo>;
+    const info: ErrorInfo = { code: typeof code === 'string' ? code : 'internal_error', message: error.message };
+    if (nodeId !== undefined) info.nodeId = nodeId;
+    if (nodeType !== undefined) info.nodeType = nodeType;
+    if (input !== undefined) info.input = input;
+    return info;
+  }
+  return { code: 'internal_error', message: String(error) };
+}
+
+/**
+ * Runs queued workflows one at a time, oldest first, on one shared executor (so its cache
+ * serves later runs). The queue itself lives in SQLite: nothing here is lost on a restart.
+ */
+export class RunQueue {
+  private active: ActiveRun | undefined;
+  private stopped = true;
+
+  constructor(private readonly deps: RunQueueDeps) {}
+
+  /** Marks what a previous process left running as interrupted, then works through the queue. */
+  start(): void {
+    for (const runId of this.deps.runs.interruptRunning()) this.deps.log.warn('Run was interrupted by a restart', { runId });
+    this.stopped = false;
+    this.pump();
+  }
+
+  /** Stops taking runs; the running one is aborted and recorded as interrupted. Queued runs stay queued. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const active = this.active;
+    if (!active) return;
+    active.abortedFor = 'shutdown';
+    active.controller.abort();
+    await active.done;
+  }
+
+  enqueue(projectId: string, workflow: Workflow, workflowName?: string): RunRecord {
+    const run = this.deps.runs.insert({ projectId, workflow, workflowName });
+    this.deps.hub.publish(projectId, { type: 'run_queued', runId: run.id, time: Date.now() });
+    this.pump();
+    return run;
+  }
+
+  counts(): { running: number; queued: number } {
+    return this.deps.runs.counts();
+  }
+
+  cancel(runId: string): RunRecord {
+    const run = this.deps.runs.get(runId);
+    if (this.deps.runs.cancelQueued(runId)) {
+      this.deps.hub.publish(run.projectId, { type: 'run_cancelled', runId, time: Date.now() });
+    } else if (this.active?.runId === runId) {
+      this.active.abortedFor ??= 'cancel';
+      this.active.controller.abort();
+    } else {
+      throw runNotCancellable(runId, run.status);
+    }
+    return this.deps.runs.get(runId);
+  }
+
+  /** Cancels the running run, if any; returns its id. */
+  interrupt(): string | null {
+    if (!this.active) return null;
+    return this.cancel(this.active.runId).id;
+  }
+
+  /** Cancels every queued and running run of a project and waits until none of them runs any more. */
+  async cancelProject(projectId: string): Promise<void> {
+    for (const runId of this.deps.runs.queuedIds(projectId)) this.cancel(runId);
+    const active = this.active;
+    if (active?.projectId !== projectId) return;
+    active.abortedFor ??= 'cancel';
+    active.controller.abort();
+    await active.done;
+  }
+
+  private pump(): void {
+    if (this.stopped || this.active) return;
+    const next = this.deps.runs.nextQueued();
+    if (!next) return;
+    const active: ActiveRun = { runId: next.id, projectId: next.projectId, controller: new AbortController(), done: Promise.resolve() };
+    this.active = active;
+    active.done = this.execute(next, active)
+      .catch((error) => this.deps.log.error('Run bookkeeping failed', { runId: next.id, error: String(error) }))
+      .finally(() => {
+        this.active = undefined;
+        this.pump();
+      });
+  }
+
+  private async execute(run: RunRecord, active: ActiveRun): Promise<void> {
+    const { runs, hub } = this.deps;
+    runs.markRunning(run.id);
+    const nodes: Record<string, NodeOutcome> = {};
+    let result: RunResult | undefined;
+    const abortedStatus = () => (active.abortedFor === 'shutdown' ? 'interrupted' : 'cancelled');
+
+    const onEvent = (event: RunEvent) => {
+      switch (event.type) {
+        case 'node_preview':
+          hub.publishPreview(run.projectId, run.id, event.nodeId, event.preview);
+          return;
+        case 'node_finished':
+          nodes[event.nodeId] = { status: 'finished', durationMs: event.durationMs };
+          break;
+        case 'node_cached':
+          nodes[event.nodeId] = { status: 'cached' };
+          break;
+        case 'node_failed':
+          nodes[event.nodeId] = { status: 'failed' };
+          break;
+        case 'run_finished':
+          result = { status: 'finished', outputs: collectOutputs(run.projectId, event.outputs) };
+          break;
+        case 'run_failed':
+          result = { status: 'failed', error: event.error };
+          break;
+        case 'run_cancelled':
+          result = { status: abortedStatus() };
+          break;
+      }
+      hub.publish(run.projectId, event);
+    };
+
+    try {
+      const env = await this.environmentFor(run);
+      await this.deps.executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
+    } catch (error) {
+      // The executor reports its own ending; this covers failures before or outside it.
+      if (!result && active.controller.signal.aborted) {
+        result = { status: abortedStatus() };
+        hub.publish(run.projectId, { type: 'run_cancelled', runId: run.id, time: Date.now() });
+      } else if (!result) {
+        result = { status: 'failed', error: errorInfo(error) };
+        hub.publish(run.projectId, { type: 'run_failed', runId: run.id, time: Date.now(), error: result.error });
+      }
+    }
+    result ??= { status: 'failed', error: { code: 'internal_error', message: 'The run ended without reporting how' } };
+    runs.finish(run.id, { ...result, nodes });
+    for (const image of result.outputs?.images ?? []) {
+      this.deps.images.record(run.projectId, image.filename, { runId: run.id, nodeId: image.nodeId });
+    }
+  }
+
+  private async environmentFor(run: RunRecord): Promise<RunEnvironment> {
+    const { projects, folders } = this.deps;
+    const project = projects.get(run.projectId);
+    await folders.ensure(project.id);
+    return {
+      dataDir: this.deps.dataDir,
+      outputDir: folders.outputs(project.id),
+      inputDir: folders.inputs(project.id),
+      backend: project.hardware,
+      workflow: run.workflow,
+      sessions: this.deps.sessions,
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { workflowNotFound } from './errors.ts';
+import { writeFileAtomic } from './files/atomic-write.ts';
+import { resolveInside } from './files/safe-path.ts';
+
+const NAME = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** A project's saved workflows: `<name>.json` files in its workflows folder. */
+export class WorkflowFiles {
+  constructor(private readonly projectId: string, private readonly dir: string) {}
+
+  async list(): Promise<{ name: string; updatedAt: string }[]> {
+    const files = await fs.readdir(this.dir, { withFileTypes: true }).catch(() => []);
+    const entries = [];
+    for (const file of files) {
+      const name = file.name.slice(0, -'.json'.length);
+      if (!file.isFile() || !file.name.endsWith('.json') || !NAME.test(name)) continue;
+      const stat = await fs.stat(path.join(this.dir, file.name));
+      entries.push({ name, updatedAt: stat.mtime.toISOString() });
+    }
+    return entries.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async read(name: string): Promise<unknown> {
+    const file = await this.fileOf(name);
+    try {
+      return JSON.parse(await fs.readFile(file, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw workflowNotFound(this.projectId, name);
+      throw error;
+    }
+  }
+
+  async write(name: string, workflow: unknown): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(await this.fileOf(name), `${JSON.stringify(workflow, null, 2)}\n`);
+  }
+
+  async remove(name: string): Promise<void> {
+    try {
+      await fs.unlink(await this.fileOf(name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw workflowNotFound(this.projectId, name);
+      throw error;
+    }
+  }
+
+  private fileOf(name: string): Promise<string> {
+    return resolveInside(this.dir, `${name}.json`, 'workflow name');
+  }
+}
