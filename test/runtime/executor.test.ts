@@ -259,7 +259,9 @@ describe('executor', () => {
       'run:n,slow,show', 'start:n', 'end:n:false', 'start:slow', 'progress:slow:1/2', 'progress:slow:2/2', 'end:slow:false', 'start:show', 'end:show:false',
       'run:n,slow,show', 'end:n:true', 'end:slow:true', 'start:show', 'end:show:false',
     ]);
-    expect(() => executor.addHook('onFire' as never, () => {})).toThrow(expect.objectContaining({ code: 'unknown_hook' }));
+    const addAnyHook = executor.addHook as (name: string, hook: () => void) => void;
+    expect(() => addAnyHook('onNodeEnd', 'not a function' as never)).toThrow('hook onNodeEnd must be a function');
+    expect(() => addAnyHook('onFire', () => {})).toThrow(expect.objectContaining({ code: 'unknown_hook' }));
 
     const fresh = await run(createExecutor({ registry: testRegistry() }), workflow);
     const previews = fresh.events.filter((e) => e.type === 'node_preview');
