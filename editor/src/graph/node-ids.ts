@@ -2,7 +2,7 @@
 export function nodeIdBase(type: string): string {
   const snake = type
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([A-Z]{2,})([A-Z][a-z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .toLowerCase()
     .replace(/^_+|_+$/g, '');
