@@ -79,13 +79,16 @@ export function tensorBytes(init: Initializer): Uint8Array {
 }
 
 function encodeValueInfo(info: ValueInfo): ProtoMessage {
-  const shape = new ProtoMessage();
-  for (const dim of info.dims) {
-    const dimension = new ProtoMessage();
-    if (typeof dim === 'number') dimension.varint(1, dim);
-    else dimension.string(2, dim);
-    shape.message(1, dimension);
+  const tensorType = new ProtoMessage().varint(1, TENSOR_TYPE[info.dataType]);
+  if (info.dims) {
+    const shape = new ProtoMessage();
+    for (const dim of info.dims) {
+      const dimension = new ProtoMessage();
+      if (typeof dim === 'number') dimension.varint(1, dim);
+      else dimension.string(2, dim);
+      shape.message(1, dimension);
+    }
+    tensorType.message(2, shape);
   }
-  const tensorType = new ProtoMessage().varint(1, TENSOR_TYPE[info.dataType]).message(2, shape);
   return new ProtoMessage().string(1, info.name).message(2, new ProtoMessage().message(1, tensorType));
 }

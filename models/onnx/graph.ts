@@ -35,7 +35,7 @@ export class GraphBuilder {
   }
 
   /** Declares `value` as the graph output `name` (through an Identity node when the names differ). */
-  output(value: string, name: string, dataType: DataType, dims: (number | string)[]): void {
+  output(value: string, name: string, dataType: DataType, dims?: (number | string)[]): void {
     if (value !== name) this.node('Identity', [value], {}, { name }, [name]);
     this.outputs.push({ name, dataType, dims });
   }

@@ -33,8 +33,8 @@ export interface Initializer {
 export interface ValueInfo {
   name: string;
   dataType: DataType;
-  /** Numbers are fixed sizes; strings name symbolic (dynamic) dimensions such as 'batch'. */
-  dims: (number | string)[];
+  /** Numbers are fixed sizes; strings name symbolic (dynamic) dimensions such as 'batch'. Omitted: any shape. */
+  dims?: (number | string)[];
 }
 
 export interface OnnxGraph {

@@ -8,6 +8,7 @@ import type { UnetConfig } from './config.ts';
 import { unetLayout } from './unet-layout.ts';
 import type { UnetLayer } from './unet-layout.ts';
 import { UNET_PREFIX, unetTensors } from './tensors.ts';
+import { timestepEmbedding } from './timestep-embedding.ts';
 import { CheckpointWeights } from './weights.ts';
 import type { WeightSource } from './weights.ts';
 
@@ -40,9 +41,7 @@ export function buildUnet(config: UnetConfig, source: WeightSource): OnnxModel {
     layerNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), LAYER_NORM_EPSILON);
 
   // Every ResBlock applies SiLU to the time embedding before its own projection: do it once.
-  const frequencies = g.constant('float32', timestepFrequencies(config.channels[0]), [1, config.channels[0] / 2]);
-  const angles = mul(g, unsqueeze(g, timestep, [1]), frequencies);
-  const sinusoid = concat(g, [g.op('Cos', [angles]), g.op('Sin', [angles])], 1);
+  const sinusoid = timestepEmbedding(g, timestep, config.channels[0]);
   const embedding = silu(g, dense(silu(g, dense(sinusoid, 'time_embed.0')), 'time_embed.2'));
 
   const resBlock = (x: string, l: Extract<UnetLayer, { kind: 'res' }>) => {
@@ -97,11 +96,4 @@ export function buildUnet(config: UnetConfig, source: WeightSource): OnnxModel {
   h = conv(silu(g, norm(h, 'out.0', RES_EPSILON)), 'out.2', 3);
   g.output(h, 'out_sample', 'float32', ['batch', config.outChannels, 'height', 'width']);
   return g.build('unet');
-}
-
-/** freqs[i] = 10000^(-i / half) for i < half, computed in float32 steps as PyTorch does. */
-export function timestepFrequencies(channels: number): number[] {
-  const half = channels / 2;
-  const f = Math.fround;
-  return Array.from({ length: half }, (_, i) => f(Math.exp(f(f(f(-Math.log(10000)) * i) / half))));
 }
