@@ -33,13 +33,11 @@ export type Sampler = (setup: SamplerSetup) => StepFunction;
 
 /** Elementwise sum of scaled vectors, computed in float64: `sum of weights[k] * vectors[k]`. */
 export function combine(terms: ReadonlyArray<readonly [number, Float32Array]>): Float32Array {
-  const out = new Float32Array(terms[0][1].length);
-  for (let i = 0; i < out.length; i++) {
-    let value = 0;
-    for (const [weight, vector] of terms) value += weight * vector[i];
-    out[i] = value;
+  const sum = new Float64Array(terms[0][1].length);
+  for (const [weight, vector] of terms) {
+    for (let i = 0; i < sum.length; i++) sum[i] += weight * vector[i];
   }
-  return out;
+  return Float32Array.from(sum);
 }
 
 /** The ODE derivative dx/dsigma = (x - D(x, sigma)) / sigma (Karras et al. 2022, eq. 4 with sigma(t) = t). */

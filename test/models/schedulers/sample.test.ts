@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createNoise, prepareInitial, sample } from '../../../models/schedulers/index.ts';
+import type { Denoiser } from '../../../models/schedulers/index.ts';
+
+const halve: Denoiser = async (x) => x.map((v) => v / 2);
+
+describe('sample', () => {
+  const sigmas = Float64Array.from([2, 1, 0]);
+
+  it('rejects an unknown sampler by name', async () => {
+    await expect(sample({ sampler: 'unipc', denoiser: halve, x: new Float32Array(2), sigmas, noise: createNoise(0) })).rejects.toMatchObject({
+      code: 'invalid_value',
+      input: 'sampler',
+    });
+  });
+
+  it('rejects a step range outside the schedule', async () => {
+    for (const [startStep, endStep] of [[0, 3], [2, 1], [-1, 2]]) {
+      await expect(
+        sample({ sampler: 'euler', denoiser: halve, x: new Float32Array(2), sigmas, noise: createNoise(0), startStep, endStep }),
+      ).rejects.toMatchObject({ code: 'invalid_value' });
+    }
+  });
+
+  it('returns the input unchanged for an empty range', async () => {
+    const x = Float32Array.from([1, 2]);
+    expect(await sample({ sampler: 'heun', denoiser: halve, x, sigmas, noise: createNoise(0), startStep: 1, endStep: 1 })).toBe(x);
+  });
+});
+
+describe('prepareInitial', () => {
+  it('adds the seed\'s noise at the first sigma to the latent', () => {
+    const latent = Float32Array.from([0, 1, -2, 0.5]);
+    const noise = createNoise(11).normal(4);
+    const x = prepareInitial(latent, 3, createNoise(11));
+    expect(Array.from(x)).toEqual(Array.from(latent, (v, i) => Math.fround(v + 3 * noise[i])));
+  });
+
+  it('gives pure noise of the first level for an empty latent', () => {
+    const x = prepareInitial(new Float32Array(4), 14.6, createNoise(5));
+    expect(Array.from(x)).toEqual(Array.from(createNoise(5).normal(4), (n) => Math.fround(14.6 * n)));
+  });
+});
