@@ -2,4 +2,3 @@ export type { BackendInfo, ModelSession, SessionOptions, SessionPool, Tensor, Te
 export { createSessionPool } from './session-pool.ts';
 export { listBackends } from './availability.ts';
 export { describeHardware, type GpuInfo, type HardwareInfo } from './hardware.ts';
-export { BackendError } from './errors.ts';

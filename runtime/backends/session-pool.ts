@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { listBackends } from './availability.ts';
-import { BackendError } from './errors.ts';
+import { LatentflowError } from '../errors.ts';
 import type { BackendInfo, ModelSession, SessionOptions, SessionPool, Tensor, TensorInfo } from './types.ts';
 
 const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
@@ -25,18 +25,18 @@ class WorkerSession implements ModelSession {
     private readonly worker: Worker,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
-    worker.on('error', (error) => this.failAll(new BackendError('inference_failed', `the inference worker for ${modelPath} crashed: ${error.message}`, { cause: error })));
-    worker.on('exit', () => this.failAll(new BackendError('session_closed', `the session for ${modelPath} was closed`)));
+    worker.on('error', (error) => this.failAll(new LatentflowError('inference_failed', `the inference worker for ${modelPath} crashed: ${error.message}`, { cause: error })));
+    worker.on('exit', () => this.failAll(new LatentflowError('session_closed', `the session for ${modelPath} was closed`)));
   }
 
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new BackendError('cancelled', 'inference was cancelled'));
+    if (signal?.aborted) return Promise.reject(new LatentflowError('cancelled', 'inference was cancelled'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.pending.delete(id);
-        reject(new BackendError('cancelled', 'inference was cancelled'));
+        reject(new LatentflowError('cancelled', 'inference was cancelled'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
@@ -60,7 +60,7 @@ class WorkerSession implements ModelSession {
     if (!waiter) return; // cancelled meanwhile
     this.pending.delete(reply.id);
     if (reply.error) {
-      waiter.reject(new BackendError('inference_failed', `inference of ${this.modelPath} failed: ${reply.error.message}`));
+      waiter.reject(new LatentflowError('inference_failed', `inference of ${this.modelPath} failed: ${reply.error.message}`));
     } else {
       waiter.resolve(reply.outputs!);
     }
@@ -92,10 +92,10 @@ function startSession(modelPath: string, backend: string, options: SessionOption
       if (message.type === 'ready') {
         resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, worker));
       } else {
-        reject(new BackendError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error?.message}`));
+        reject(new LatentflowError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error?.message}`));
       }
     });
-    worker.once('error', (error) => reject(new BackendError('model_load_failed', `could not load ${modelPath}: ${error.message}`, { cause: error })));
+    worker.once('error', (error) => reject(new LatentflowError('model_load_failed', `could not load ${modelPath}: ${error.message}`, { cause: error })));
   });
 }
 
@@ -108,7 +108,7 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
     return 'cpu';
   }
   const usable = available.filter((b) => b.available).map((b) => b.name).join(', ');
-  throw new BackendError('backend_unavailable', `backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
+  throw new LatentflowError('backend_unavailable', `backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
 }
 
 /** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
