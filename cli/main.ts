@@ -10,6 +10,7 @@ const COMMANDS: Record<string, Command> = {
   run: { summary: 'run a workflow file', load: () => import('./run.ts') },
   validate: { summary: 'list every problem in a workflow file', load: () => import('./validate.ts') },
   nodes: { summary: 'list the available node types', load: () => import('./nodes.ts') },
+  serve: { summary: 'start the web editor and HTTP/WebSocket API', load: () => import('./serve.ts') },
 };
 
 export const HELP = `latentflow — node-graph workflows for Stable Diffusion 1.5

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSessionPool } from '../runtime/backends/index.ts';
 import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
@@ -54,6 +55,7 @@ export function main(args: string[]): Promise<number> {
       workflow,
       sessions,
     };
+    mkdirSync(env.outputDir, { recursive: true });
     const onEvent = values.events === 'ndjson'
       ? (event: Parameters<typeof eventToNdjson>[0]) => process.stdout.write(eventToNdjson(event))
       : createProgressDisplay({ out: process.stdout, err: process.stderr, isTTY: process.stdout.isTTY === true });

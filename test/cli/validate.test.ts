@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSandbox, link, runCli } from './fixtures/cli-harness.ts';
+
+const sandbox = createSandbox();
+afterAll(() => sandbox.remove());
+
+const good = sandbox.workflow('good.json', {
+  version: 1,
+  nodes: { n: { type: 'Number' }, save: { type: 'WriteNumber', inputs: { value: link('n', 'value') } } },
+});
+const bad = sandbox.workflow('bad.json', {
+  version: 1,
+  nodes: {
+    loop: { type: 'Add', inputs: { a: link('loop', 'sum') } },
+    alien: { type: 'Spaceship' },
+    add: { type: 'Add', inputs: { b: 1 } },
+    n: { type: 'Number', inputs: { value: 5000 } },
+    save: { type: 'WriteNumber', inputs: { value: link('n', 'value') } },
+  },
+});
+
+describe('latentflow validate', () => {
+  it('exits 0 for a valid workflow and 1 listing every problem of an invalid one', async () => {
+    const [valid, invalid] = await Promise.all([
+      runCli(['validate', good, '--plugins', sandbox.plugins]),
+      runCli(['validate', bad, '--plugins', sandbox.plugins]),
+    ]);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain('good.json: valid');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toContain('bad.json: 4 problem(s)');
+    expect(invalid.stdout).toContain('[unknown_node_type] Node "alien" has unknown type "Spaceship"');
+    expect(invalid.stdout).toContain('[missing_input] Node "add" (Add), input "a"');
+    expect(invalid.stdout).toContain('[out_of_range] Node "n" (Number), input "value": 5000 is above the maximum 1000');
+    expect(invalid.stdout).toContain('[cycle] Nodes form a cycle: loop -> loop');
+  });
+
+  it('prints the issues as JSON with --json, and reports a file that is not JSON', async () => {
+    const notJson = sandbox.workflow('broken.json', '{ "version": 1, ');
+    const [json, broken, missing] = await Promise.all([
+      runCli(['validate', bad, '--json', '--plugins', sandbox.plugins]),
+      runCli(['validate', notJson, '--json']),
+      runCli(['validate']),
+    ]);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string; nodeId?: string }[] };
+    expect(report.valid).toBe(false);
+    expect(report.issues.map((i) => [i.code, i.nodeId])).toEqual([
+      ['unknown_node_type', 'alien'],
+      ['missing_input', 'add'],
+      ['out_of_range', 'n'],
+      ['cycle', 'loop'],
+    ]);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout).issues[0]).toMatchObject({ code: 'invalid_workflow', message: expect.stringContaining('not valid JSON') });
+    expect(missing.code).toBe(2);
+  });
+});
