@@ -1,0 +1,67 @@
+import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.ts';
+import { isLatentflowError } from '../runtime/errors.ts';
+import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+
+export const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
+
+  Prints the UNet timesteps and noise levels (sigmas) a Scheduler node gives UNetStep.
+  --sampler <name>    ${SAMPLERS.join(', ')} (default euler)
+  --steps <n>         steps before denoise strength is applied (default 20)
+  --schedule <name>   ${SCHEDULES.join(', ')} (default default)
+  --denoise <d>       img2img strength in [0, 1]: run the last int(steps * d) steps (default 1)
+  --json              print {"sampler", "schedule", "steps", "denoise", "timesteps", "sigmas"} as JSON`;
+
+const OPTIONS = {
+  sampler: { type: 'string', default: 'euler' },
+  steps: { type: 'string', default: '20' },
+  schedule: { type: 'string', default: 'default' },
+  denoise: { type: 'string', default: '1' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseNumber(option: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${option} expects a number, got "${raw}"`);
+  return value;
+}
+
+export function main(args: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const options = {
+      sampler: values.sampler,
+      schedule: values.schedule,
+      steps: parseNumber('steps', values.steps),
+      denoise: parseNumber('denoise', values.denoise),
+    };
+    let built: ReturnType<typeof buildSchedule>;
+    try {
+      built = buildSchedule(options);
+    } catch (error) {
+      if (isLatentflowError(error, 'invalid_value')) throw new UsageError(error.message, { cause: error });
+      throw error;
+    }
+    const { sigmas, timesteps } = built;
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ...options, timesteps: Array.from(timesteps), sigmas: Array.from(sigmas) })}\n`);
+      return EXIT.ok;
+    }
+    process.stdout.write(`${options.sampler}, ${options.schedule} schedule: ${timesteps.length} of ${options.steps} steps\n`);
+    process.stdout.write(`${'step'.padStart(4)}  ${'timestep'.padStart(10)}  ${'sigma'.padStart(12)}\n`);
+    timesteps.forEach((t, i) => {
+      process.stdout.write(`${String(i).padStart(4)}  ${formatTimestep(t).padStart(10)}  ${sigmas[i].toFixed(6).padStart(12)}\n`);
+    });
+    process.stdout.write(`${'end'.padStart(4)}  ${''.padStart(10)}  ${sigmas[sigmas.length - 1].toFixed(6).padStart(12)}\n`);
+    return EXIT.ok;
+  });
+}
+
+function formatTimestep(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(3);
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
+import { isLatentflowError } from '../runtime/errors.ts';
+import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+
+export const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
+
+  Prints the 77 CLIP input ids the text encoder gets for the prompt, and how many
+  BPE tokens the prompt has (only the first ${MAX_PROMPT_TOKENS} are used).
+  --json          print {"ids", "count", "truncated", "tokens"} as JSON
+  --model <name>  use data/models/<name>/tokenizer (falls back to <data>/vocab.json)
+  --data <dir>    the data folder (default ./data)`;
+
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  model: { type: 'string' },
+  data: { type: 'string', default: './data' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function main(args: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseCommandArgs(args, OPTIONS);
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length === 0) throw new UsageError('missing the text to tokenize');
+    const text = positionals.join(' ');
+    const dirs = values.model === undefined ? [values.data] : [join(values.data, 'models', values.model, 'tokenizer'), values.data];
+    let tokenizer: ClipTokenizer;
+    try {
+      tokenizer = await ClipTokenizer.load(...dirs);
+    } catch (error) {
+      if (!isLatentflowError(error, 'file_not_found')) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    const tokens = tokenizer.encode(text);
+    const { ids, count, truncated } = tokenizer.encodeForModel(text);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ ids: Array.from(ids), count, truncated, tokens })}\n`);
+      return EXIT.ok;
+    }
+    process.stdout.write(`ids: ${Array.from(ids).join(' ')}\n`);
+    process.stdout.write(`tokens: ${count} of ${MAX_PROMPT_TOKENS}\n`);
+    if (truncated) {
+      process.stdout.write(`truncated: the prompt has ${count} tokens; the last ${count - MAX_PROMPT_TOKENS} are cut off\n`);
+    }
+    return EXIT.ok;
+  });
+}

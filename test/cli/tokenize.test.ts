@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+
+/** Runs `cli/tokenize.ts`'s main() in a child process, as the dispatcher does. */
+function tokenize(...args: string[]) {
+  const script = 'const m = await import("./cli/tokenize.ts"); process.exitCode = await m.main(process.argv.slice(1));';
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { cwd: root, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('latentflow tokenize', () => {
+  it('prints the 77 input ids and the token count', () => {
+    const { code, stdout } = tokenize('a photograph of an astronaut riding a horse');
+    expect(code).toBe(0);
+    const ids = stdout.match(/^ids: (.*)$/m)![1].split(' ').map(Number);
+    expect(ids).toHaveLength(77);
+    expect(ids.slice(0, 10)).toEqual([49406, 320, 8853, 539, 550, 18376, 6765, 320, 4558, 49407]);
+    expect(stdout).toContain('tokens: 8 of 75');
+    expect(stdout).not.toContain('truncated');
+  });
+
+  it('prints JSON with --json', () => {
+    const { code, stdout } = tokenize('--json', 'Hello &amp; world');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { ids: number[]; count: number; truncated: boolean; tokens: number[] };
+    expect(result.ids).toHaveLength(77);
+    expect(result.count).toBe(3);
+    expect(result.truncated).toBe(false);
+    expect(result.ids.slice(1, 4)).toEqual(result.tokens);
+  });
+
+  it('says when the prompt is truncated', () => {
+    const { code, stdout } = tokenize(Array(80).fill('cat').join(' '));
+    expect(code).toBe(0);
+    expect(stdout).toContain('tokens: 80 of 75');
+    expect(stdout).toMatch(/truncated: .*80 tokens.*last 5/);
+  });
+
+  it('exits 2 with usage when the text is missing', () => {
+    const { code, stderr } = tokenize('--json');
+    expect(code).toBe(2);
+    expect(stderr).toContain('missing the text');
+    expect(stderr).toContain('usage: latentflow tokenize');
+  });
+
+  it('exits 1 naming the folder when there is no vocabulary', () => {
+    const { code, stderr } = tokenize('--data', '/nonexistent-data', 'cat');
+    expect(code).toBe(1);
+    expect(stderr).toContain('/nonexistent-data');
+  });
+});
