@@ -41,7 +41,9 @@ parentPort.on('message', async ({ id, type, feeds }) => {
   try {
     const tensors = {};
     for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.type, t.data, t.dims);
+    const started = performance.now();
     const results = await session.run(tensors);
+    const durationMs = performance.now() - started;
     const outputs = {};
     const transfer = [];
     for (const [name, tensor] of Object.entries(results)) {
@@ -49,7 +51,7 @@ parentPort.on('message', async ({ id, type, feeds }) => {
       transfer.push(outputs[name].data.buffer);
       tensor.dispose?.();
     }
-    parentPort.postMessage({ id, outputs }, transfer);
+    parentPort.postMessage({ id, outputs, durationMs }, transfer);
   } catch (error) {
     parentPort.postMessage({ id, error: describe(error) });
   }

@@ -6,9 +6,13 @@ import type { BackendInfo, ModelSession, SessionOptions, SessionPool, Tensor, Te
 
 const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
 
+/** Reported after every inference: the time ORT itself spent, excluding the hand-over between threads. */
+export interface InferenceTiming { modelPath: string; backend: string; durationMs: number }
+
 interface WorkerReply {
   id: number;
   outputs?: Record<string, Tensor>;
+  durationMs?: number;
   error?: { message: string };
 }
 
@@ -23,6 +27,7 @@ class WorkerSession implements ModelSession {
     readonly inputs: readonly TensorInfo[],
     readonly outputs: readonly TensorInfo[],
     private readonly worker: Worker,
+    private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (error) => this.failAll(new LatentflowError('inference_failed', `the inference worker for ${modelPath} crashed: ${error.message}`, { cause: error })));
@@ -62,6 +67,7 @@ class WorkerSession implements ModelSession {
     if (reply.error) {
       waiter.reject(new LatentflowError('inference_failed', `inference of ${this.modelPath} failed: ${reply.error.message}`));
     } else {
+      this.onInference?.({ modelPath: this.modelPath, backend: this.backend, durationMs: reply.durationMs! });
       waiter.resolve(reply.outputs!);
     }
   }
@@ -77,7 +83,7 @@ function executionProviders(backend: string): unknown[] {
   return backend === 'cpu' ? ['cpu'] : [backend, 'cpu'];
 }
 
-function startSession(modelPath: string, backend: string, options: SessionOptions): Promise<WorkerSession> {
+function startSession(modelPath: string, backend: string, options: SessionOptions, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
     workerData: {
@@ -90,7 +96,7 @@ function startSession(modelPath: string, backend: string, options: SessionOption
   return new Promise((resolve, reject) => {
     worker.once('message', (message: { type: string; inputs: TensorInfo[]; outputs: TensorInfo[]; error?: { message: string } }) => {
       if (message.type === 'ready') {
-        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, worker));
+        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, worker, onInference));
       } else {
         reject(new LatentflowError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error?.message}`));
       }
@@ -112,7 +118,7 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
 }
 
 /** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
-export function createSessionPool(options: { logger?: Logger } = {}): SessionPool {
+export function createSessionPool(options: { logger?: Logger; onInference?: (timing: InferenceTiming) => void } = {}): SessionPool {
   const sessions = new Map<string, Promise<WorkerSession>>();
   let available: BackendInfo[] | undefined;
 
@@ -127,7 +133,7 @@ export function createSessionPool(options: { logger?: Logger } = {}): SessionPoo
       const key = JSON.stringify([modelPath, backend, sessionOptions.intraOpThreads, sessionOptions.graphOptimizationLevel]);
       let session = sessions.get(key);
       if (!session) {
-        session = startSession(modelPath, backend, sessionOptions);
+        session = startSession(modelPath, backend, sessionOptions, options.onInference);
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }

@@ -40,6 +40,23 @@ describe('session pool', () => {
     }
   });
 
+  it('reports the time ORT spent on each inference', async () => {
+    const timings: { modelPath: string; durationMs: number }[] = [];
+    const pool = createSessionPool({ onInference: (t) => timings.push(t) });
+    try {
+      const session = await pool.open(slow);
+      const started = performance.now();
+      await session.run({ x: { type: 'float32', data: new Float32Array(1024 * 1024).fill(1), dims: [1024, 1024] } });
+      const wall = performance.now() - started;
+      expect(timings).toHaveLength(1);
+      expect(timings[0].modelPath).toBe(slow);
+      expect(timings[0].durationMs).toBeGreaterThan(0);
+      expect(timings[0].durationMs).toBeLessThanOrEqual(wall);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('opens each model once per backend and options', async () => {
     const pool = createSessionPool();
     try {
