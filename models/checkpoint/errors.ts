@@ -81,20 +81,30 @@ export interface ShapeMismatch {
   actual: number[];
 }
 
-/** Missing tensors take precedence over wrong shapes for the code; the message lists both. */
-export function incompatibleCheckpoint(path: string, missing: string[], wrongShape: ShapeMismatch[]): ModelFileError {
+/**
+ * Missing tensors take precedence over wrong shapes for the code; the message lists all problems.
+ * `unexpected` are network tensors the inferred sizes do not account for: a sign of a missing tensor.
+ */
+export function incompatibleCheckpoint(
+  path: string,
+  missing: string[],
+  wrongShape: ShapeMismatch[],
+  unexpected: string[] = [],
+): ModelFileError {
+  const listed = (items: string[]) =>
+    items.slice(0, 20).concat(items.length > 20 ? [`... ${items.length - 20} more`] : []).map((item) => `  ${item}`);
   const lines: string[] = [];
-  const listed = (items: string[]) => items.slice(0, 20).concat(items.length > 20 ? [`... ${items.length - 20} more`] : []);
-  if (missing.length > 0) {
-    lines.push(`${missing.length} tensor(s) missing:`, ...listed(missing).map((name) => `  ${name}`));
-  }
+  if (missing.length > 0) lines.push(`${missing.length} tensor(s) missing:`, ...listed(missing));
   if (wrongShape.length > 0) {
     lines.push(
       `${wrongShape.length} tensor(s) with the wrong shape:`,
-      ...listed(wrongShape.map((m) => `${m.name}: expected [${m.expected}], found [${m.actual}]`)).map((l) => `  ${l}`),
+      ...listed(wrongShape.map((m) => `${m.name}: expected [${m.expected}], found [${m.actual}]`)),
     );
   }
-  const code = missing.length > 0 ? 'checkpoint_missing_tensors' : 'checkpoint_wrong_shape';
+  if (unexpected.length > 0) {
+    lines.push(`${unexpected.length} tensor(s) that do not fit the sizes read from the checkpoint (is one missing?):`, ...listed(unexpected));
+  }
+  const code = missing.length > 0 || wrongShape.length === 0 ? 'checkpoint_missing_tensors' : 'checkpoint_wrong_shape';
   return new ModelFileError(code, `${path} is not a Stable Diffusion 1.x checkpoint this converter accepts.\n${lines.join('\n')}`, {
     path,
   });

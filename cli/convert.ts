@@ -1,0 +1,72 @@
+import { basename, extname, join } from 'node:path';
+import { convertCheckpoint, type ConvertProgress } from '../models/convert.ts';
+import { isModelFileError } from '../models/checkpoint/errors.ts';
+import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { progressBar } from './progress.ts';
+
+const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <dir>] [--fp16] [--data <dir>]
+
+Converts a Stable Diffusion 1.x checkpoint into ONNX models (default folder: <data>/models/<name>).
+  --out <dir>   where to write the model folder
+  --fp16        store weights as float16 (half the size; computed in float32)
+  --data <dir>  the data folder (default ./data)`;
+
+const GIB = 2 ** 30;
+
+export async function main(args: string[]): Promise<number> {
+  return withUsage(USAGE, async () => {
+    const { values, positionals } = parseCommandArgs(args, {
+      out: { type: 'string' },
+      fp16: { type: 'boolean' },
+      data: { type: 'string', default: 'data' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint file');
+    const [checkpoint] = positionals;
+    const outDir = values.out ?? join(values.data, 'models', basename(checkpoint, extname(checkpoint)));
+    const show = progressDisplay(process.stdout.isTTY === true);
+    try {
+      const result = await convertCheckpoint(checkpoint, outDir, { fp16: values.fp16, onProgress: show });
+      show.end();
+      const { unet, text } = result.config;
+      const summary = `UNet channels [${unet.channels}], text width ${text.width}`;
+      const what = result.status === 'up_to_date' ? 'already converted' : 'converted';
+      process.stdout.write(`${what}: ${checkpoint} -> ${result.dir} (${summary})\n`);
+      return EXIT.ok;
+    } catch (error) {
+      show.end();
+      if (!isModelFileError(error)) throw error;
+      process.stderr.write(`error [${error.code}]: ${error.message}\n`);
+      return EXIT.failed;
+    }
+  });
+}
+
+/** On a terminal a bar redrawn in place; elsewhere one line per tenth of the work. */
+function progressDisplay(isTTY: boolean) {
+  let lastTenth = -1;
+  let drawn = false;
+  const show = (progress: ConvertProgress) => {
+    const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 1;
+    const percent = Math.floor(fraction * 100);
+    const sizes = `${(progress.bytesDone / GIB).toFixed(2)}/${(progress.bytesTotal / GIB).toFixed(2)} GiB`;
+    const tensors = `${progress.tensorsDone}/${progress.tensorsTotal} tensors`;
+    if (isTTY) {
+      process.stdout.write(`\r\x1b[2K[${progressBar(fraction, 1)}] ${percent}% ${progress.network} ${tensors} ${sizes}`);
+      drawn = true;
+    } else if (Math.floor(percent / 10) > lastTenth) {
+      lastTenth = Math.floor(percent / 10);
+      process.stdout.write(`converting: ${percent}% (${progress.network}, ${tensors}, ${sizes})\n`);
+    }
+  };
+  return Object.assign(show, {
+    end() {
+      if (drawn) process.stdout.write('\n');
+      drawn = false;
+    },
+  });
+}

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
+import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
+
+export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
+
+export interface ConvertProgress {
+  network: NetworkName;
+  /** Initializers written so far, over all four networks. */
+  tensorsDone: number;
+  tensorsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+const NETWORKS: { name: NetworkName; build: (config: SD15Config, weights: WeightSource) => OnnxModel; external: boolean | 'auto' }[] = [
+  { name: 'text_encoder', build: (c, w) => buildTextEncoder(c.text, w), external: 'auto' },
+  { name: 'unet', build: (c, w) => buildUnet(c.unet, w), external: true },
+  { name: 'vae_encoder', build: (c, w) => buildVaeEncoder(c.vae, w), external: 'auto' },
+  { name: 'vae_decoder', build: (c, w) => buildVaeDecoder(c.vae, w), external: 'auto' },
+];
+
+/** Path of a network's model inside a converted folder. */
+export const networkFile = (name: NetworkName) => `${name}/model.onnx`;
+
+/**
+ * Builds the four networks and writes each to `<dir>/<network>/model.onnx`; weights are read one
+ * tensor at a time while they are written.
+ */
+export function writeNetworks(
+  dir: string,
+  config: SD15Config,
+  weights: WeightSource,
+  options: { fp16?: boolean; onProgress?: (progress: ConvertProgress) => void } = {},
+): void {
+  const built = NETWORKS.map((network) => ({ ...network, model: network.build(config, weights) }));
+  const stored = built.map(({ model }) => (options.fp16 ? withFloat16Weights(model) : model).graph.initializers);
+  const tensorsTotal = stored.reduce((n, inits) => n + inits.length, 0);
+  const bytesTotal = stored.reduce((n, inits) => n + inits.reduce((m, init) => m + initializerByteLength(init), 0), 0);
+  let tensorsBefore = 0;
+  let bytesBefore = 0;
+  built.forEach(({ name, model, external }, i) => {
+    mkdirSync(join(dir, name), { recursive: true });
+    let tensorsDone = tensorsBefore;
+    const report = (bytesDone: number) =>
+      options.onProgress?.({ network: name, tensorsDone, tensorsTotal, bytesDone, bytesTotal });
+    const written = writeOnnxModel(model, join(dir, networkFile(name)), {
+      externalData: external,
+      weightType: options.fp16 ? 'float16' : 'float32',
+      onProgress: ({ bytesWritten }) => {
+        tensorsDone++;
+        report(bytesBefore + bytesWritten);
+      },
+    });
+    tensorsBefore += stored[i].length;
+    bytesBefore += written.weightBytes;
+    tensorsDone = tensorsBefore;
+    report(bytesBefore);
+  });
+}

@@ -1,0 +1,134 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SD15Config } from './sd15/index.ts';
+import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
+import { convertCheckpoint, existingConversion, type ConvertProgress } from './convert.ts';
+import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
+import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
+
+/** The ONNX files of one SD 1.5 model, ready to open. */
+export interface ModelFiles {
+  name: string;
+  dir: string;
+  textEncoder: string;
+  unet: string;
+  /** Absent in exports without an encoder (then img2img is not possible). */
+  vaeEncoder?: string;
+  vaeDecoder: string;
+  /** Holds `vocab.json` and `merges.txt`. */
+  tokenizerDir: string;
+  /** Element type of the UNet's `timestep` input: float32 for our conversions, often int64 in exports. */
+  unetTimestepType: 'float32' | 'int64' | 'float16';
+  /** Sizes, known for models this converter wrote. */
+  config?: SD15Config;
+}
+
+export interface AvailableModel {
+  name: string;
+  kind: 'folder' | 'checkpoint';
+  /** The folder under data/models/, or the checkpoint file in data/. */
+  path: string;
+}
+
+export interface ResolveOptions {
+  /** Conversion progress on first use of a checkpoint, in bytes written. */
+  onProgress?: (done: number, total: number, detail: ConvertProgress) => void;
+}
+
+/** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
+const FALLBACKS = ['shapes-tiny', TINY_MODEL_NAME];
+const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
+const REPO_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
+const TOKENIZER_FILES = ['vocab.json', 'merges.txt'];
+
+const modelsDir = (dataDir: string) => join(dataDir, 'models');
+const hasTokenizer = (dir: string) => TOKENIZER_FILES.every((file) => existsSync(join(dir, file)));
+const isModelFolder = (dir: string) => existsSync(join(dir, 'unet', 'model.onnx'));
+
+/** Model folders under `data/models/` and checkpoints in `data/`, by name; a converted checkpoint is listed once. */
+export function listModels(dataDir: string): AvailableModel[] {
+  const found = new Map<string, AvailableModel>();
+  for (const name of entries(modelsDir(dataDir))) {
+    const path = join(modelsDir(dataDir), name);
+    if (!name.startsWith('.') && isModelFolder(path)) found.set(name, { name, kind: 'folder', path });
+  }
+  for (const file of entries(dataDir)) {
+    const extension = extname(file);
+    const name = file.slice(0, -extension.length);
+    if (file.startsWith('.') || !CHECKPOINT_EXTENSIONS.includes(extension) || found.has(name)) continue;
+    const path = join(dataDir, file);
+    if (statSync(path).isFile()) found.set(name, { name, kind: 'checkpoint', path });
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Finds the model called `name`: a folder under `data/models/`, a checkpoint `data/<name>.ckpt`
+ * or `.safetensors` (converted into `data/models/<name>` on first use), `tiny` (generated when
+ * missing), or `auto`: the first real model, else `shapes-tiny`, else `tiny`.
+ */
+export async function resolveModel(dataDir: string, name: string, options: ResolveOptions = {}): Promise<ModelFiles> {
+  if (!isPlainName(name)) throw modelNameInvalid(name);
+  const root = resolve(dataDir);
+  const chosen = name === 'auto' ? autoModel(root) : name;
+  if (chosen === TINY_MODEL_NAME) return filesOf(root, chosen, await ensureTinyModels(root));
+
+  const folder = join(modelsDir(root), chosen);
+  const checkpoint = CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)).find((path) => existsSync(path));
+  // A folder that is not our conversion (e.g. an Optimum export) is used as it is, never overwritten.
+  if (checkpoint && (!existsSync(folder) || existingConversion(folder))) {
+    await convertCheckpoint(checkpoint, folder, {
+      tokenizerDir: hasTokenizer(root) ? root : undefined,
+      onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),
+    });
+  }
+  if (existsSync(folder)) return filesOf(root, chosen, folder);
+  throw modelNotFound(name, ['auto', ...new Set([...listModels(root).map((m) => m.name), TINY_MODEL_NAME])]);
+}
+
+function autoModel(dataDir: string): string {
+  const models = listModels(dataDir);
+  const real = models.find((model) => !FALLBACKS.includes(model.name));
+  if (real) return real.name;
+  return models.some((model) => model.name === FALLBACKS[0]) ? FALLBACKS[0] : TINY_MODEL_NAME;
+}
+
+function filesOf(dataDir: string, name: string, dir: string): ModelFiles {
+  const file = (network: string) => join(dir, network, 'model.onnx');
+  const missing = ['text_encoder', 'unet', 'vae_decoder'].filter((network) => !existsSync(file(network))).map((n) => `${n}/model.onnx`);
+  const tokenizerDir = [join(dir, 'tokenizer'), dataDir, REPO_DATA_DIR].find(hasTokenizer);
+  if (!tokenizerDir) missing.push('tokenizer/ (vocab.json, merges.txt)');
+  if (missing.length > 0 || tokenizerDir === undefined) throw modelIncomplete(dir, missing);
+  const index = existingConversion(dir);
+  const files: ModelFiles = {
+    name,
+    dir,
+    textEncoder: file('text_encoder'),
+    unet: file('unet'),
+    vaeDecoder: file('vae_decoder'),
+    tokenizerDir,
+    unetTimestepType: index ? index.unetTimestepType : timestepTypeOf(file('unet')),
+  };
+  if (existsSync(file('vae_encoder'))) files.vaeEncoder = file('vae_encoder');
+  if (index) files.config = index.config;
+  return files;
+}
+
+function timestepTypeOf(unet: string): ModelFiles['unetTimestepType'] {
+  const type = readOnnxInputTypes(unet).get('timestep');
+  return type === 'int64' || type === 'float16' ? type : 'float32';
+}
+
+/** A name is one path segment: no separators, no `..`, nothing hidden or absolute. */
+function isPlainName(name: string): boolean {
+  return name.length > 0 && !name.startsWith('.') && !/[/\\\0:]/.test(name);
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
