@@ -4,11 +4,10 @@ const END_OF_WORD = '</w>';
 /**
  * Byte-pair encoding with CLIP's merge table: start from single characters (the last one
  * carrying `</w>`), then repeatedly merge every occurrence of the adjacent pair with the
- * lowest rank until no pair has a rank. Results are cached per word.
+ * lowest rank until no pair has a rank.
  */
 export class BytePairEncoder {
   private readonly ranks: Map<string, number>;
-  private readonly cache = new Map<string, string[]>();
 
   constructor(merges: readonly string[]) {
     this.ranks = new Map(merges.map((merge, rank) => [merge, rank]));
@@ -16,14 +15,6 @@ export class BytePairEncoder {
 
   /** The symbols of one word, whose characters are byte-table characters. */
   encode(word: string): string[] {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
-    const symbols = this.merge(word);
-    this.cache.set(word, symbols);
-    return symbols;
-  }
-
-  private merge(word: string): string[] {
     let symbols = [...word];
     symbols[symbols.length - 1] += END_OF_WORD;
     while (symbols.length > 1) {

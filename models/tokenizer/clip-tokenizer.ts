@@ -15,6 +15,9 @@ export const MAX_PROMPT_TOKENS = CONTEXT_LENGTH - 2;
 /** CLIP's merge table: the file's first line is a header, and only the first 48894 merges are used. */
 const MERGE_COUNT = 49152 - 256 - 2;
 
+/** Bounds the piece cache of a long-running server; typical prompts reuse a few thousand pieces. */
+const MAX_CACHED_PIECES = 100_000;
+
 const SPECIAL_TOKENS: ReadonlyMap<string, number> = new Map([
   ['<|startoftext|>', START_OF_TEXT],
   ['<|endoftext|>', END_OF_TEXT],
@@ -41,6 +44,8 @@ const loaded = new Map<string, Promise<ClipTokenizer>>();
 /** CLIP byte-level BPE tokenizer, behaving like OpenAI's reference (without its ftfy repair step). */
 export class ClipTokenizer {
   private readonly bpe: BytePairEncoder;
+  /** Ids of each piece seen so far: prompts repeat words, and BPE is the slow part. */
+  private readonly pieceIds = new Map<string, readonly number[]>();
 
   constructor(
     private readonly vocabulary: ReadonlyMap<string, number>,
@@ -51,7 +56,7 @@ export class ClipTokenizer {
 
   /**
    * Loads `vocab.json` + `merges.txt` from the first folder that has both, e.g.
-   * `ClipTokenizer.load(model.tokenizerDir, join(dataDir))`. Loaded tokenizers are shared.
+   * `ClipTokenizer.load(model.tokenizerDir, dataDir)`. Loaded tokenizers are shared.
    */
   static load(...dirs: string[]): Promise<ClipTokenizer> {
     const dir = dirs.map((d) => resolve(d)).find((d) => existsSync(join(d, 'vocab.json')) && existsSync(join(d, 'merges.txt')));
@@ -71,14 +76,7 @@ export class ClipTokenizer {
   /** BPE ids of the prompt, without start/end tokens. */
   encode(text: string): number[] {
     const ids: number[] = [];
-    for (const [piece] of normalizePrompt(text).matchAll(PIECE)) {
-      const special = SPECIAL_TOKENS.get(piece);
-      if (special !== undefined) {
-        ids.push(special);
-        continue;
-      }
-      for (const symbol of this.bpe.encode(encodeBytes(piece))) ids.push(this.idOf(symbol));
-    }
+    for (const [piece] of normalizePrompt(text).matchAll(PIECE)) ids.push(...this.idsOf(piece));
     return ids;
   }
 
@@ -89,6 +87,17 @@ export class ClipTokenizer {
     ids[0] = START_OF_TEXT;
     ids.set(tokens.slice(0, MAX_PROMPT_TOKENS), 1);
     return { ids, count: tokens.length, truncated: tokens.length > MAX_PROMPT_TOKENS };
+  }
+
+  private idsOf(piece: string): readonly number[] {
+    let ids = this.pieceIds.get(piece);
+    if (ids === undefined) {
+      const special = SPECIAL_TOKENS.get(piece);
+      ids = special !== undefined ? [special] : this.bpe.encode(encodeBytes(piece)).map((symbol) => this.idOf(symbol));
+      if (this.pieceIds.size >= MAX_CACHED_PIECES) this.pieceIds.clear();
+      this.pieceIds.set(piece, ids);
+    }
+    return ids;
   }
 
   private idOf(symbol: string): number {
