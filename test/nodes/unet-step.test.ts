@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import scheduler from '../../nodes/scheduler.ts';
 import unetStep from '../../nodes/unet-step.ts';
 import { createNoise, timestepToSigma } from '../../models/schedulers/index.ts';
+import type { SamplerName } from '../../models/schedulers/index.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from '../../nodes/lib/sd-types.ts';
 import { fakeContext, fakeSession } from './fake-context.ts';
 
@@ -45,7 +46,7 @@ function blindUnet() {
 const conditioning = (value: number): Conditioning => ({ data: new Float32Array(77 * 8).fill(value), shape: [1, 77, 8] });
 const emptyLatent = (): Latent => ({ data: new Float32Array(16), shape });
 
-async function schedule(sampler: string, steps: number, denoise = 1): Promise<Schedule> {
+async function schedule(sampler: SamplerName, steps: number, denoise = 1): Promise<Schedule> {
   const result = await scheduler.execute({ sampler, schedule: 'default', steps, denoise }, await fakeContext());
   return result.schedule;
 }
@@ -74,7 +75,7 @@ describe('UNetStep', () => {
   });
 
   it('recovers the clean latent with a deterministic sampler and an exact model (adapter maths end to end)', async () => {
-    for (const sampler of ['euler', 'heun', 'dpmpp_2m', 'ddim']) {
+    for (const sampler of ['euler', 'heun', 'dpmpp_2m', 'ddim'] as const) {
       const ctx = await fakeContext({ sessions: { [unet.path]: oracleUnet() } });
       const { latent } = await unetStep.execute(inputs({ schedule: await schedule(sampler, 6) }), ctx);
       latent.data.forEach((v, i) => expect(v, sampler).toBeCloseTo(clean[i], 3));

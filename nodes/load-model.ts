@@ -1,0 +1,40 @@
+import { choice, defineNode, output, string } from '../runtime/index.ts';
+import { resolveModel } from '../models/model-folder.ts';
+import { SD_TYPES } from './lib/sd-types.ts';
+import type { ClipHandle, UnetHandle, VaeHandle } from './lib/sd-types.ts';
+
+/** `default` follows the run's backend (the CLI's `--backend`, the server's setting). */
+export const BACKEND_CHOICES = ['default', 'cpu', 'cuda'] as const;
+
+export default defineNode({
+  type: 'LoadModel',
+  displayName: 'Load Model',
+  category: 'loaders',
+  description:
+    'Finds a Stable Diffusion 1.5 model and hands its text encoder (CLIP), UNet and VAE to the nodes that use them. ' +
+    '`model` is a folder under data/models/ (converted, or a diffusers ONNX export), or the name of a .ckpt/.safetensors ' +
+    'file in data/ (converted on first use, with progress, then reused). `auto` picks the first real model it finds, ' +
+    'else the trained tiny model (shapes-tiny), else the random tiny test model (generated when missing). ' +
+    'Nothing is loaded here: each node opens the network it needs on the chosen backend, and sessions are shared.',
+  inputs: {
+    model: string({ default: 'auto', description: 'Model name under data/ (folder or checkpoint stem), or `auto`.' }),
+    backend: choice({ choices: BACKEND_CHOICES, default: 'default', description: 'Where the networks run; `default` is the run\'s backend.' }),
+  },
+  outputs: {
+    clip: output<ClipHandle>(SD_TYPES.clip, 'Text encoder and tokenizer vocabulary'),
+    unet: output<UnetHandle>(SD_TYPES.unet, 'Denoising UNet'),
+    vae: output<VaeHandle>(SD_TYPES.vae, 'Image <-> latent autoencoder'),
+  },
+  async execute({ model, backend }, ctx) {
+    const files = await resolveModel(ctx.env.dataDir, model, {
+      onProgress: (done: number, total: number) => ctx.progress(done, total),
+    });
+    const runBackend = backend === 'default' ? ctx.env.backend : backend;
+    ctx.log.info(`model "${files.name}" from ${files.dir} on ${runBackend}`);
+    return {
+      clip: { model: files.name, backend: runBackend, textEncoder: files.textEncoder, tokenizerDir: files.tokenizerDir },
+      unet: { model: files.name, backend: runBackend, path: files.unet },
+      vae: { model: files.name, backend: runBackend, encoder: files.vaeEncoder, decoder: files.vaeDecoder },
+    };
+  },
+});
