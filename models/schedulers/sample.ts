@@ -47,6 +47,11 @@ export async function sample(options: SampleOptions): Promise<Float32Array> {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > steps || start > end) {
     throw new LatentflowError('invalid_value', `Steps [${start}, ${end}) are outside the schedule's ${steps} steps`, { input: 'start_step' });
   }
+  if (!sigmas.every((sigma, i) => sigma >= 0 && Number.isFinite(sigma) && (i === 0 || sigma <= sigmas[i - 1]))) {
+    throw new LatentflowError('invalid_value', `Sigmas must be finite, non-negative and non-increasing, got [${sigmas.join(', ')}]`, {
+      input: 'schedule',
+    });
+  }
   const step = SAMPLER_FUNCTIONS[sampler]({ denoiser, sigmas, noise });
   let x = options.x;
   for (let i = start; i < end; i++) {

@@ -22,6 +22,14 @@ describe('sample', () => {
     }
   });
 
+  it('rejects sigmas that increase, are negative or are not finite', async () => {
+    for (const bad of [[1, 2, 0], [2, -1], [Number.NaN, 0]]) {
+      await expect(
+        sample({ sampler: 'euler', denoiser: halve, x: new Float32Array(2), sigmas: Float64Array.from(bad), noise: createNoise(0) }),
+      ).rejects.toMatchObject({ code: 'invalid_value', input: 'schedule' });
+    }
+  });
+
   it('returns the input unchanged for an empty range', async () => {
     const x = Float32Array.from([1, 2]);
     expect(await sample({ sampler: 'heun', denoiser: halve, x, sigmas, noise: createNoise(0), startStep: 1, endStep: 1 })).toBe(x);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DROPPED_CODE_POINTS, NAMED_REFERENCES } from '../../../models/tokenizer/html-entities.ts';
 import { unescapeHtml } from '../../../models/tokenizer/html-unescape.ts';
 
 describe('unescapeHtml (Python html.unescape rules)', () => {
@@ -30,6 +31,13 @@ describe('unescapeHtml (Python html.unescape rules)', () => {
     expect(unescapeHtml('&#0;&#xD800;&#x110000;&#99999999999999999999;')).toBe('\ufffd'.repeat(4));
     expect(unescapeHtml('a&#x1;b&#11;c&#xFFFF;d&#x7f;e')).toBe('abcde');
     expect(unescapeHtml('&#13;')).toBe('\r');
+  });
+
+  it('knows all 2231 HTML5 names, 106 of them legacy names without ";"', () => {
+    const names = Object.keys(NAMED_REFERENCES);
+    expect(names).toHaveLength(2231);
+    expect(names.filter((name) => !name.endsWith(';'))).toHaveLength(106);
+    expect(DROPPED_CODE_POINTS.size).toBe(126);
   });
 
   it('looks at most 32 name characters', () => {
