@@ -29,11 +29,14 @@ function conditioningFor(conditioning: Conditioning, batch: number, input: strin
   return out;
 }
 
-function findInput(session: ModelSession, name: string): TensorInfo {
+function findInput(session: ModelSession, name: string, types: readonly string[]): TensorInfo {
   const info = session.inputs.find((i) => i.name === name);
   if (!info) {
     const names = session.inputs.map((i) => i.name).join(', ');
     throw new LatentflowError('invalid_value', `UNet ${session.modelPath} has no "${name}" input (it has ${names})`, { input: 'unet' });
+  }
+  if (!types.includes(info.type)) {
+    throw new LatentflowError('invalid_value', `UNet ${session.modelPath} takes "${name}" as ${info.type}; supported: ${types.join(', ')}`, { input: 'unet' });
   }
   return info;
 }
@@ -43,8 +46,7 @@ function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tenso
   const dims = info.dims.length === 0 ? [] : info.dims[0] === 1 ? [1] : [rows];
   const count = dims.length === 0 ? 1 : dims[0];
   if (info.type === 'int64') return { type: 'int64', data: new BigInt64Array(count).fill(BigInt(Math.round(timestep))), dims };
-  if (info.type === 'float32') return { type: 'float32', data: new Float32Array(count).fill(timestep), dims };
-  throw new LatentflowError('invalid_value', `UNet timestep input has type ${info.type}; float32 and int64 are supported`, { input: 'unet' });
+  return { type: 'float32', data: new Float32Array(count).fill(timestep), dims };
 }
 
 /**
@@ -59,9 +61,9 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
   const size = shape.reduce((a, b) => a * b, 1);
   const guided = cfg !== 1;
   const rows = guided ? 2 * batch : batch;
-  const timestepInfo = findInput(session, 'timestep');
-  findInput(session, 'sample');
-  findInput(session, 'encoder_hidden_states');
+  const timestepInfo = findInput(session, 'timestep', ['float32', 'int64']);
+  findInput(session, 'sample', ['float32']);
+  findInput(session, 'encoder_hidden_states', ['float32']);
   const cond = conditioningFor(options.positive, batch, 'positive');
   const context = guided ? new Float32Array(cond.length * 2) : cond;
   if (guided) {

@@ -95,4 +95,10 @@ describe('UNet denoiser (model adapter)', () => {
     expect(() => createUnetDenoiser({ session: odd, shape: [1, 4, 1, 1], positive: conditioning(0), negative: conditioning(0), cfg: 5, sigmaToTimestep }))
       .toThrow(/no "timestep" input/);
   });
+
+  it('refuses a half-precision UNet with a clear message', () => {
+    const { session } = fakeUnet('float16');
+    expect(() => createUnetDenoiser({ session, shape: [1, 4, 1, 1], positive: conditioning(0), negative: conditioning(0), cfg: 5, sigmaToTimestep }))
+      .toThrow(/takes "timestep" as float16; supported: float32, int64/);
+  });
 });
