@@ -24,6 +24,8 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
     // No coercion or silent stripping: a workflow's literal 5 must not become "5", nor an unknown field vanish.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  // First: its onRequest hook marks upgrade requests, so a refused upgrade's socket is closed after the reply.
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES } });
   app.addHook('onRequest', createRequestGuard(options.guard));
   app.setErrorHandler(createErrorHandler(ctx.log));
   app.setNotFoundHandler((request, reply) =>
@@ -37,7 +39,6 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES } });
 
   await app.register(
     async (api) => {

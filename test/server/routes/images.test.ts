@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import jpeg from 'jpeg-js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LatentflowServer } from '../../../server/index.ts';
+import { solidPng, startTestServer, stepsWorkflow, tempDir, waitFor } from '../helpers.ts';
+
+let server: LatentflowServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(() => server.close());
+
+const upload = (body: Buffer | string, contentType: string, query = '') =>
+  server.app.inject({ method: 'POST', url: `/api/projects/default/uploads${query}`, payload: body, headers: { 'content-type': contentType } });
+const inputs = () => path.join(server.context.dataDir, 'projects', 'default', 'inputs');
+const outputs = () => path.join(server.context.dataDir, 'projects', 'default', 'outputs');
+
+describe('output images', () => {
+  it('lists what runs wrote, newest first, with the run and node that made each', async () => {
+    const ids = [];
+    for (const value of [2, 3]) ids.push((await server.app.inject({ method: 'POST', url: '/api/projects/default/runs', payload: { workflow: stepsWorkflow(value) } })).json().id);
+    await waitFor(async () => ((await server.app.inject({ url: `/api/runs/${ids[1]}` })).json().status === 'finished' ? true : undefined));
+    const list = (await server.app.inject({ url: '/api/projects/default/images' })).json();
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatchObject({ runId: ids[1], nodeId: 'save', url: `/api/projects/default/images/${list[0].filename}` });
+    expect(list[1].runId).toBe(ids[0]);
+    const image = await server.app.inject({ url: list[0].url });
+    expect(image.statusCode).toBe(200);
+    expect(image.rawPayload.equals(fs.readFileSync(path.join(outputs(), list[0].filename)))).toBe(true);
+  });
+
+  it('lists a file put into the folder by hand, without a run', async () => {
+    fs.writeFileSync(path.join(outputs(), 'manual.jpg'), 'x');
+    fs.writeFileSync(path.join(outputs(), 'notes.txt'), 'x');
+    const list = (await server.app.inject({ url: '/api/projects/default/images' })).json();
+    expect(list).toEqual([{ filename: 'manual.jpg', url: '/api/projects/default/images/manual.jpg', createdAt: expect.any(String) }]);
+    expect((await server.app.inject({ url: list[0].url })).headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('answers 404 image_not_found for missing files and non-images', async () => {
+    fs.writeFileSync(path.join(outputs(), 'notes.txt'), 'x');
+    for (const name of ['missing.png', 'notes.txt']) {
+      const response = await server.app.inject({ url: `/api/projects/default/images/${name}` });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().code).toBe('image_not_found');
+    }
+    expect((await server.app.inject({ url: '/api/projects/nope/images' })).json().code).toBe('project_not_found');
+  });
+
+  it('never serves a file outside the outputs folder', async () => {
+    const dataFile = path.join(server.context.dataDir, 'latentflow.sqlite');
+    for (const name of ['..%2F..%2F..%2Flatentflow.sqlite', '..%2Finputs%2Fx.png', '.hidden.png']) {
+      const response = await server.app.inject({ url: `/api/projects/default/images/${name}` });
+      expect(response.statusCode, name).toBe(400);
+      expect(response.json().code).toBe('invalid_name');
+    }
+    const outside = tempDir('outside');
+    fs.writeFileSync(path.join(outside, 'secret.png'), solidPng(1, 1));
+    fs.symlinkSync(path.join(outside, 'secret.png'), path.join(outputs(), 'link.png'));
+    const link = await server.app.inject({ url: '/api/projects/default/images/link.png' });
+    expect(link.statusCode).toBe(400);
+    expect(link.json().code).toBe('path_escape');
+    expect(fs.existsSync(dataFile)).toBe(true);
+  });
+});
+
+describe('uploads', () => {
+  it('stores a real PNG in the project inputs folder under the asked name', async () => {
+    const png = solidPng(16, 8);
+    const response = await upload(png, 'image/png', '?name=cat.png');
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ filename: 'cat.png', width: 16, height: 8, mime: 'image/png' });
+    expect(fs.readFileSync(path.join(inputs(), 'cat.png')).equals(png)).toBe(true);
+  });
+
+  it('stores a real JPEG with the extension that matches its content, never replacing a file', async () => {
+    const image = Buffer.from(jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(256, 90) }, 80).data);
+    expect((await upload(image, 'image/jpeg', '?name=photo.png')).json().filename).toBe('photo.jpg');
+    expect((await upload(image, 'image/jpeg', '?name=photo')).json().filename).toBe('photo_1.jpg');
+    expect((await upload(image, 'image/jpeg')).json().filename).toMatch(/^upload_\d+\.jpg$/);
+    expect(fs.readdirSync(inputs()).filter((file) => file.startsWith('photo')).sort()).toEqual(['photo.jpg', 'photo_1.jpg']);
+  });
+
+  it('refuses bytes that are not really the declared image type (400 invalid_image)', async () => {
+    const fake = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('<script>alert(1)</script>'.repeat(4))]);
+    for (const [body, type] of [[fake, 'image/png'], [solidPng(2, 2), 'image/jpeg'], [Buffer.from('hello'), 'image/png']] as const) {
+      const response = await upload(body, type, '?name=x.png');
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('invalid_image');
+    }
+    expect(fs.readdirSync(inputs())).toEqual([]);
+  });
+
+  it('refuses other content types with 415', async () => {
+    for (const type of ['image/gif', 'text/plain', 'application/octet-stream']) {
+      const response = await upload(Buffer.from('GIF89a'), type);
+      expect(response.statusCode, type).toBe(415);
+      expect(response.json().code).toBe('unsupported_media_type');
+    }
+    const json = await server.app.inject({ method: 'POST', url: '/api/projects/default/uploads', payload: { not: 'an image' } });
+    expect(json.statusCode).toBe(415);
+  });
+
+  it('refuses a body over 20 MB and an image over 8192 px a side with 413', async () => {
+    const huge = Buffer.alloc(20 * 1024 * 1024 + 1);
+    solidPng(1, 1).copy(huge);
+    const tooBig = await upload(huge, 'image/png');
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().code).toBe('payload_too_large');
+    const wide = await upload(solidPng(9000, 1), 'image/png');
+    expect(wide.statusCode).toBe(413);
+    expect(wide.json().message).toMatch(/9000x1/);
+  });
+
+  it.each(['../../escape.png', '..%2Fescape.png', 'a/b.png', '.png', '..png'])('refuses the upload name %s', async (name) => {
+    const response = await upload(solidPng(2, 2), 'image/png', `?name=${encodeURIComponent(name)}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('invalid_name');
+    expect(fs.readdirSync(inputs())).toEqual([]);
+    expect(fs.existsSync(path.join(server.context.dataDir, 'projects', 'escape.png'))).toBe(false);
+  });
+
+  it('does not write through a symlink planted in the inputs folder', async () => {
+    const outside = tempDir('outside');
+    fs.symlinkSync(path.join(outside, 'target.png'), path.join(inputs(), 'planted.png'));
+    const response = await upload(solidPng(2, 2), 'image/png', '?name=planted.png');
+    expect(response.json().code).toBe('path_escape');
+    expect(fs.existsSync(path.join(outside, 'target.png'))).toBe(false);
+  });
+
+  it('answers 404 for uploads into an unknown project', async () => {
+    const response = await server.app.inject({ method: 'POST', url: '/api/projects/nope/uploads', payload: solidPng(1, 1), headers: { 'content-type': 'image/png' } });
+    expect(response.json().code).toBe('project_not_found');
+  });
+});
