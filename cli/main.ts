@@ -11,15 +11,20 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: 'list every problem in a workflow file', load: () => import('./validate.ts') },
   nodes: { summary: 'list the available node types', load: () => import('./nodes.ts') },
   serve: { summary: 'start the web editor and HTTP/WebSocket API', load: () => import('./serve.ts') },
+  convert: { summary: 'convert a .ckpt/.safetensors checkpoint to ONNX model files', load: () => import('./convert.ts') },
+  'tiny-models': { summary: 'generate the tiny test models (data/models/tiny)', load: () => import('./tiny-models.ts') },
+  tokenize: { summary: 'show the CLIP token ids of a prompt', load: () => import('./tokenize.ts') },
+  schedule: { summary: 'show the timesteps and sigmas of a sampler schedule', load: () => import('./schedule.ts') },
 };
 
 export const HELP = `latentflow — node-graph workflows for Stable Diffusion 1.5
 
-usage: latentflow <command> [options]    (latentflow <command> --help for its options)
+usage: latentflow <command> [options]    (latentflow help <command> for its options)
 
 commands:
-${Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)}${command.summary}`).join('\n')}
-  help        show this help
+${[...Object.entries(COMMANDS), ['help', { summary: "show this help, or a command's options" }] as const]
+  .map(([name, command]) => `  ${name.padEnd(14)}${command.summary}`)
+  .join('\n')}
 
 exit codes:
   0    success
@@ -29,6 +34,9 @@ exit codes:
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
+  if (name === 'help' && args[0] !== undefined && Object.hasOwn(COMMANDS, args[0])) {
+    return (await COMMANDS[args[0]].load()).main(['--help']);
+  }
   if (name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;

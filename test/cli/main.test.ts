@@ -10,7 +10,7 @@ describe('latentflow dispatcher', () => {
       runCli(['--help']),
       runCli([]),
       runCli(['paint']),
-      runCli(['run', '--help']),
+      runCli(['help', 'run']),
     ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/run\s+run a workflow file/);
