@@ -11,10 +11,15 @@ const WHITESPACE_RUN = /\p{White_Space}+/gu;
  * so those are trimmed at the ends but kept inside the text.
  */
 // eslint-disable-next-line no-control-regex -- Python strips the separators U+001C..U+001F
-const EDGE_WHITESPACE = /^[\p{White_Space}\x1c-\x1f]+|[\p{White_Space}\x1c-\x1f]+$/gu;
+const STRIPPED = /[\p{White_Space}\x1c-\x1f]/u;
 
+/** Trims by scanning from both ends (an anchored regex would be quadratic on long inner whitespace). */
 function strip(text: string): string {
-  return text.replace(EDGE_WHITESPACE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && STRIPPED.test(text[start])) start++;
+  while (end > start && STRIPPED.test(text[end - 1])) end--;
+  return text.slice(start, end);
 }
 
 /** The text CLIP tokenizes: HTML-unescaped twice, whitespace collapsed, trimmed, lowercased. */

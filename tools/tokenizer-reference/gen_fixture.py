@@ -92,7 +92,10 @@ def prompt():
 
 def main():
     fixed = ['', ' ', 'a photograph of an astronaut riding a horse', "don't it's I'M", '&amp;', '&amp;amp;', '&lt3',
-             'ΟΔΥΣΣΕΥΣ', 'ΣΑΣ ΑΣ. Σ', 'a\x1cb\x1fc', ' \x1c a \x1c ', 'x' * 400, ' '.join(['cat'] * 100)]
+             'ΟΔΥΣΣΕΥΣ', 'ΣΑΣ ΑΣ. Σ', 'a\x1cb\x1fc', ' \x1c a \x1c ', 'x' * 400, ' '.join(['cat'] * 100),
+             'ab' * 500, 'aaa' * 300, '!?' * 300, ''.join(chr(0x400 + i % 200) for i in range(500))]
+    long_words = random.Random(3)
+    fixed.append(''.join(long_words.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(2000)))
     prompts = fixed + [prompt() for _ in range(2500)]
     cases = [[p, reference.encode(p)] for p in prompts]
     TARGET.parent.mkdir(parents=True, exist_ok=True)

@@ -56,6 +56,15 @@ describe('ClipTokenizer.encode', () => {
     expect(tokenizer.encode('<|EndOfText|>')).toEqual([END_OF_TEXT]);
   });
 
+  it('stays fast on a pathological 20,000-letter word (BPE without rescanning every pair)', () => {
+    let word = '';
+    for (let i = 0; i < 20_000; i++) word += String.fromCharCode(97 + ((i * 7919) % 26));
+    const started = performance.now();
+    expect(tokenizer.encode(word).length).toBeGreaterThan(1000);
+    // The rescanning algorithm needs over 10 s here; the heap one about 0.2 s.
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
   it('returns nothing for blank text', () => {
     expect(tokenizer.encode(' \n\t ')).toEqual([]);
   });
