@@ -12,10 +12,11 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
 
 function decodeNumeric(reference: string): string {
   const hex = reference[1] === 'x' || reference[1] === 'X';
-  const digits = reference.slice(hex ? 2 : 1).replace(/;$/, '');
-  const value = BigInt(hex ? `0x${digits}` : digits);
-  if (value > 0x10ffffn) return REPLACEMENT_CHARACTER;
-  const codePoint = Number(value);
+  const digits = reference.slice(hex ? 2 : 1).replace(/;$/, '').replace(/^0+(?=.)/, '');
+  // Longer than "10ffff" / "1114111" is past the last code point (and cheap to reject).
+  if (digits.length > (hex ? 6 : 7)) return REPLACEMENT_CHARACTER;
+  const codePoint = Number.parseInt(digits, hex ? 16 : 10);
+  if (codePoint > 0x10ffff) return REPLACEMENT_CHARACTER;
   const replaced = REPLACED_CODE_POINTS.get(codePoint);
   if (replaced !== undefined) return replaced;
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return REPLACEMENT_CHARACTER;

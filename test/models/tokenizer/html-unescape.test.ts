@@ -31,6 +31,8 @@ describe('unescapeHtml (Python html.unescape rules)', () => {
     expect(unescapeHtml('&#0;&#xD800;&#x110000;&#99999999999999999999;')).toBe('\ufffd'.repeat(4));
     expect(unescapeHtml('a&#x1;b&#11;c&#xFFFF;d&#x7f;e')).toBe('abcde');
     expect(unescapeHtml('&#13;')).toBe('\r');
+    expect(unescapeHtml('&#0000065;&#x00000041;&#000;')).toBe('AA\ufffd');
+    expect(unescapeHtml(`&#${'9'.repeat(100_000)};`)).toBe('\ufffd');
   });
 
   it('knows all 2231 HTML5 names, 106 of them legacy names without ";"', () => {
