@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 
-/** Runs `cli/schedule.ts`'s main() in a child process, as the dispatcher does. */
+/** Runs `latentflow schedule ...` through the package's bin script. */
 function schedule(...args: string[]) {
-  const script = 'const m = await import("./cli/schedule.ts"); process.exitCode = await m.main(process.argv.slice(1));';
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['bin/latentflow.js', 'schedule', ...args], { cwd: root, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
