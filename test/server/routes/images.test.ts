@@ -18,7 +18,7 @@ const outputs = () => path.join(server.context.dataDir, 'projects', 'default', '
 
 describe('output images', () => {
   it('lists what runs wrote, newest first, with the run and node that made each', async () => {
-    const ids = [];
+    const ids: string[] = [];
     for (const value of [2, 3]) ids.push((await server.app.inject({ method: 'POST', url: '/api/projects/default/runs', payload: { workflow: stepsWorkflow(value) } })).json().id);
     await waitFor(async () => ((await server.app.inject({ url: `/api/runs/${ids[1]}` })).json().status === 'finished' ? true : undefined));
     const list = (await server.app.inject({ url: '/api/projects/default/images' })).json();

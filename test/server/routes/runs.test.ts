@@ -137,7 +137,7 @@ describe('queueing runs', () => {
 
 describe('listing and reading runs', () => {
   it('lists a project\'s runs newest first, without their workflows, honouring limit', async () => {
-    const ids = [];
+    const ids: string[] = [];
     for (const value of [1, 2, 3]) ids.push((await queue({ workflow: stepsWorkflow(value) })).json().id);
     await settled(ids[2]);
     const list = (await server.app.inject({ url: '/api/projects/default/runs' })).json();

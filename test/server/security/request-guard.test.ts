@@ -35,7 +35,7 @@ describe('Host header (DNS rebinding guard)', () => {
 describe('Origin of state-changing requests (CSRF guard)', () => {
   it('refuses a foreign Origin, a null Origin, and a cross-site browser request without Origin', async () => {
     server = await startTestServer();
-    const refused = [
+    const refused: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: 'http://localhost:9999' },
       { origin: 'https://localhost' },
