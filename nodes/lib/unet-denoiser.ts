@@ -1,5 +1,6 @@
 import { LatentflowError } from '../../runtime/index.ts';
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
+import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { Conditioning } from './sd-types.ts';
 
 /** D(x, sigma): the denoised (x0) estimate in k-diffusion space, x = x0 + sigma * eps. */
@@ -52,13 +53,16 @@ function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tenso
 /**
  * Wraps an eps-predicting SD UNet into a denoiser (the k-diffusion "external" model idea): scales
  * the input by c_in = 1 / sqrt(sigma^2 + 1), converts sigma to the UNet's timestep, runs the
- * positive and negative prompts as ONE batch [cond, uncond], combines
+ * positive and negative prompts as ONE batch [cond, uncond] (padded to the sides the UNet
+ * needs, see latent-padding.ts), combines
  * eps = uncond + cfg * (cond - uncond), and returns x - sigma * eps.
  */
 export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
   const { session, shape, cfg, signal } = options;
-  const [batch] = shape;
+  const [batch, channels, h, w] = shape;
   const size = shape.reduce((a, b) => a * b, 1);
+  const [ph, pw] = [paddedSide(h), paddedSide(w)];
+  const padded = ph !== h || pw !== w;
   const guided = cfg !== 1;
   const rows = guided ? 2 * batch : batch;
   const timestepInfo = findInput(session, 'timestep', ['float32', 'int64']);
@@ -75,18 +79,23 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
 
   return async (x, sigma) => {
     const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-    const sample = new Float32Array(rows * (size / batch));
-    for (let i = 0; i < size; i++) sample[i] = x[i] * cIn;
-    if (guided) sample.copyWithin(size, 0, size);
+    const scaled = Float32Array.from(x, (v) => v * cIn);
+    const input = padded ? padPlanes(scaled, batch * channels, h, w, ph, pw) : scaled;
+    const sample = guided ? new Float32Array(input.length * 2) : input;
+    if (guided) {
+      sample.set(input);
+      sample.set(input, input.length);
+    }
     const result = await session.run(
       {
-        sample: { type: 'float32', data: sample, dims: [rows, ...shape.slice(1)] },
+        sample: { type: 'float32', data: sample, dims: [rows, channels, ph, pw] },
         timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
         encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
       },
       { signal },
     );
-    const eps = result[outputName].data as Float32Array;
+    const output = result[outputName].data as Float32Array;
+    const eps = padded ? cropPlanes(output, rows * channels, ph, pw, h, w) : output;
     const denoised = new Float32Array(size);
     for (let i = 0; i < size; i++) {
       const e = guided ? eps[size + i] + cfg * (eps[i] - eps[size + i]) : eps[i];

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { decodePng, readPngText } from '../../nodes/lib/png.ts';
+import { decodePng, encodePng, readPngText } from '../../nodes/lib/png.ts';
 import { SAMPLERS } from '../../models/schedulers/index.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Runs `latentflow run <workflow> --out <tmp> <args>` from the repository root; returns the output folder and stdout. */
-async function latentflowRun(workflow: string, args: string[] = []) {
+async function latentflowRun(workflow: string, args: string[] = [], input?: string) {
   const out = await mkdtemp(path.join(tmpdir(), 'lf-e2e-'));
-  const { stdout } = await run('node', ['bin/latentflow.js', 'run', workflow, '--out', out, '--input', path.join(out, 'input'), ...args], {
+  const { stdout } = await run('node', ['bin/latentflow.js', 'run', workflow, '--out', out, '--input', input ?? path.join(out, 'input'), ...args], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -24,7 +24,8 @@ async function pngsIn(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.png')).sort();
 }
 
-describe('latentflow run with the shipped workflows', () => {
+// Each test starts one or more CLI processes; the machine running them may be busy.
+describe('latentflow run with the shipped workflows', { timeout: 180_000 }, () => {
   it('txt2img writes a PNG that carries the workflow that made it', async () => {
     const { out } = await latentflowRun('workflows/txt2img.json', ['--set', 'unet.seed=5', '--set', 'schedule.steps=6']);
     const files = await pngsIn(out);
@@ -58,6 +59,15 @@ describe('latentflow run with the shipped workflows', () => {
     expect(files).toEqual(['img2img_00001.png']);
     const png = decodePng(await readFile(path.join(out, files[0])));
     expect([png.width, png.height]).toEqual([64, 64]);
+  });
+
+  it('img2img reads the image from the input folder, cropped to multiples of 8', async () => {
+    const input = await mkdtemp(path.join(tmpdir(), 'lf-e2e-input-'));
+    const pixels = new Uint8Array(75 * 42 * 3).map((_, i) => (i * 13) & 0xff);
+    await writeFile(path.join(input, 'mine.png'), encodePng({ width: 75, height: 42, channels: 3, data: pixels }));
+    const { out } = await latentflowRun('workflows/img2img.json', ['--set', 'image.image=mine.png', '--set', 'schedule.steps=4'], input);
+    const png = decodePng(await readFile(path.join(out, 'img2img_00001.png')));
+    expect([png.width, png.height]).toEqual([72, 40]);
   });
 
   it('streams progress and a latent and an image preview for every UNet step', async () => {

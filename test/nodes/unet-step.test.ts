@@ -7,8 +7,8 @@ import type { Conditioning, Latent, Schedule, UnetHandle } from '../../nodes/lib
 import { fakeContext, fakeSession } from './fake-context.ts';
 
 const unet: UnetHandle = { model: 'fake', backend: 'cpu', path: '/m/unet.onnx' };
-const shape = [1, 4, 2, 2];
-const clean = Float32Array.from({ length: 16 }, (_, i) => Math.sin(i) * 0.8);
+const shape = [1, 4, 8, 8];
+const clean = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i) * 0.8);
 
 /**
  * A UNet that knows the clean latent: from its input sample * 1/sqrt(sigma^2 + 1) and timestep it
@@ -44,7 +44,7 @@ function blindUnet() {
 }
 
 const conditioning = (value: number): Conditioning => ({ data: new Float32Array(77 * 8).fill(value), shape: [1, 77, 8] });
-const emptyLatent = (): Latent => ({ data: new Float32Array(16), shape });
+const emptyLatent = (): Latent => ({ data: new Float32Array(256), shape });
 
 async function schedule(sampler: SamplerName, steps: number, denoise = 1): Promise<Schedule> {
   const result = await scheduler.execute({ sampler, schedule: 'default', steps, denoise }, await fakeContext());
@@ -70,7 +70,7 @@ describe('UNetStep', () => {
     const sched = await schedule('euler', 4);
     const ctx = await fakeContext({ sessions: { [unet.path]: blindUnet() } });
     const { latent } = await unetStep.execute(inputs({ schedule: sched }), ctx);
-    const noise = createNoise(42).normal(16);
+    const noise = createNoise(42).normal(256);
     latent.data.forEach((v, i) => expect(v).toBeCloseTo(noise[i] * sched.sigmas[0], 3));
   });
 
@@ -88,13 +88,13 @@ describe('UNetStep', () => {
     await unetStep.execute(inputs({ schedule: await schedule('euler', 3) }), ctx);
     expect(session.calls).toHaveLength(3);
     for (const feeds of session.calls) {
-      expect(feeds.sample.dims).toEqual([2, 4, 2, 2]);
+      expect(feeds.sample.dims).toEqual([2, 4, 8, 8]);
       const context = feeds.encoder_hidden_states.data as Float32Array;
       expect([context[0], context[77 * 8]]).toEqual([1, 0]);
     }
     const single = oracleUnet();
     await unetStep.execute(inputs({ schedule: await schedule('euler', 3), cfg: 1 }), await fakeContext({ sessions: { [unet.path]: single } }));
-    expect(single.calls[0].sample.dims).toEqual([1, 4, 2, 2]);
+    expect(single.calls[0].sample.dims).toEqual([1, 4, 8, 8]);
   });
 
   it('reports progress and a latent and an image preview after every step', async () => {

@@ -42,15 +42,15 @@ const sigmaToTimestep = (sigma: number) => sigma * 100;
 describe('UNet denoiser (model adapter)', () => {
   it('runs cond and uncond as one batch and applies CFG, c_in and x - sigma * eps', async () => {
     const { session, calls } = fakeUnet();
-    const shape = [2, 4, 2, 2];
+    const shape = [2, 4, 8, 8];
     const denoise = createUnetDenoiser({ session, shape, positive: conditioning(3), negative: conditioning(1), cfg: 7.5, sigmaToTimestep });
-    const x = Float32Array.from({ length: 32 }, (_, i) => i / 10 - 1);
+    const x = Float32Array.from({ length: 512 }, (_, i) => i / 100 - 1);
     const sigma = 2;
     const denoised = await denoise(x, sigma);
 
     expect(calls).toHaveLength(1);
     const { feeds } = calls[0];
-    expect(feeds.sample.dims).toEqual([4, 4, 2, 2]);
+    expect(feeds.sample.dims).toEqual([4, 4, 8, 8]);
     expect(feeds.encoder_hidden_states.dims).toEqual([4, 77, 8]);
     const context = feeds.encoder_hidden_states.data as Float32Array;
     expect([context[0], context[77 * 8], context[2 * 77 * 8], context[3 * 77 * 8]]).toEqual([3, 3, 1, 1]);
@@ -59,18 +59,39 @@ describe('UNet denoiser (model adapter)', () => {
     const cIn = 1 / Math.sqrt(sigma * sigma + 1);
     for (let i = 0; i < x.length; i++) {
       expect((feeds.sample.data as Float32Array)[i]).toBeCloseTo(x[i] * cIn, 6);
-      expect((feeds.sample.data as Float32Array)[32 + i]).toBeCloseTo(x[i] * cIn, 6);
+      expect((feeds.sample.data as Float32Array)[512 + i]).toBeCloseTo(x[i] * cIn, 6);
       const cond = x[i] * cIn * 0.5 + 3 + 0.2;
       const uncond = x[i] * cIn * 0.5 + 1 + 0.2;
       expect(denoised[i]).toBeCloseTo(x[i] - sigma * (uncond + 7.5 * (cond - uncond)), 4);
     }
   });
 
+  it('pads latents whose sides are not multiples of 8 by repeating the edge, and crops the result', async () => {
+    const { session, calls } = fakeUnet();
+    const shape = [1, 4, 5, 6];
+    const denoise = createUnetDenoiser({ session, shape, positive: conditioning(3), negative: conditioning(1), cfg: 2, sigmaToTimestep });
+    const x = Float32Array.from({ length: 120 }, (_, i) => Math.cos(i));
+    const denoised = await denoise(x, 1);
+    const { dims, data } = calls[0].feeds.sample;
+    expect(dims).toEqual([2, 4, 8, 8]);
+    const cIn = 1 / Math.sqrt(2);
+    const fed = data as Float32Array;
+    expect(fed[7]).toBeCloseTo(x[5] * cIn, 6); // row 0 repeats its last column
+    expect(fed[7 * 8]).toBeCloseTo(x[4 * 6] * cIn, 6); // the last row repeats
+    expect(fed[(2 * 8 + 3) * 8 + 2]).toBeCloseTo(x[(2 * 5 + 3) * 6 + 2] * cIn, 6);
+    expect(denoised).toHaveLength(120);
+    for (let i = 0; i < 120; i++) {
+      const cond = x[i] * cIn * 0.5 + 3 + 0.1;
+      const uncond = x[i] * cIn * 0.5 + 1 + 0.1;
+      expect(denoised[i]).toBeCloseTo(x[i] - (uncond + 2 * (cond - uncond)), 4);
+    }
+  });
+
   it('skips the negative half when cfg is 1', async () => {
     const { session, calls } = fakeUnet();
-    const denoise = createUnetDenoiser({ session, shape: [1, 4, 1, 1], positive: conditioning(2), negative: conditioning(9), cfg: 1, sigmaToTimestep });
-    const denoised = await denoise(Float32Array.of(1, 1, 1, 1), 0.5);
-    expect(calls[0].feeds.sample.dims).toEqual([1, 4, 1, 1]);
+    const denoise = createUnetDenoiser({ session, shape: [1, 4, 8, 8], positive: conditioning(2), negative: conditioning(9), cfg: 1, sigmaToTimestep });
+    const denoised = await denoise(new Float32Array(256).fill(1), 0.5);
+    expect(calls[0].feeds.sample.dims).toEqual([1, 4, 8, 8]);
     const cIn = 1 / Math.sqrt(1.25);
     expect(denoised[0]).toBeCloseTo(1 - 0.5 * (cIn * 0.5 + 2 + 0.05), 5);
   });
