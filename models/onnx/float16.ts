@@ -1,38 +1,41 @@
 import type { Initializer, OnnxModel, OnnxNode } from './model.ts';
 
-const view = new DataView(new ArrayBuffer(4));
-
 /** IEEE half precision bits of a float32, rounded to nearest even (overflow gives infinity). */
 export function float32ToFloat16Bits(value: number): number {
-  view.setFloat32(0, value);
-  const bits = view.getUint32(0);
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = (bits >>> 23) & 0xff;
-  const mantissa = bits & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  const halfExponent = exponent - 127 + 15;
-  if (halfExponent >= 0x1f) return sign | 0x7c00;
-  if (halfExponent <= 0) {
-    if (halfExponent < -10) return sign;
-    const full = mantissa | 0x800000;
-    const shift = 14 - halfExponent;
-    return sign | roundShift(full, shift);
-  }
-  return sign | ((halfExponent << 10) + roundShift(mantissa, 13));
+  return toFloat16(Float32Array.of(value))[0];
 }
 
-/** value >> shift, rounded to nearest even; a carry into the exponent is intended. */
-function roundShift(value: number, shift: number): number {
-  const truncated = value >>> shift;
-  const remainder = value - truncated * 2 ** shift;
-  const half = 2 ** (shift - 1);
-  if (remainder > half || (remainder === half && (truncated & 1) === 1)) return truncated + 1;
-  return truncated;
-}
-
+/** Works on the float32 bit patterns: a DataView per element is ~5x slower on 1 G values. */
 export function toFloat16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = float32ToFloat16Bits(values[i]);
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i];
+    const sign = (x >>> 16) & 0x8000;
+    const abs = x & 0x7fffffff;
+    if (abs >= 0x47800000) {
+      // 2^16 and above (after rounding: 65520 and above) is infinity; NaN stays a quiet NaN.
+      out[i] = sign | (abs > 0x7f800000 ? 0x7e00 : 0x7c00);
+    } else if (abs >= 0x38800000) {
+      // Normal half: rebias the exponent (127 - 15) and round away 13 mantissa bits; a carry may
+      // overflow into the exponent, which is the correct rounding (up to infinity).
+      const truncated = (abs - 0x38000000) >>> 13;
+      const remainder = abs & 0x1fff;
+      out[i] = sign | (truncated + (remainder > 0x1000 || (remainder === 0x1000 && (truncated & 1)) ? 1 : 0));
+    } else {
+      // Subnormal half (units of 2^-24): value = mantissa * 2^(exponent - 150).
+      const shift = 126 - (abs >>> 23);
+      if (shift > 24) {
+        out[i] = sign;
+        continue;
+      }
+      const mantissa = (abs & 0x7fffff) | 0x800000;
+      const truncated = mantissa >>> shift;
+      const remainder = mantissa - truncated * 2 ** shift;
+      const half = 2 ** (shift - 1);
+      out[i] = sign | (truncated + (remainder > half || (remainder === half && (truncated & 1)) ? 1 : 0));
+    }
+  }
   return out;
 }
 

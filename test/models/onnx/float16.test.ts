@@ -34,6 +34,13 @@ describe('float32 -> float16', () => {
     expect(float32ToFloat16Bits(1 + 2 ** -11 + 2 ** -20)).toBe(0x3c01);
     // Rounding up the largest mantissa carries into the exponent.
     expect(float32ToFloat16Bits(2 - 2 ** -12)).toBe(0x4000);
+    expect(float32ToFloat16Bits(65519)).toBe(0x7bff);
+    expect(float32ToFloat16Bits(65520)).toBe(0x7c00);
+    // Subnormals: 1.5 units of 2^-24 ties to 2, 0.5 units ties to 0, just above 0.5 rounds to 1.
+    expect(float32ToFloat16Bits(3 * 2 ** -25)).toBe(0x0002);
+    expect(float32ToFloat16Bits(2 ** -25)).toBe(0);
+    expect(float32ToFloat16Bits(2 ** -25 * 1.001)).toBe(0x0001);
+    expect(float32ToFloat16Bits(-(2 ** -14 - 2 ** -24))).toBe(0x83ff);
   });
 
   it('keeps the relative error within half a float16 ulp across magnitudes', () => {
