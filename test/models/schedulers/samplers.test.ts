@@ -121,3 +121,24 @@ describe('multistep samplers split mid-schedule', () => {
     expect(difference).toBeLessThan(sampler === 'dpmpp_2m_sde' ? 0.5 : 0.05);
   });
 });
+
+describe('order of accuracy on the Gaussian toy problem (karras sigmas)', () => {
+  async function odeError(sampler: SamplerName, steps: number): Promise<number> {
+    const { sigmas } = buildSchedule({ sampler, schedule: 'karras', steps });
+    const start = createNoise(5).normal(256).map((v) => MU + Math.sqrt(SD * SD + sigmas[0] ** 2) * v);
+    const exact = start.map((v) => MU + (SD / Math.sqrt(SD * SD + sigmas[0] ** 2)) * (v - MU));
+    const out = await sample({ sampler, denoiser: gaussianDenoiser, x: start, sigmas, noise: createNoise(6) });
+    return maxAbsDifference(out, exact);
+  }
+
+  it.each(['euler', 'ddim'] as const)('%s is first order: doubling the steps halves the error', async (sampler) => {
+    const ratio = (await odeError(sampler, 40)) / (await odeError(sampler, 20));
+    expect(ratio).toBeGreaterThan(0.45);
+    expect(ratio).toBeLessThan(0.55);
+  });
+
+  it.each(['heun', 'dpm_2', 'lms', 'dpmpp_2m', 'plms'] as const)('%s is higher order: doubling the steps cuts the error by 3x or more', async (sampler) => {
+    const ratio = (await odeError(sampler, 40)) / (await odeError(sampler, 20));
+    expect(ratio).toBeLessThan(0.33);
+  });
+});
