@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    globalSetup: ['./test/setup/tiny-models.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
