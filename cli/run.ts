@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createSessionPool } from '../runtime/backends/index.ts';
 import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
 import { EXIT, parseCommandArgs, parseSetOptions, UsageError, withUsage } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
@@ -16,7 +15,8 @@ export const USAGE = `usage: latentflow run <workflow.json> [options]
   --data <dir>                    models and vocabularies (default ./data)
   --input <dir>                   input images (default ./input)
   --plugins <dir>                 third-party plugins (default ./plugins)
-  --events ndjson                 print every run event as one JSON line on stdout`;
+  --events ndjson                 print every run event as one JSON line on stdout
+  --verbose                       also log what nodes report at info level (on stderr)`;
 
 const OPTIONS = {
   set: { type: 'string', multiple: true },
@@ -26,6 +26,7 @@ const OPTIONS = {
   input: { type: 'string', default: './input' },
   plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
   events: { type: 'string' },
+  verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -45,7 +46,9 @@ export function main(args: string[]): Promise<number> {
     }
     const workflow = withOverrides(file.workflow, parseSetOptions(values.set ?? []));
     const registry = await loadRegistry(values.plugins);
-    const log = createStderrLogger('warn');
+    const log = createStderrLogger(values.verbose ? 'info' : 'warn');
+    // Imported here so usage errors answer without loading onnxruntime.
+    const { createSessionPool } = await import('../runtime/backends/index.ts');
     const sessions = createSessionPool({ logger: log });
     const env: RunEnvironment = {
       dataDir: resolve(values.data),

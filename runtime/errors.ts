@@ -24,6 +24,7 @@ export const RUNTIME_CODES = [
   'plugin_load_failed',
   'plugin_invalid',
   'plugin_runtime_mismatch',
+  'plugin_missing_dependency',
   'duplicate_node_type',
   'bad_override',
   'unknown_hook',
@@ -113,6 +114,12 @@ export const pluginRuntimeMismatch = (plugin: string, range: string, runtimeVers
   new LatentflowError(
     'plugin_runtime_mismatch',
     `Plugin "${plugin}" needs runtime ${range}, but this runtime API is version ${runtimeVersion}`,
+  );
+
+export const pluginMissingDependency = (plugin: string, missing: string[]) =>
+  new LatentflowError(
+    'plugin_missing_dependency',
+    `Plugin "${plugin}" depends on ${missing.map((name) => `"${name}"`).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not loaded`,
   );
 
 export const duplicateNodeType = (nodeType: string, existingPlugin: string, newPlugin: string) =>

@@ -15,25 +15,40 @@ const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
 const INDEX_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
 
 /**
- * Loads every plugin in `dir` (a folder or package per plugin, or a single module file) into the registry.
- * A missing `dir` holds no plugins.
+ * Loads every plugin in `dir` (a folder or package per plugin, or a single module file) into the registry,
+ * each after the plugins it depends on. A missing `dir` holds no plugins.
  */
 export async function loadPlugins(dir: string, registry: Registry): Promise<PluginLoadReport> {
   const report: PluginLoadReport = { loaded: [], failed: [] };
   if (!existsSync(dir)) return report;
+  let pending: { path: string; plugin: PluginDefinition }[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'node_modules') continue;
     const path = resolve(dir, name);
     const entry = entryOf(path);
     if (entry === undefined) continue;
     try {
-      const plugin = await importPlugin(path, entry);
-      registry.register(plugin);
-      report.loaded.push({ name: plugin.name, version: plugin.version, path, nodes: plugin.nodes.map((n) => n.type) });
+      pending.push({ path, plugin: await importPlugin(path, entry) });
     } catch (error) {
       report.failed.push({ path, error: error instanceof LatentflowError ? error : pluginLoadFailed(path, error) });
     }
   }
+  while (pending.length > 0) {
+    const registered = new Set(registry.plugins().map((p) => p.name));
+    const ready = pending.filter(({ plugin }) => (plugin.dependencies ?? []).every((name) => registered.has(name)));
+    // With nothing ready, register the rest anyway so each reports what it is missing.
+    const batch = ready.length > 0 ? ready : pending;
+    pending = pending.filter((item) => !batch.includes(item));
+    for (const { path, plugin } of batch) {
+      try {
+        registry.register(plugin);
+        report.loaded.push({ name: plugin.name, version: plugin.version, path, nodes: plugin.nodes.map((n) => n.type) });
+      } catch (error) {
+        report.failed.push({ path, error: error as LatentflowError });
+      }
+    }
+  }
+  report.failed.sort((a, b) => (a.path < b.path ? -1 : 1));
   return report;
 }
 
@@ -76,6 +91,10 @@ function shapeProblem(plugin: unknown): string | undefined {
   if (typeof name !== 'string' || name === '') return '`name` must be a non-empty string';
   if (typeof version !== 'string') return '`version` must be a string';
   if (runtime !== undefined && typeof runtime !== 'string') return '`runtime` must be a semver range string';
+  const { dependencies } = plugin as Record<string, unknown>;
+  if (dependencies !== undefined && !(Array.isArray(dependencies) && dependencies.every((d) => typeof d === 'string'))) {
+    return '`dependencies` must be an array of plugin names';
+  }
   if (!Array.isArray(nodes)) return '`nodes` must be an array of node definitions';
   const bad = nodes.findIndex(
     (node: unknown) => typeof (node as { type?: unknown })?.type !== 'string' || typeof (node as { execute?: unknown })?.execute !== 'function',

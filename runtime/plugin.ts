@@ -7,6 +7,8 @@ export interface PluginDefinition {
   /** Semver range of the latentflow runtime API the plugin was written for, e.g. `^1`. */
   runtime?: string;
   description?: string;
+  /** Names of plugins that must be registered first, e.g. `latentflow-builtin` for nodes that extend it. */
+  dependencies?: string[];
   // Node definitions are generic in their inputs and outputs; a plugin holds any mix of them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   nodes: NodeDefinition<any, any>[];

@@ -1,5 +1,5 @@
 import { describeNode, type NodeDescription } from './describe.ts';
-import { duplicateNodeType, pluginRuntimeMismatch } from './errors.ts';
+import { duplicateNodeType, pluginMissingDependency, pluginRuntimeMismatch } from './errors.ts';
 import type { NodeDefinition } from './node-definition.ts';
 import type { PluginDefinition } from './plugin.ts';
 import { satisfies } from './semver.ts';
@@ -7,7 +7,7 @@ import { RUNTIME_API_VERSION } from './version.ts';
 
 /** The node types a runtime knows, each remembered with the plugin that brought it. */
 export interface Registry {
-  /** Adds every node of the plugin, or none: refuses an incompatible runtime range or a taken type name. */
+  /** Adds every node of the plugin, or none: refuses an incompatible runtime range, a missing dependency or a taken type name. */
   register(plugin: PluginDefinition): void;
   get(type: string): NodeDefinition | undefined;
   has(type: string): boolean;
@@ -27,6 +27,8 @@ export function createRegistry(): Registry {
       if (plugin.runtime !== undefined && !satisfies(RUNTIME_API_VERSION, plugin.runtime)) {
         throw pluginRuntimeMismatch(plugin.name, plugin.runtime, RUNTIME_API_VERSION);
       }
+      const missing = (plugin.dependencies ?? []).filter((name) => !plugins.some((p) => p.name === name));
+      if (missing.length > 0) throw pluginMissingDependency(plugin.name, missing);
       const seen = new Set<string>();
       for (const node of plugin.nodes) {
         const taken = definitions.get(node.type)?.plugin ?? (seen.has(node.type) ? plugin.name : undefined);

@@ -72,6 +72,24 @@ describe('loadPlugins', () => {
     expect(messages[4]).toContain('no default or `plugin` export');
   });
 
+  it('registers plugins after the plugins they depend on, and reports missing dependencies', async () => {
+    const dir = write('dependencies', {
+      'a-extension/index.mjs': pluginSource('extension', ['Extended'], "dependencies: ['z-base'],"),
+      'b-orphan/index.mjs': pluginSource('orphan', ['Orphaned'], "dependencies: ['nowhere'],"),
+      'c-bad/index.mjs': pluginSource('bad', ['Bad'], 'dependencies: "z-base",'),
+      'z-base/index.mjs': pluginSource('z-base', ['Base']),
+    });
+    const registry = createRegistry();
+    const report = await loadPlugins(dir, registry);
+    expect(report.loaded.map((p) => p.name)).toEqual(['z-base', 'extension']);
+    expect(report.failed.map((f) => [f.path.slice(dir.length + 1), f.error.code])).toEqual([
+      ['b-orphan', 'plugin_missing_dependency'],
+      ['c-bad', 'plugin_invalid'],
+    ]);
+    expect(report.failed[0].error.message).toBe('Plugin "orphan" depends on "nowhere", which is not loaded');
+    expect(report.failed[1].error.message).toContain('`dependencies` must be an array of plugin names');
+  });
+
   it('checks the plugin fields one by one', async () => {
     const cases = {
       'no-name': '{ version: "1", nodes: [] }',

@@ -46,6 +46,19 @@ describe('registry', () => {
     expect(registry.has('Number')).toBe(true);
   });
 
+  it('refuses a plugin whose dependencies are not registered yet', () => {
+    const registry = createRegistry();
+    const extension = definePlugin({ name: 'extension', version: '1.0.0', dependencies: ['base', 'extra'], nodes: [AddNode] });
+    expect(() => registry.register(extension)).toThrow(
+      expect.objectContaining({ code: 'plugin_missing_dependency', message: 'Plugin "extension" depends on "base", "extra", which are not loaded' }),
+    );
+    registry.register(definePlugin({ name: 'base', version: '1.0.0', nodes: [NumberNode] }));
+    expect(() => registry.register(extension)).toThrow('depends on "extra", which is not loaded');
+    registry.register(definePlugin({ name: 'extra', version: '1.0.0', nodes: [] }));
+    registry.register(extension);
+    expect(registry.pluginOf('Add')).toBe('extension');
+  });
+
   it('describes every node as JSON an editor can build widgets from', () => {
     const described = testRegistry().describe();
     expect(JSON.parse(JSON.stringify(described))).toEqual(described);
