@@ -20,17 +20,39 @@ export function refusalReason(editor: NodeEditor<Schemes>, source: SocketData, t
   return undefined;
 }
 
-/** Rete's classic drag-to-connect flow, refusing links between sockets of different types. */
+/**
+ * Rete's classic drag-to-connect flow, refusing links between sockets of different types. A refused
+ * drop also lets go of the dragged link (the classic flow would keep it on the pointer).
+ */
+class TypedFlow extends ClassicFlow<Schemes, never[]> {
+  private readonly state: { refused: boolean };
+
+  constructor(editor: NodeEditor<Schemes>, onRefused: Refused) {
+    const state = { refused: false };
+    super({
+      canMakeConnection(initial, socket) {
+        const pair = getSourceTarget(initial, socket);
+        if (!pair) return false;
+        const reason = refusalReason(editor, pair[0], pair[1]);
+        if (reason) {
+          state.refused = true;
+          onRefused(reason);
+        }
+        return reason === undefined;
+      },
+    });
+    this.state = state;
+  }
+
+  override async pick(...args: Parameters<ClassicFlow<Schemes, never[]>['pick']>): Promise<void> {
+    this.state.refused = false;
+    await super.pick(...args);
+    if (this.state.refused) this.drop(args[1]);
+  }
+}
+
 export function typedConnectionFlow(editor: NodeEditor<Schemes>, onRefused: Refused) {
-  return () => new ClassicFlow<Schemes, never[]>({
-    canMakeConnection(initial, socket) {
-      const pair = getSourceTarget(initial, socket);
-      if (!pair) return false;
-      const reason = refusalReason(editor, pair[0], pair[1]);
-      if (reason) onRefused(reason);
-      return reason === undefined;
-    },
-  });
+  return () => new TypedFlow(editor, onRefused);
 }
 
 /** Vetoes connections that bypass the drag flow (paste, undo) when their types do not match. */

@@ -1,7 +1,6 @@
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import { ConnectionPlugin } from 'rete-connection-plugin';
-import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { HistoryPlugin, Presets as HistoryPresets } from 'rete-history-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
@@ -11,12 +10,11 @@ import { layeredLayout } from './auto-arrange.ts';
 import { graphToWorkflow, workflowToGraph, type Catalog, type Position } from './boundary.ts';
 import { prepareFragment } from './clipboard.ts';
 import { typedConnectionFlow, vetoIncompatibleConnections } from './connection-rules.ts';
-import { contextMenuItems } from './context-menu.ts';
 import { nodeIdBase, uniqueNodeId } from './node-ids.ts';
 import { FlowNode, type Schemes } from './schemes.ts';
 import { renderPresets, type NodeViewHooks } from './views/render-presets.tsx';
 
-export type AreaExtra = ReactArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
+export type AreaExtra = ReactArea2D<Schemes> | MinimapExtra;
 
 export interface GraphEditorOptions {
   container: HTMLElement;
@@ -24,6 +22,8 @@ export interface GraphEditorOptions {
   notify(message: string, kind: 'error' | 'info'): void;
   /** Called after any edit by the user (not while a workflow is being loaded). */
   onChange(): void;
+  /** A right-click on the canvas (no node) or on a node; the editor shows its own menu. */
+  onContextMenu(event: MouseEvent, node: FlowNode | undefined): void;
 }
 
 const PASTE_OFFSET: [number, number] = [40, 40];
@@ -51,13 +51,6 @@ export class GraphEditor {
       },
       socketType: (nodeId, output) => editor.getNode(nodeId)?.outputs[output]?.socket.type,
     };
-    const menu = new ContextMenuPlugin<Schemes>({
-      items: contextMenuItems(() => options.catalog().values(), {
-        addNode: (type) => void this.addNode(type, { ...area.area.pointer }),
-        deleteNode: (node) => void this.removeNodes([node]),
-        duplicateNode: (node) => void this.duplicate([node]),
-      }),
-    });
 
     connection.addPreset(typedConnectionFlow(editor, refused) as never);
     vetoIncompatibleConnections(editor, refused);
@@ -67,13 +60,19 @@ export class GraphEditor {
     editor.use(area);
     area.use(connection);
     area.use(render);
-    area.use(menu);
     area.use(this.history);
     area.use(new MinimapPlugin<Schemes>({ boundViewport: true }));
 
     AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
     AreaExtensions.simpleNodesOrder(area);
     this.trackLinkedInputs();
+    area.addPipe((context) => {
+      if (context.type !== 'contextmenu') return context;
+      context.data.event.preventDefault();
+      area.area.setPointerFrom(context.data.event);
+      options.onContextMenu(context.data.event, context.data.context === 'root' ? undefined : (context.data.context as FlowNode));
+      return context;
+    });
   }
 
   private changed(): void {
@@ -152,6 +151,7 @@ export class GraphEditor {
     return view ? [view.position.x, view.position.y] : undefined;
   }
 
+  /** Adds a node at `at`, or where the pointer last was on the canvas (e.g. the right-click). */
   async addNode(type: string, at?: { x: number; y: number }): Promise<FlowNode | undefined> {
     const spec = this.options.catalog().get(type);
     if (!spec) {

@@ -6,6 +6,7 @@ import { nextSeed } from '../graph/seeds.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
 import { showIssues, showRun } from '../run/run-overlay.ts';
 import { readDraft, writeDraft } from '../storage/drafts.ts';
+import { NodeMenu, type MenuTarget } from '../ui/NodeMenu.tsx';
 import { Palette, NODE_DRAG_TYPE } from '../ui/Palette.tsx';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { QueuePanel } from '../ui/QueuePanel.tsx';
@@ -26,6 +27,8 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
   const [name, setName] = useState(requested ?? DEFAULT_WORKFLOW);
   const [dirty, setDirty] = useState(false);
   const [shownRun, setShownRun] = useState<string>();
+  const [menu, setMenu] = useState<MenuTarget>();
+  const closeMenu = useCallback(() => setMenu(undefined), []);
   const container = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [tracker, snapshot] = useTracker(projectId);
@@ -49,7 +52,9 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     persist(true);
   }, [persist]);
 
-  const graph = useGraphEditor(container, catalog, notify, onChange);
+  const graph = useGraphEditor(container, catalog, notify, onChange, (event, node) => {
+    setMenu(node ? { kind: 'node', x: event.clientX, y: event.clientY, nodeId: node.id } : { kind: 'canvas', x: event.clientX, y: event.clientY });
+  });
   graphRef.current = graph;
 
   useEffect(() => {
@@ -218,6 +223,21 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
         <div className="lf-canvas" ref={container} data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} />
         <QueuePanel snapshot={snapshot} notify={notify} onShow={setShownRun} />
       </div>
+      {menu && graph && (
+        <NodeMenu
+          target={menu}
+          nodes={nodes ?? []}
+          onClose={closeMenu}
+          onAdd={(type) => void graph.addNode(type)}
+          onNodeAction={(action, nodeId) => {
+            const node = graph.editor.getNode(nodeId);
+            if (!node) return;
+            if (action === 'duplicate') void graph.duplicate([node]);
+            else if (action === 'copy') graph.copy([node]);
+            else void graph.removeNodes([node]);
+          }}
+        />
+      )}
     </div>
   );
 }

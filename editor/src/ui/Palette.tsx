@@ -1,17 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { NodeDescription } from '../api/types.ts';
-import { groupByCategory } from '../graph/context-menu.ts';
+import { searchNodes } from '../graph/categories.ts';
 
 export const NODE_DRAG_TYPE = 'application/x-latentflow-node';
 
 /** Node types from the server, grouped by category; click to add, or drag onto the canvas. */
 export function Palette({ nodes, onAdd }: { nodes: NodeDescription[]; onAdd(type: string): void }) {
   const [query, setQuery] = useState('');
-  const groups = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    const matching = nodes.filter((n) => !q || `${n.displayName} ${n.type} ${n.category} ${n.description}`.toLowerCase().includes(q));
-    return groupByCategory(matching);
-  }, [nodes, query]);
+  const groups = useMemo(() => searchNodes(nodes, query), [nodes, query]);
   return (
     <aside className="lf-palette" data-testid="palette">
       <input type="search" placeholder="Search nodes…" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search nodes" />

@@ -61,7 +61,7 @@ export function Widget({ node, name, spec, onEdited }: Props) {
             <option value="increment">increment</option>
             <option value="randomize">randomize</option>
           </select>
-          <button type="button" title="New random seed" onPointerDown={stop} onClick={() => set(randomSeed())}>🎲</button>
+          <button type="button" title="New random seed" onPointerDown={stop} onClick={() => set(randomSeed())}>random</button>
         </div>
       );
     }

@@ -30,7 +30,7 @@ function createConnectionView(hooks: NodeViewHooks) {
   };
 }
 
-/** How the canvas draws nodes, sockets, links, the context menu and the minimap. */
+/** How the canvas draws nodes, sockets, links and the minimap. */
 export function renderPresets(hooks: NodeViewHooks) {
   const NodeView = createNodeView(hooks);
   const ConnectionView = createConnectionView(hooks);
@@ -42,7 +42,6 @@ export function renderPresets(hooks: NodeViewHooks) {
         connection: () => ConnectionView as never,
       },
     }),
-    Presets.contextMenu.setup({ delay: 300 }),
     Presets.minimap.setup({ size: 180 }),
   ];
 }

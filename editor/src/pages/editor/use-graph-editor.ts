@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Catalog } from '../../graph/boundary.ts';
 import { GraphEditor } from '../../graph/graph-editor.ts';
+import type { FlowNode } from '../../graph/schemes.ts';
 import type { Notify } from '../../ui/toasts.tsx';
 
 /** Mounts a GraphEditor into the container once the node catalog is known. */
@@ -9,12 +10,15 @@ export function useGraphEditor(
   catalog: Catalog | undefined,
   notify: Notify,
   onChange: () => void,
+  onContextMenu: (event: MouseEvent, node: FlowNode | undefined) => void,
 ): GraphEditor | undefined {
   const [graph, setGraph] = useState<GraphEditor>();
   const catalogRef = useRef(catalog);
   catalogRef.current = catalog;
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const onContextMenuRef = useRef(onContextMenu);
+  onContextMenuRef.current = onContextMenu;
 
   const ready = catalog !== undefined;
   useEffect(() => {
@@ -24,6 +28,7 @@ export function useGraphEditor(
       catalog: () => catalogRef.current ?? new Map(),
       notify,
       onChange: () => onChangeRef.current(),
+      onContextMenu: (event, node) => onContextMenuRef.current(event, node),
     });
     setGraph(created);
     return () => {

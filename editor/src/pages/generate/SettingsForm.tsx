@@ -39,7 +39,7 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
       </div>
       <div className="lf-form-row">
         <label>Seed <input name="seed" type="number" min={0} max={4294967295} value={settings.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} /></label>
-        <button type="button" title="New random seed" onClick={() => set('seed', randomSeed())}>🎲</button>
+        <button type="button" title="New random seed" onClick={() => set('seed', randomSeed())}>random</button>
         <label className="lf-inline"><input type="checkbox" checked={settings.randomizeSeed} onChange={(e) => set('randomizeSeed', e.target.checked)} /> new seed each run</label>
       </div>
       <div className="lf-form-row">

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, screenshot, watchConsole, type Browser } from './chromium.ts';
+import { startEditorServer, type EditorServer } from './editor-server.ts';
+
+const canRun = chromiumAvailable() || Boolean(process.env.CI);
+if (!canRun) {
+  console.warn(`\n*** SKIPPING the browser tests: ${CHROMIUM_PATH} is missing (apt-get install chromium). In CI this fails. ***\n`);
+}
+
+const RUN_TIMEOUT = 120_000;
+const TEST_TIMEOUT = 300_000;
+const shippedNodeCount = (name: string) =>
+  Object.keys(JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../../workflows/${name}.json`), 'utf8')).nodes).length;
+const TXT2IMG_NODES = shippedNodeCount('txt2img');
+const IMG2IMG_NODES = shippedNodeCount('img2img');
+
+const socket = (page: Page, nodeId: string, side: 'input' | 'output', name: string) =>
+  page.locator(`[data-node-id="${nodeId}"] [data-${side}="${name}"] [data-testid="socket"]`);
+
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`${locator} is not visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function dragConnection(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await centre(from);
+  const b = await centre(to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+/** Adds a node with the canvas's right-click menu, searching for its name. */
+async function addNodeFromMenu(page: Page, at: { x: number; y: number }, name: string): Promise<void> {
+  await page.mouse.click(at.x, at.y, { button: 'right' });
+  const menu = page.getByTestId('node-menu');
+  await menu.getByRole('searchbox', { name: 'Search node types' }).fill(name);
+  await menu.getByRole('menuitem', { name, exact: true }).click();
+}
+
+async function canvasPoint(page: Page, fx: number, fy: number) {
+  const box = (await page.getByTestId('canvas').boundingBox())!;
+  return { x: box.x + box.width * fx, y: box.y + box.height * fy };
+}
+
+describe.skipIf(!canRun)('the editor in a real browser', () => {
+  let server: EditorServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let savedImageUrl: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await startEditorServer();
+    page = await browser.context.newPage();
+    errors = watchConsole(page);
+    page.on('dialog', (dialog) => void dialog.accept()); // "discard the unsaved changes?"
+  }, TEST_TIMEOUT);
+
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+    await server?.close();
+  }, TEST_TIMEOUT);
+
+  it('opens with the default txt2img workflow on the canvas', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    expect(await page.getByTestId('workflow-name').textContent()).toBe('txt2img');
+    expect(await page.getByTestId('connection').count()).toBeGreaterThanOrEqual(12);
+    await screenshot(page, '01-default-workflow');
+    expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('builds a graph with the menu and the mouse, refuses an incompatible link, undoes, and keeps it over a reload', async () => {
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    await expect.poll(() => page.getByTestId('node').count()).toBe(0);
+
+    await addNodeFromMenu(page, await canvasPoint(page, 0.2, 0.3), 'Load Model');
+    await addNodeFromMenu(page, await canvasPoint(page, 0.55, 0.3), 'Tokenize Prompt');
+    await expect.poll(() => page.getByTestId('node').count()).toBe(2);
+
+    await dragConnection(page, socket(page, 'load_model', 'output', 'clip'), socket(page, 'tokenizer', 'input', 'clip'));
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
+
+    await dragConnection(page, socket(page, 'load_model', 'output', 'vae'), socket(page, 'tokenizer', 'input', 'text'));
+    await expect.poll(() => page.getByTestId('toast-error').first().textContent()).toContain('Connection refused: cannot connect VAE (vae) to STRING (text)');
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
+    await page.getByRole('textbox', { name: 'tokenizer.text' }).fill('a lighthouse at dusk');
+    await screenshot(page, '02-built-graph');
+
+    await page.mouse.click((await canvasPoint(page, 0.5, 0.9)).x, (await canvasPoint(page, 0.5, 0.9)).y);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(0);
+    await page.keyboard.press('Control+y');
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
+
+    await page.waitForTimeout(400); // the draft is written a moment after the last edit
+    await page.reload();
+    await expect.poll(() => page.getByTestId('node').count()).toBe(2);
+    expect(await page.getByTestId('connection').count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'tokenizer.text' }).inputValue()).toBe('a lighthouse at dusk');
+    expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('queues the tiny txt2img workflow, streams previews and shows the final image', async () => {
+    await page.goto(`${server.url}#/editor?workflow=txt2img`);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
+    await page.keyboard.press('Control+Enter');
+
+    const unetPreview = page.locator('[data-node-id="unet"] [data-testid="node-preview"] img');
+    await unetPreview.waitFor({ timeout: RUN_TIMEOUT });
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('finished');
+    const saved = page.locator('[data-node-id="save"] [data-testid="node-preview"] img');
+    await saved.waitFor();
+    savedImageUrl = (await saved.getAttribute('src'))!;
+    expect(savedImageUrl).toMatch(/^\/api\/projects\/default\/images\/.+\.png$/);
+    const response = await page.request.get(new URL(savedImageUrl, server.url).href);
+    expect(response.headers()['content-type']).toBe('image/png');
+    for (const id of ['model', 'unet', 'decode', 'save']) {
+      expect(await page.locator(`[data-node-id="${id}"]`).getAttribute('data-state')).toMatch(/^(done|cached)$/);
+    }
+    expect(await page.getByTestId('run').first().getAttribute('data-status')).toBe('finished');
+    await screenshot(page, '03-txt2img-finished');
+    expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('restores the workflow embedded in a SaveImage PNG dropped onto the canvas', async () => {
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    await expect.poll(() => page.getByTestId('node').count()).toBe(0);
+    await page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([blob], 'from-png.png', { type: 'image/png' }));
+      const canvas = document.querySelector('[data-testid="canvas"]')!;
+      canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, savedImageUrl);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    expect(await page.getByTestId('workflow-name').textContent()).toMatch(/^from-png/);
+    expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('4');
+    await screenshot(page, '04-workflow-from-png');
+    expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('creates a project and generates from the simple page, txt2img then img2img', async () => {
+    await page.goto(`${server.url}#/projects`);
+    const form = page.getByTestId('new-project');
+    await form.locator('input[name="name"]').fill('Browser test');
+    await form.locator('textarea[name="description"]').fill('made by the browser test');
+    await form.locator('select[name="backend"]').selectOption('cpu');
+    await form.getByRole('button', { name: 'Create project' }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/projects\/[^/]+\/generate$/);
+
+    await page.locator('textarea[name="prompt"]').fill('a small red boat');
+    await page.locator('input[name="steps"]').fill('3');
+    await page.locator('select[name="width"]').selectOption('64');
+    await page.locator('select[name="height"]').selectOption('64');
+    await page.getByTestId('generate').click();
+    await page.getByTestId('live-preview').locator('img').waitFor({ timeout: RUN_TIMEOUT });
+    await expect.poll(() => page.getByTestId('generate-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('finished');
+    await expect.poll(() => page.getByTestId('gallery').locator('figure').count()).toBe(1);
+    expect(await page.getByTestId('gallery').getByRole('link', { name: 'Download' }).getAttribute('download')).toMatch(/\.png$/);
+    await screenshot(page, '05-generate-txt2img');
+
+    const png = await page.request.get(new URL(savedImageUrl, server.url).href);
+    await page.locator('input[name="init-image"]').setInputFiles({ name: 'init.png', mimeType: 'image/png', buffer: await png.body() });
+    await page.locator('input[name="strength"]').fill('0.5');
+    await page.getByTestId('generate').click();
+    await expect.poll(() => page.getByTestId('gallery').locator('figure').count(), { timeout: RUN_TIMEOUT }).toBe(2);
+    expect(await page.getByTestId('generate-status').textContent()).toBe('finished');
+    await screenshot(page, '06-generate-img2img');
+
+    await page.getByRole('button', { name: 'Open in editor' }).click();
+    await expect.poll(() => page.getByTestId('node').count()).toBe(IMG2IMG_NODES);
+    expect(await page.getByTestId('workflow-name').textContent()).toMatch(/^img2img/);
+    expect(await page.getByRole('textbox', { name: 'positive.text' }).inputValue()).toBe('a small red boat');
+    await screenshot(page, '07-opened-in-editor');
+    expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+});
