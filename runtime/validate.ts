@@ -40,6 +40,7 @@ export function validateWorkflow(workflow: unknown, registry: Registry): Validat
 }
 
 function checkSchema(workflow: unknown): ValidationIssue[] {
+  if (Value.Check(WorkflowSchema, workflow)) return [];
   const issues: ValidationIssue[] = [];
   for (const error of Value.Errors(WorkflowSchema, workflow)) {
     if (issues.length === MAX_SCHEMA_ISSUES) break;
