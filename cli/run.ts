@@ -71,7 +71,7 @@ export function main(args: string[]): Promise<number> {
     };
     process.on('SIGINT', interrupt);
     try {
-      const executor = createExecutor({ registry, cacheSize: 0, log });
+      const executor = createExecutor({ registry, log });
       const result = await executor.run(workflow, { env, signal: controller.signal, onEvent });
       return result.status === 'finished' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
     } finally {
