@@ -1,0 +1,134 @@
+"""Stage 2: train the tiny CLIP text encoder and UNet together on SD 1.5's DDPM objective
+(eps prediction, betas = linspace(sqrt(0.00085), sqrt(0.012), 1000)^2), with 10% of captions
+replaced by the empty prompt so that classifier-free guidance works. Latents come from the
+stage-1 VAE, scaled by 0.18215. Writes the whole model (EMA weights) as one .safetensors
+checkpoint with the original SD 1.5 key names every --save-every steps.
+
+  python3 training/train_diffusion.py --data .tmp/shapes --out .tmp/train --steps 4000
+"""
+import os
+
+# Idle OpenMP threads must sleep, not spin: on a shared machine spinning wastes most of the CPU.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse
+import copy
+import math
+import time
+
+import torch
+
+from checkpoint_io import load_dataset, load_safetensors, save_safetensors
+from tiny_sd import CONFIG, TinyStableDiffusion, sd15_betas
+
+LATENT_SCALE = 0.18215
+CAPTION_DROPOUT = 0.1
+
+
+@torch.no_grad()
+def encode_dataset(vae, pixels):
+    """Scaled posterior means and standard deviations of every image."""
+    means, stds = [], []
+    for i in range(0, pixels.shape[0], 200):
+        mean, logvar = vae.encode(pixels[i:i + 200])
+        means.append(LATENT_SCALE * mean)
+        stds.append(LATENT_SCALE * (0.5 * logvar).exp())
+    return torch.cat(means), torch.cat(stds)
+
+
+@torch.no_grad()
+def update_ema(ema, model, decay):
+    for ema_param, param in zip(ema.parameters(), model.parameters()):
+        ema_param.mul_(decay).add_(param, alpha=1 - decay)
+
+
+def learning_rate(step, steps, peak, warmup=100):
+    if step < warmup:
+        return peak * step / warmup
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup))))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--ema", type=float, default=0.999)
+    parser.add_argument("--save-every", type=int, default=250)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--resume", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    log_file = open(os.path.join(args.out, "diffusion.log"), "a")
+
+    def log(line):
+        print(line, flush=True)
+        log_file.write(line + "\n")
+        log_file.flush()
+
+    pixels, tokens, meta = load_dataset(args.data)
+    model = TinyStableDiffusion(CONFIG)
+    vae_weights = load_safetensors(os.path.join(args.out, "vae.safetensors"))
+    model.load_state_dict(vae_weights, strict=False)
+    vae = model.first_stage_model.eval()
+    latents, latent_stds = encode_dataset(vae, pixels)
+    log(f"encoded {latents.shape[0]} images: latent std {latents.std().item():.3f}, mean {latents.mean().item():.3f}")
+    del pixels
+
+    networks = torch.nn.ModuleDict({"clip": model.cond_stage_model, "unet": model.model.diffusion_model})
+    ema = copy.deepcopy(networks).requires_grad_(False)
+    optimiser = torch.optim.AdamW(networks.parameters(), lr=args.lr, weight_decay=0.0)
+    state_path = os.path.join(args.out, "diffusion-state.pt")
+    start_step = 0
+    if args.resume:
+        state = torch.load(state_path)
+        networks.load_state_dict(state["networks"])
+        ema.load_state_dict(state["ema"])
+        optimiser.load_state_dict(state["optimiser"])
+        start_step = state["step"]
+
+    abar = torch.cumprod(1 - sd15_betas(), 0).float()
+    empty = torch.tensor(meta["emptyPromptIds"], dtype=torch.int64)
+    count, captions = tokens.shape[0], tokens.shape[1]
+    started, running = time.time(), 0.0
+
+    def save(step):
+        weights = {**{f"cond_stage_model.{k}": v for k, v in ema["clip"].state_dict().items()},
+                   **{f"model.diffusion_model.{k}": v for k, v in ema["unet"].state_dict().items()},
+                   **vae_weights}
+        save_safetensors(weights, os.path.join(args.out, "shapes-tiny.safetensors"), {"step": step, "seed": args.seed})
+        torch.save({"networks": networks.state_dict(), "ema": ema.state_dict(), "optimiser": optimiser.state_dict(), "step": step},
+                   state_path + ".tmp")
+        os.replace(state_path + ".tmp", state_path)
+
+    for step in range(start_step + 1, args.steps + 1):
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate(step, args.steps, args.lr)
+        index = torch.randint(0, count, (args.batch,))
+        ids = tokens[index, torch.randint(0, captions, (args.batch,))]
+        ids[torch.rand(args.batch) < CAPTION_DROPOUT] = empty
+        x0 = latents[index] + latent_stds[index] * torch.randn_like(latents[index])
+        t = torch.randint(0, 1000, (args.batch,))
+        noise = torch.randn_like(x0)
+        a = abar[t][:, None, None, None]
+        noisy = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        prediction = networks["unet"](noisy, t, networks["clip"](ids))
+        loss = (prediction - noise).pow(2).mean()
+        optimiser.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(networks.parameters(), 1.0)
+        optimiser.step()
+        update_ema(ema, networks, min(args.ema, (1 + step) / (10 + step)))
+        running += loss.item()
+        if step % 50 == 0:
+            log(f"diffusion step {step}/{args.steps} loss {running / 50:.4f} ({time.time() - started:.0f} s)")
+            running = 0.0
+        if step % args.save_every == 0 or step == args.steps:
+            save(step)
+
+
+if __name__ == "__main__":
+    main()
