@@ -111,3 +111,30 @@ export function split(g: GraphBuilder, x: string, axis: number, parts: number): 
 export function clip(g: GraphBuilder, x: string, min: number, max: number): string {
   return g.op('Clip', [x, g.constant('float32', [min], []), g.constant('float32', [max], [])]);
 }
+
+/** x @ w + bias with int8 weights [in, out] and per-column scales; x is quantised per call. */
+export function quantizedLinear(g: GraphBuilder, x: string, weight: string, scales: string, bias?: string): string {
+  return g.op('DynamicQuantizeMatMul', bias ? [x, weight, scales, '', bias] : [x, weight, scales], {}, MS);
+}
+
+export interface QuantizedConvWeights {
+  /** uint8 filters around `zeroPoint` (a uint8 scalar). */
+  weight: string;
+  zeroPoint: string;
+  /** Per-output-channel scales as [C, 1, 1]. */
+  scales: string;
+  /** [C, 1, 1] */
+  bias?: string;
+}
+
+/** conv2d with uint8 filters: x is quantised per call (DynamicQuantizeLinear), then ConvInteger. */
+export function quantizedConv2d(g: GraphBuilder, x: string, w: QuantizedConvWeights, options: ConvOptions): string {
+  const half = Math.floor(options.kernel / 2);
+  const [xq, xScale, xZero] = g.node('DynamicQuantizeLinear', [x], {}, { outputs: 3 });
+  const accumulated = g.op('ConvInteger', [xq, w.weight, xZero, w.zeroPoint], {
+    kernel_shape: [options.kernel, options.kernel], strides: [options.stride ?? 1, options.stride ?? 1],
+    pads: options.pads ?? [half, half, half, half],
+  });
+  const scaled = g.op('Mul', [g.op('Cast', [accumulated], { to: 1 }), g.op('Mul', [w.scales, xScale])]);
+  return w.bias ? g.op('Add', [scaled, w.bias]) : scaled;
+}

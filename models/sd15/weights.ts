@@ -1,4 +1,8 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
+import type { DataType, TensorValues } from '../onnx/model.ts';
+import type { QuantizedConvWeights } from '../onnx/ops.ts';
+import { quantizeColumns, quantizeFilters } from '../onnx/quantize.ts';
+import type { QuantizedFilters, QuantizedMatrix } from '../onnx/quantize.ts';
 
 /** Reads one checkpoint tensor (CompVis name) as float32; called lazily, while the model is written. */
 export type WeightSource = (checkpointKey: string) => Float32Array;
@@ -6,6 +10,8 @@ export type WeightSource = (checkpointKey: string) => Float32Array;
 /** Declares checkpoint tensors as initializers of a graph, in the layouts the ops need. */
 export class CheckpointWeights {
   private readonly declared = new Set<string>();
+  /** Values and scales are separate initializers written one after the other: quantise once. */
+  private lastQuantized?: { key: string; result: QuantizedMatrix | QuantizedFilters };
 
   constructor(
     private readonly g: GraphBuilder,
@@ -42,9 +48,52 @@ export class CheckpointWeights {
     return this.declare(`${key}[${start}:${end}]`, [end - start], () => this.load(key).slice(start, end));
   }
 
+  /** A linear weight as int8 [in, out] with per-column scales, for `quantizedLinear`. */
+  quantizedMatrix(key: string): { weight: string; scales: string } {
+    const [out] = this.shape(key);
+    return this.quantizedMatrixRows(key, 0, out);
+  }
+
+  /** Output rows [start, end) of a linear weight, quantised like `quantizedMatrix`. */
+  quantizedMatrixRows(key: string, start: number, end: number): { weight: string; scales: string } {
+    const [, ...rest] = this.shape(key);
+    const inputs = rest.reduce((n, d) => n * d, 1);
+    const columns = end - start;
+    const name = `${key}[${start}:${end}]:T`;
+    const quantized = () => this.quantized(name, () => {
+      const rows = this.load(key).subarray(start * inputs, end * inputs);
+      return quantizeColumns(transpose(rows, columns, inputs), inputs, columns);
+    }) as QuantizedMatrix;
+    return {
+      weight: this.declareTyped(`${name}:int8`, 'int8', [inputs, columns], () => quantized().values),
+      scales: this.declare(`${name}:scales`, [columns], () => quantized().scales),
+    };
+  }
+
+  /** Conv filters as uint8 around 128 with per-channel scales, and the bias as [C, 1, 1], for `quantizedConv2d`. */
+  quantizedConv(key: string): QuantizedConvWeights {
+    const shape = this.shape(`${key}.weight`);
+    const quantized = () => this.quantized(`${key}.weight`, () => quantizeFilters(this.load(`${key}.weight`), shape[0])) as QuantizedFilters;
+    return {
+      weight: this.declareTyped(`${key}.weight:uint8`, 'uint8', shape, () => quantized().values),
+      zeroPoint: this.declareTyped('uint8_zero_point_128', 'uint8', [], () => Uint8Array.of(128)),
+      scales: this.declare(`${key}.weight:scales`, [shape[0], 1, 1], () => quantized().scales),
+      bias: this.declare(`${key}.bias:C11`, [shape[0], 1, 1], () => this.load(`${key}.bias`)),
+    };
+  }
+
+  private quantized(key: string, compute: () => QuantizedMatrix | QuantizedFilters): QuantizedMatrix | QuantizedFilters {
+    if (this.lastQuantized?.key !== key) this.lastQuantized = { key, result: compute() };
+    return this.lastQuantized.result;
+  }
+
   /** Each initializer is declared once, however many nodes use it. */
   private declare(name: string, dims: number[], data: () => Float32Array): string {
-    if (!this.declared.has(name)) this.g.initializer(name, 'float32', dims, data);
+    return this.declareTyped(name, 'float32', dims, data);
+  }
+
+  private declareTyped(name: string, dataType: DataType, dims: number[], data: () => TensorValues): string {
+    if (!this.declared.has(name)) this.g.initializer(name, dataType, dims, data);
     this.declared.add(name);
     return name;
   }

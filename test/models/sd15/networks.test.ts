@@ -119,3 +119,26 @@ describe('timestep embedding', () => {
     expect(timestepFrequencies(320)[159]).toBeCloseTo(10000 ** (-159 / 160), 9);
   });
 });
+
+describe('int8 UNet variants', () => {
+  // At tiny widths few products average out the rounding: 3% (matmul only) and 6% (all) here.
+  it('stay within 10% of the float32 UNet, with int8 kernels in the graph', async () => {
+    const feeds: Feeds = {
+      sample: { data: seededValues(2 * 4 * 8 * 8, 7), dims: [2, 4, 8, 8] },
+      timestep: { data: Float32Array.from([900, 20]), dims: [2] },
+      encoder_hidden_states: { data: seededValues(2 * 77 * 64, 8), dims: [2, 77, 64] },
+    };
+    const reference = (await runModel(buildUnet(config.unet, weights()), feeds)).out_sample.data as Float32Array;
+    const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (const quantization of ['int8-matmul', 'int8'] as const) {
+      const model = buildUnet(config.unet, weights(), { quantization });
+      const types = new Set(model.graph.nodes.map((n) => n.opType));
+      expect(types.has('DynamicQuantizeMatMul')).toBe(true);
+      expect(types.has('ConvInteger')).toBe(quantization === 'int8');
+      const out = (await runModel(model, feeds)).out_sample.data as Float32Array;
+      const relative = maxAbsDiff(out, reference) / scale;
+      expect(relative).toBeGreaterThan(0);
+      expect(relative).toBeLessThan(0.1);
+    }
+  });
+});

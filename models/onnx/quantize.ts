@@ -1,0 +1,40 @@
+/** Weight quantisation for ORT's dynamic-quantised kernels (activations are quantised at run time). */
+
+export interface QuantizedMatrix {
+  /** [rows, cols], symmetric: w ~= values * scales[col]. */
+  values: Int8Array;
+  scales: Float32Array;
+}
+
+export interface QuantizedFilters {
+  /** Same layout as the float filters; w ~= (values - 128) * scales[outChannel]. */
+  values: Uint8Array;
+  scales: Float32Array;
+}
+
+/** Per-column symmetric int8 quantisation of a row-major [rows, cols] matrix. */
+export function quantizeColumns(matrix: Float32Array, rows: number, cols: number): QuantizedMatrix {
+  const scales = new Float32Array(cols);
+  for (let i = 0; i < rows * cols; i++) scales[i % cols] = Math.max(scales[i % cols], Math.abs(matrix[i]));
+  for (let c = 0; c < cols; c++) scales[c] = scales[c] / 127 || 1;
+  const values = new Int8Array(rows * cols);
+  for (let i = 0; i < rows * cols; i++) values[i] = Math.round(matrix[i] / scales[i % cols]);
+  return { values, scales };
+}
+
+/**
+ * Per-output-channel symmetric quantisation of conv filters [out, in, kh, kw], stored as uint8
+ * around a zero point of 128 because ORT's CPU ConvInteger takes uint8 filters.
+ */
+export function quantizeFilters(filters: Float32Array, outChannels: number): QuantizedFilters {
+  const perChannel = filters.length / outChannels;
+  const scales = new Float32Array(outChannels);
+  const values = new Uint8Array(filters.length);
+  for (let o = 0; o < outChannels; o++) {
+    const channel = filters.subarray(o * perChannel, (o + 1) * perChannel);
+    const scale = channel.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / 127 || 1;
+    scales[o] = scale;
+    for (let i = 0; i < perChannel; i++) values[o * perChannel + i] = Math.round(channel[i] / scale) + 128;
+  }
+  return { values, scales };
+}
