@@ -8,6 +8,7 @@ import { conversionFailed, isModelFileError } from './checkpoint/errors.ts';
 import { checkTensors } from './convert/check-tensors.ts';
 import { fingerprintOf, MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
 import { writeFolderAtomically } from './convert/staging.ts';
+import { withTargetLock } from './convert/target-lock.ts';
 import { networkFile, writeNetworks, type ConvertProgress } from './convert/write-networks.ts';
 
 export type { ConvertProgress, NetworkName } from './convert/write-networks.ts';
@@ -51,31 +52,33 @@ export interface ConvertedModelIndex {
  * ONNX layout). Sizes are inferred from the tensors. The folder appears complete or not at all;
  * converting the same checkpoint again is a no-op.
  */
-export async function convertCheckpoint(path: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+export function convertCheckpoint(path: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const target = resolve(outDir);
-  const source = conversionSource(options.sourceId ?? fingerprintFile(path), options.fp16);
-  const current = existingConversion(target, source);
-  if (current) return { dir: target, config: current.config, status: 'up_to_date' };
+  return withTargetLock(target, async () => {
+    const source = conversionSource(options.sourceId ?? fingerprintFile(path), options.fp16);
+    const current = existingConversion(target, source);
+    if (current) return { dir: target, config: current.config, status: 'up_to_date' };
 
-  const checkpoint = openCheckpoint(path);
-  try {
-    const { config } = checkTensors(checkpoint);
-    const index = modelIndex(config, source, options.fp16 === true);
-    const outcome = await writeFolderAtomically(
-      target,
-      async (staging) => {
-        writeNetworks(staging, config, (key) => checkpoint.readSync(key), options);
-        copyTokenizer(options.tokenizerDir ?? REPO_DATA_DIR, join(staging, 'tokenizer'));
-        writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
-      },
-      () => existingConversion(target, source) !== undefined,
-    );
-    return { dir: target, config, status: outcome === 'written' ? 'converted' : 'converted_by_another' };
-  } catch (error) {
-    throw isModelFileError(error) ? error : conversionFailed(path, error);
-  } finally {
-    checkpoint.close();
-  }
+    const checkpoint = openCheckpoint(path);
+    try {
+      const { config } = checkTensors(checkpoint);
+      const index = modelIndex(config, source, options.fp16 === true);
+      const outcome = await writeFolderAtomically(
+        target,
+        async (staging) => {
+          writeNetworks(staging, config, (key) => checkpoint.readSync(key), options);
+          copyTokenizer(options.tokenizerDir ?? REPO_DATA_DIR, join(staging, 'tokenizer'));
+          writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
+        },
+        () => existingConversion(target, source) !== undefined,
+      );
+      return { dir: target, config, status: outcome === 'written' ? 'converted' : 'converted_by_another' };
+    } catch (error) {
+      throw isModelFileError(error) ? error : conversionFailed(path, error);
+    } finally {
+      checkpoint.close();
+    }
+  });
 }
 
 function fingerprintFile(path: string): Record<string, unknown> {

@@ -3,7 +3,8 @@ import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { convertCheckpoint, existingConversion, type ConvertProgress } from './convert.ts';
+import { existingConversion, type ConvertProgress } from './convert.ts';
+import { convertInWorker } from './convert/in-worker.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
 
@@ -34,6 +35,8 @@ export interface AvailableModel {
 export interface ResolveOptions {
   /** Conversion progress on first use of a checkpoint, in bytes written. */
   onProgress?: (done: number, total: number, detail: ConvertProgress) => void;
+  /** Stops a conversion in progress (it then leaves nothing behind). */
+  signal?: AbortSignal;
 }
 
 /** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
@@ -66,7 +69,8 @@ export function listModels(dataDir: string): AvailableModel[] {
 /**
  * Finds the model called `name`: a folder under `data/models/`, a checkpoint `data/<name>.ckpt`
  * or `.safetensors` (converted into `data/models/<name>` on first use), `tiny` (generated when
- * missing), or `auto`: the first real model, else `shapes-tiny`, else `tiny`.
+ * missing), or `auto`: the first real model, else `shapes-tiny`, else `tiny`. Conversions run on a
+ * worker thread, so the caller's event loop keeps serving (e.g. progress over a WebSocket).
  */
 export async function resolveModel(dataDir: string, name: string, options: ResolveOptions = {}): Promise<ModelFiles> {
   if (!isPlainName(name)) throw modelNameInvalid(name);
@@ -78,7 +82,8 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   const checkpoint = CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)).find((path) => existsSync(path));
   // A folder that is not our conversion (e.g. an Optimum export) is used as it is, never overwritten.
   if (checkpoint && (!existsSync(folder) || existingConversion(folder))) {
-    await convertCheckpoint(checkpoint, folder, {
+    await convertInWorker(checkpoint, folder, {
+      signal: options.signal,
       tokenizerDir: hasTokenizer(root) ? root : undefined,
       onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),
     });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { listModels, resolveModel } from '../../models/model-folder.ts';
 import { ensureTinyModels } from '../../models/tiny.ts';
 import { GraphBuilder, writeOnnxModel } from '../../models/onnx/index.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
-import { writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
+import { withoutTensor, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
 import { rejectionOf } from '../fixtures/rejection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'latentflow-folders-'));
@@ -79,6 +79,42 @@ describe('resolveModel', () => {
       ['my-model', 'folder'],
       ['tiny', 'folder'],
     ]);
+  });
+
+  it('converts on a worker thread: the caller keeps running while it converts', async () => {
+    const data = dataDir('responsive');
+    writeTinyCheckpoint(join(data, 'busy.ckpt'), { seed: 12 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 2);
+    let progressCalls = 0;
+    try {
+      await resolveModel(data, 'busy', { onProgress: () => progressCalls++ });
+    } finally {
+      clearInterval(timer);
+    }
+    // In-thread, the synchronous conversion would have blocked every tick until it finished.
+    expect(ticks).toBeGreaterThan(20);
+    expect(progressCalls).toBeGreaterThan(10);
+  });
+
+  it('an aborted conversion stops and leaves neither the folder nor a staging folder', async () => {
+    const data = dataDir('aborted');
+    writeTinyCheckpoint(join(data, 'stopped.ckpt'), { seed: 13 });
+    const controller = new AbortController();
+    const error = await rejectionOf(
+      resolveModel(data, 'stopped', { signal: controller.signal, onProgress: () => controller.abort() }),
+    );
+    expect((error as Error).name).toBe('AbortError');
+    expect(readdirSync(join(data, 'models'))).toEqual(['tiny']);
+  });
+
+  it('a broken checkpoint in data/ fails with the converter\'s code, as thrown in the worker', async () => {
+    const data = dataDir('broken-checkpoint');
+    writeTinyCheckpoint(join(data, 'bad.ckpt'), { edit: withoutTensor('model.diffusion_model.out.2.bias') });
+    const error = await rejectionOf(resolveModel(data, 'bad'));
+    expect(error).toMatchObject({ code: 'checkpoint_missing_tensors', path: join(data, 'bad.ckpt') });
+    expect(error.message).toContain('model.diffusion_model.out.2.bias');
+    expect(readdirSync(join(data, 'models'))).toEqual(['tiny']);
   });
 
   it('uses a foreign ONNX export as it is: int64 timestep read from the file, optional encoder, shared vocabulary', async () => {

@@ -1,0 +1,29 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { convertCheckpoint, type ConvertOptions, type ConvertResult } from '../convert.ts';
+import { isModelFileError } from '../checkpoint/errors.ts';
+import type { ConvertProgress } from './write-networks.ts';
+
+export interface ConvertJob {
+  path: string;
+  outDir: string;
+  options: Omit<ConvertOptions, 'onProgress'>;
+}
+
+export type ConvertMessage =
+  | { type: 'progress'; progress: ConvertProgress }
+  | { type: 'done'; result: ConvertResult }
+  | { type: 'failed'; error: { code?: string; message: string; path?: string } };
+
+const job = workerData as ConvertJob;
+const post = (message: ConvertMessage) => parentPort?.postMessage(message);
+
+try {
+  const result = await convertCheckpoint(job.path, job.outDir, {
+    ...job.options,
+    onProgress: (progress) => post({ type: 'progress', progress }),
+  });
+  post({ type: 'done', result });
+} catch (error) {
+  const { message } = error instanceof Error ? error : new Error(String(error));
+  post({ type: 'failed', error: isModelFileError(error) ? { code: error.code, message, path: error.path } : { message } });
+}
