@@ -1,4 +1,5 @@
 import { unescapeHtml } from './html-unescape.ts';
+import { pythonLower } from './python-lower.ts';
 
 /**
  * Runs of these collapse to one space. OpenAI's tokenizer does this with the `regex` module,
@@ -25,5 +26,5 @@ function strip(text: string): string {
 /** The text CLIP tokenizes: HTML-unescaped twice, whitespace collapsed, trimmed, lowercased. */
 export function normalizePrompt(text: string): string {
   const unescaped = strip(unescapeHtml(unescapeHtml(text)));
-  return strip(unescaped.replace(WHITESPACE_RUN, ' ')).toLowerCase();
+  return pythonLower(strip(unescaped.replace(WHITESPACE_RUN, ' ')));
 }

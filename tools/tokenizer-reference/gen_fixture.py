@@ -90,13 +90,26 @@ def prompt():
     return text
 
 
+def sigma_soup(mix):
+    """Short strings of random code points around Σ, s and references: case and split edge cases."""
+    def code_point():
+        while True:
+            c = mix.choice([mix.randrange(0x20, 0x300), mix.randrange(0x300, 0x2000), mix.randrange(0x2000, 0x3100),
+                            mix.randrange(0xa000, 0xfff0), mix.randrange(0x10000, 0x20000), mix.randrange(0, 0x20)])
+            if not 0xD800 <= c <= 0xDFFF:
+                return chr(c)
+    return ''.join(mix.choice([code_point(), code_point(), ' ', "'", 's', 'S', '&', ';', '#', 'x', 'Σ', 'a'])
+                   for _ in range(mix.randrange(1, 30)))
+
+
 def main():
     fixed = ['', ' ', 'a photograph of an astronaut riding a horse', "don't it's I'M", '&amp;', '&amp;amp;', '&lt3',
              'ΟΔΥΣΣΕΥΣ', 'ΣΑΣ ΑΣ. Σ', 'a\x1cb\x1fc', ' \x1c a \x1c ', 'x' * 400, ' '.join(['cat'] * 100),
              'ab' * 500, 'aaa' * 300, '!?' * 300, ''.join(chr(0x400 + i % 200) for i in range(500))]
     long_words = random.Random(3)
     fixed.append(''.join(long_words.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(2000)))
-    prompts = fixed + [prompt() for _ in range(2500)]
+    mix = random.Random(77)
+    prompts = fixed + [prompt() for _ in range(2500)] + [sigma_soup(mix) for _ in range(1000)]
     cases = [[p, reference.encode(p)] for p in prompts]
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     body = {'generated': 'by tools/tokenizer-reference/gen_fixture.py; do not edit', 'cases': cases}
