@@ -129,8 +129,12 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.goto(`${server.url}#/editor?workflow=txt2img`);
     await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
+    const seed = page.getByRole('spinbutton', { name: 'unet.seed' });
+    const seedBefore = Number(await seed.inputValue());
+    await page.locator('[data-node-id="unet"]').getByTestId('seed-mode').selectOption('increment');
     await startLagMonitor(page);
     await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => Number(await seed.inputValue())).toBe(seedBefore + 1);
 
     const unetPreview = page.locator('[data-node-id="unet"] [data-testid="node-preview"] img');
     await unetPreview.waitFor({ timeout: RUN_TIMEOUT });

@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { FlowNode, Schemes } from '../schemes.ts';
 import { Widget } from './Widget.tsx';
@@ -18,6 +19,17 @@ const STATE_LABELS: Record<string, string> = {
 
 export function createNodeView(hooks: NodeViewHooks) {
   return function NodeView({ data: node, emit }: { data: FlowNode; emit: RenderEmit<Schemes> }) {
+    const element = useRef<HTMLDivElement>(null);
+    // Auto-arrange, zoom-to-fit and the minimap read the node's size; keep it the rendered one.
+    useLayoutEffect(() => {
+      const el = element.current;
+      if (!el) return;
+      const observer = new ResizeObserver(() => {
+        node.height = el.offsetHeight;
+      });
+      observer.observe(el);
+      return () => observer.disconnect();
+    }, [node]);
     const { run, issues } = node;
     const issueFor = (input: string) => issues.filter((i) => i.input === input);
     const nodeIssues = issues.filter((i) => !i.input || !(i.input in node.spec.inputs));
@@ -27,7 +39,7 @@ export function createNodeView(hooks: NodeViewHooks) {
       .join(' ');
 
     return (
-      <div className={classes} data-testid="node" data-node-id={node.id} data-node-type={node.spec.type} data-state={run.state} style={{ width: node.width }}>
+      <div ref={element} className={classes} data-testid="node" data-node-id={node.id} data-node-type={node.spec.type} data-state={run.state} style={{ width: node.width }}>
         <header className="lf-node-title" title={node.spec.description}>
           <span>{node.label}{node.missing ? ' (unknown type)' : ''}</span>
           <span className="lf-node-id">{node.id}</span>
