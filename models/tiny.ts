@@ -1,5 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expectedTensors, TINY_SD15_CONFIG } from './sd15/index.ts';
@@ -9,8 +10,26 @@ import { conversionSource, convertCheckpoint, existingConversion } from './conve
 export const TINY_MODEL_NAME = 'tiny';
 const TINY_SEED = 1;
 
-/** Identifies the generated checkpoint: a change of the tiny config regenerates the models. */
-const tinySourceId = () => ({ generator: 'latentflow-synthetic', seed: TINY_SEED, config: TINY_SD15_CONFIG });
+/**
+ * Identifies what the tiny models are made from: a change of the tiny config or of the network
+ * code (models/sd15, models/onnx) regenerates them, so tests never run outdated graphs.
+ */
+const tinySourceId = () => ({
+  generator: 'latentflow-synthetic',
+  seed: TINY_SEED,
+  config: TINY_SD15_CONFIG,
+  networkCode: hashSources(['sd15', 'onnx'].map((folder) => fileURLToPath(new URL(`./${folder}/`, import.meta.url)))),
+});
+
+function hashSources(folders: string[]): string {
+  const hash = createHash('sha256');
+  for (const folder of folders) {
+    for (const name of readdirSync(folder).filter((file) => file.endsWith('.ts')).sort()) {
+      hash.update(name).update(readFileSync(join(folder, name)));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
 
 const inFlight = new Map<string, Promise<string>>();
 
