@@ -8,7 +8,7 @@ import type { SessionPool } from '../runtime/backends/types.ts';
 import { createExecutor, createStderrLogger, type Logger, type PluginDefinition } from '../runtime/index.ts';
 import { buildApp } from './app.ts';
 import type { ServerContext } from './context.ts';
-import { openDatabase } from './db/database.ts';
+import { openDatabase, type Db } from './db/database.ts';
 import { ProjectFolders } from './files/project-folders.ts';
 import { LiveHub } from './live/hub.ts';
 import { loadRegistry } from './plugins.ts';
@@ -74,28 +74,25 @@ export function requiredToken(options: Pick<ServerOptions, 'host' | 'token' | 'i
   return options.token ?? process.env.LATENTFLOW_TOKEN ?? crypto.randomBytes(24).toString('base64url');
 }
 
-/** Builds the whole server (database, plugins, queue, routes) without listening yet. */
-export async function createServer(options: ServerOptions): Promise<LatentflowServer> {
-  const log = options.logger ?? createStderrLogger('info');
-  const host = options.host ?? '127.0.0.1';
-  const dataDir = path.resolve(options.dataDir);
-  const token = requiredToken(options);
-  const db = openDatabase(dataDir);
+/** The stores, registry, executor and queue that the routes share. */
+async function createContext(
+  options: ServerOptions,
+  shared: { db: Db; dataDir: string; sessions: SessionPool; log: Logger },
+): Promise<ServerContext> {
+  const { db, dataDir, sessions, log } = shared;
   const { registry, status } = await loadRegistry({
     builtinNodes: options.builtinNodes ?? true,
     plugins: options.plugins ?? [],
     pluginsDir: path.resolve(options.pluginsDir ?? 'plugins'),
     log,
   });
-  const sessions = options.sessions ?? createSessionPool({ logger: log });
   const projects = new ProjectStore(db);
   const runs = new RunStore(db);
   const images = new ImageStore(db);
   const folders = new ProjectFolders(dataDir);
   const hub = new LiveHub();
   const executor = createExecutor({ registry, cacheSize: options.cacheSize, log });
-  const queue = new RunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log });
-  const context: ServerContext = {
+  return {
     dataDir,
     version: packageVersion(),
     startedAt: Date.now(),
@@ -104,18 +101,41 @@ export async function createServer(options: ServerOptions): Promise<LatentflowSe
     runs,
     images,
     folders,
-    queue,
+    queue: new RunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
     hub,
     registry,
     plugins: status,
     hardware: options.hardware ?? (await describeHardware()),
     log,
   };
-  await ensureDefaultProject(context);
-  const app = await buildApp(context, {
-    guard: { allowedHosts: allowedHostnames(host, options.allowedHosts), token },
-    editorDir: options.editorDir ?? path.join(REPO_ROOT, 'editor', 'dist'),
-  });
+}
+
+/** Builds the whole server (database, plugins, queue, routes) without listening yet. */
+export async function createServer(options: ServerOptions): Promise<LatentflowServer> {
+  const log = options.logger ?? createStderrLogger('info');
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+  const token = requiredToken(options);
+  const db = openDatabase(dataDir);
+  const sessions = options.sessions ?? createSessionPool({ logger: log });
+  const closeOwned = async () => {
+    if (!options.sessions) await sessions.close();
+    db.close();
+  };
+  let context: ServerContext;
+  let app: FastifyInstance;
+  try {
+    context = await createContext(options, { db, dataDir, sessions, log });
+    await ensureDefaultProject(context);
+    app = await buildApp(context, {
+      guard: { allowedHosts: allowedHostnames(host, options.allowedHosts), token },
+      editorDir: options.editorDir ?? path.join(REPO_ROOT, 'editor', 'dist'),
+    });
+  } catch (error) {
+    await closeOwned();
+    throw error;
+  }
+  const { queue, hub } = context;
   queue.start();
 
   return {
@@ -133,8 +153,7 @@ export async function createServer(options: ServerOptions): Promise<LatentflowSe
       await queue.stop();
       hub.closeAll();
       await app.close();
-      if (!options.sessions) await sessions.close();
-      db.close();
+      await closeOwned();
     },
   };
 }

@@ -5,7 +5,7 @@ import { ensureTinyModels } from '../../../models/tiny.ts';
 import { silentLogger } from '../../../runtime/index.ts';
 import { openDatabase } from '../../../server/db/database.ts';
 import { createServer, type LatentflowServer } from '../../../server/index.ts';
-import { tempDir, waitFor } from '../helpers.ts';
+import { solidPng, tempDir, waitFor } from '../helpers.ts';
 import { connect, subscribe } from '../live-client.ts';
 
 const REPO_DATA = path.resolve(import.meta.dirname, '../../../data');
@@ -107,6 +107,25 @@ describe('a new user with the tiny txt2img workflow, over HTTP and the WebSocket
     expect(gallery.body[0]).toMatchObject({ filename: image.filename, runId: finishedRunId });
   });
 
+  it('uploads an init image and runs img2img on it, as the generate page does', async () => {
+    const upload = await fetch(`${base}/api/projects/${projectId}/uploads?name=init.png`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array(solidPng(64, 64, [30, 160, 90])),
+    });
+    expect(upload.status).toBe(201);
+    const { filename } = (await upload.json()) as { filename: string };
+    const queued = await api(base, `/api/projects/${projectId}/runs`, {
+      method: 'POST',
+      body: { workflowName: 'img2img', overrides: { 'model.model': 'tiny', 'image.image': filename, 'schedule.steps': 4, 'schedule.denoise': 0.5 } },
+    });
+    expect(queued.status).toBe(202);
+    const run = await settled(server, queued.body.id);
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe('finished');
+    expect(run.outputs.images).toHaveLength(1);
+  });
+
   it('answers /api/health in under 50 ms while a run computes (inference runs off the main thread)', async () => {
     const queued = await api(base, `/api/projects/${projectId}/runs`, {
       method: 'POST',
@@ -152,7 +171,7 @@ describe('a new user with the tiny txt2img workflow, over HTTP and the WebSocket
     ({ server, base } = await start(dataDir));
     expect((await api(base, `/api/projects/${projectId}`)).body.name).toBe('My first pictures');
     const history = (await api(base, `/api/projects/${projectId}/runs`)).body as unknown as { id: string; status: string }[];
-    expect(history.map((run) => run.id)).toEqual([waiting, long, expect.any(String), finishedRunId]);
+    expect(history.map((run) => run.id)).toEqual([waiting, long, expect.any(String), expect.any(String), finishedRunId]);
     expect(history.find((run) => run.id === finishedRunId)?.status).toBe('finished');
     expect((await settled(server, waiting)).status).toBe('finished');
   });
