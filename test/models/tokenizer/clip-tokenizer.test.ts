@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipTokenizer, END_OF_TEXT, START_OF_TEXT } from '../../../models/tokenizer/index.ts';
@@ -102,6 +104,16 @@ describe('ClipTokenizer.load', () => {
   it('uses the first folder that has a vocabulary', async () => {
     const fromFallback = await ClipTokenizer.load(join(dataDir, 'no-such-model', 'tokenizer'), dataDir);
     expect(fromFallback).toBe(tokenizer);
+  });
+
+  it('fails with invalid_value naming the file when vocab.json is not JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latentflow-vocab-'));
+    writeFileSync(join(dir, 'vocab.json'), '{"a": 1,');
+    writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n');
+    await expect(ClipTokenizer.load(dir)).rejects.toMatchObject({
+      code: 'invalid_value',
+      message: expect.stringContaining(join(dir, 'vocab.json')),
+    });
   });
 
   it('fails with file_not_found naming the folders it tried', async () => {
