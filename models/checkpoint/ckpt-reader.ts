@@ -1,5 +1,5 @@
 import { DTYPE_BYTES, numelOf, type TensorInfo, type TensorSource } from './types.ts';
-import { corrupt, tensorNotFound } from './errors.ts';
+import { corrupt, tensorNotFound, unsupported } from './errors.ts';
 import { toFloat32 } from './dtype.ts';
 import { RandomAccessFile } from './random-access-file.ts';
 import { ZipArchive, type ZipEntry } from './zip-archive.ts';
@@ -12,6 +12,9 @@ export function openCkpt(path: string, file = RandomAccessFile.open(path)): Tens
     const pickleName = [...archive.entries.keys()].find((name) => name.endsWith('/data.pkl') || name === 'data.pkl');
     if (pickleName === undefined) throw corrupt(path, 'the zip has no data.pkl (not a PyTorch checkpoint)');
     const prefix = pickleName.slice(0, -'data.pkl'.length);
+    if (archive.entries.has(`${prefix}byteorder`) && new TextDecoder().decode(archive.readEntry(`${prefix}byteorder`)) !== 'little') {
+      throw unsupported(path, 'big-endian tensor data');
+    }
     const refs = readStateDict(archive.readEntry(pickleName), path);
     return new CkptSource(path, file, archive, prefix, refs);
   } catch (error) {

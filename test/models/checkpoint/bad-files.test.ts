@@ -61,6 +61,21 @@ describe('checkpoints that must be refused', () => {
     expectCode(path, 'checkpoint_unknown_format');
   });
 
+  it('a checkpoint in the legacy (pre-zip) torch format is named as such', () => {
+    const path = join(dir, 'legacy.ckpt');
+    writeFileSync(path, Buffer.from('\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19.', 'latin1'));
+    expectCode(path, 'checkpoint_unsupported', /legacy/);
+  });
+
+  it('big-endian tensor data is refused rather than misread', () => {
+    const path = join(dir, 'big-endian.ckpt');
+    const zip = new ZipWriter(path);
+    zip.add('archive/data.pkl', [Buffer.from('\x80\x02}q\x00.', 'latin1')]);
+    zip.add('archive/byteorder', [Buffer.from('big')]);
+    zip.finish();
+    expectCode(path, 'checkpoint_unsupported', /big-endian/);
+  });
+
   it('a missing file', () => {
     expectCode(join(dir, 'nope.ckpt'), 'checkpoint_not_found');
   });
