@@ -22,6 +22,18 @@ const ImageBytes = {
   content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
 };
 
+/**
+ * The file name (without extension) to store an upload under. A name that tries to leave the folder is refused;
+ * other characters a file name should not have (spaces, brackets, ...) become `_`, so "My cat (1).png" is "My_cat_1_".
+ */
+function uploadBaseName(name: string | undefined): string {
+  if (name === undefined) return `upload_${Date.now()}`;
+  if (/[/\\]|\.\./.test(name) || name.startsWith('.')) assertFileName('upload name', name);
+  const base = name.replace(/\.(png|jpe?g)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 100);
+  assertFileName('upload name', base);
+  return base;
+}
+
 /** Stores `bytes` under `wanted` (or a numbered variant: an upload never replaces a file) in `dir`. */
 async function storeUpload(dir: string, wanted: string, extension: string, bytes: Buffer): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
@@ -104,8 +116,7 @@ export function imageRoutes(ctx: ServerContext) {
         if (header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {
           throw imageTooLarge(`The image is ${header.width}x${header.height}; at most ${MAX_IMAGE_SIDE} pixels on a side`);
         }
-        const wanted = request.query.name === undefined ? `upload_${Date.now()}` : request.query.name.replace(/\.(png|jpe?g)$/i, '');
-        assertFileName('upload name', wanted);
+        const wanted = uploadBaseName(request.query.name);
         const filename = await storeUpload(ctx.folders.inputs(projectId), wanted, EXTENSION_BY_MIME[mime], request.body);
         return reply.status(201).send({ filename, width: header.width, height: header.height, mime });
       },

@@ -82,6 +82,11 @@ describe('uploads', () => {
     expect(fs.readdirSync(inputs()).filter((file) => file.startsWith('photo')).sort()).toEqual(['photo.jpg', 'photo_1.jpg']);
   });
 
+  it('makes an odd but harmless name safe instead of refusing it', async () => {
+    expect((await upload(solidPng(2, 2), 'image/png', `?name=${encodeURIComponent('My cat (1).PNG')}`)).json().filename).toBe('My_cat_1_.png');
+    expect(fs.readdirSync(inputs())).toEqual(['My_cat_1_.png']);
+  });
+
   it('refuses bytes that are not really the declared image type (400 invalid_image)', async () => {
     const fake = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('<script>alert(1)</script>'.repeat(4))]);
     for (const [body, type] of [[fake, 'image/png'], [solidPng(2, 2), 'image/jpeg'], [Buffer.from('hello'), 'image/png']] as const) {
