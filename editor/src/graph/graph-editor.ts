@@ -13,6 +13,7 @@ import { typedConnectionFlow, vetoIncompatibleConnections } from './connection-r
 import { nodeIdBase, uniqueNodeId } from './node-ids.ts';
 import { FlowNode, type Schemes } from './schemes.ts';
 import { renderPresets, type NodeViewHooks } from './views/render-presets.tsx';
+import { applyWidgetEdit, WidgetEditRecorder, type WidgetEdit } from './widget-edit.ts';
 
 export type AreaExtra = ReactArea2D<Schemes> | MinimapExtra;
 
@@ -44,10 +45,16 @@ export class GraphEditor {
     const connection = new ConnectionPlugin<Schemes, AreaExtra>();
     const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
     const refused = (message: string) => options.notify(`Connection refused: ${message}`, 'error');
+    const showEdit = (edit: WidgetEdit, side: 'before' | 'after') => {
+      applyWidgetEdit(edit, side);
+      void area.update('node', edit.node.id);
+      this.changed();
+    };
+    const recorder = new WidgetEditRecorder((action) => this.history.add(action), showEdit);
     const hooks: NodeViewHooks = {
-      edited: (node) => {
-        void area.update('node', node.id);
-        this.changed();
+      edit: (edit) => {
+        showEdit(edit, 'after');
+        recorder.record(edit);
       },
       socketType: (nodeId, output) => editor.getNode(nodeId)?.outputs[output]?.socket.type,
     };

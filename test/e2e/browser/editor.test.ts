@@ -76,7 +76,8 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     server = await startEditorServer();
     page = await browser.context.newPage();
     errors = watchConsole(page);
-    page.on('dialog', (dialog) => void dialog.accept()); // "discard the unsaved changes?"
+    // "Discard the unsaved changes?" and "Save workflow as".
+    page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'browser-graph' : undefined));
   }, TEST_TIMEOUT);
 
   afterAll(async () => {
@@ -94,7 +95,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 
-  it('builds a graph with the menu and the mouse, refuses an incompatible link, undoes, and keeps it over a reload', async () => {
+  it('builds a graph with the menu and the mouse, refuses an incompatible link, edits, saves, and keeps it over a reload', async () => {
     await page.getByRole('button', { name: 'New', exact: true }).click();
     await expect.poll(() => page.getByTestId('node').count()).toBe(0);
 
@@ -108,20 +109,56 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await dragConnection(page, socket(page, 'load_model', 'output', 'vae'), socket(page, 'tokenizer', 'input', 'text'));
     await expect.poll(() => page.getByTestId('toast-error').first().textContent()).toContain('Connection refused: cannot connect VAE (vae) to STRING (text)');
     await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
-    await page.getByRole('textbox', { name: 'tokenizer.text' }).fill('a lighthouse at dusk');
     await screenshot(page, '02-built-graph');
 
-    await page.mouse.click((await canvasPoint(page, 0.5, 0.9)).x, (await canvasPoint(page, 0.5, 0.9)).y);
+    const emptySpot = await canvasPoint(page, 0.5, 0.92);
+    await page.mouse.click(emptySpot.x, emptySpot.y);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.getByTestId('connection').count()).toBe(0);
     await page.keyboard.press('Control+y');
     await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
 
+    const text = page.getByRole('textbox', { name: 'tokenizer.text' });
+    await text.fill('a lighthouse at dusk');
+    await page.mouse.click(emptySpot.x, emptySpot.y);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => text.inputValue()).toBe('');
+    await page.keyboard.press('Control+y');
+    await expect.poll(() => text.inputValue()).toBe('a lighthouse at dusk');
+
+    await page.dragAndDrop('.lf-palette-item[data-node-type="EmptyLatent"]', '[data-testid="canvas"]', { targetPosition: { x: 300, y: 480 } });
+    await expect.poll(() => page.locator('[data-node-id="empty_latent"]').count()).toBe(1);
+    await page.locator('[data-node-id="empty_latent"] .lf-node-title').click();
+    await page.keyboard.press('Control+d');
+    await expect.poll(() => page.locator('[data-node-id="empty_latent_2"]').count()).toBe(1);
+    await page.mouse.click(emptySpot.x, emptySpot.y);
+    await page.locator('[data-node-id="empty_latent_2"] .lf-node-title').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId('node').count()).toBe(3);
+    expect(await page.locator('[data-node-id="empty_latent_2"]').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Arrange' }).click();
+    await expect.poll(async () => (await centre(page.locator('[data-node-id="load_model"]'))).x)
+      .toBeLessThan((await centre(page.locator('[data-node-id="tokenizer"]'))).x);
+    expect(await page.getByTestId('minimap').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Save as…' }).click();
+    await expect.poll(() => page.getByTestId('workflow-name').textContent()).toBe('browser-graph');
+    const saved = await (await page.request.get(new URL('/api/projects/default/workflows/browser-graph', server.url).href)).json();
+    expect(Object.keys(saved.nodes).sort()).toEqual(['empty_latent', 'load_model', 'tokenizer']);
+    expect(saved.nodes.tokenizer.inputs).toEqual({ clip: { from: 'load_model', output: 'clip' }, text: 'a lighthouse at dusk' });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('browser-graph.json');
+    const downloaded = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(downloaded.nodes).toEqual(saved.nodes);
+
     await page.waitForTimeout(400); // the draft is written a moment after the last edit
     await page.reload();
-    await expect.poll(() => page.getByTestId('node').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(3);
     expect(await page.getByTestId('connection').count()).toBe(1);
-    expect(await page.getByRole('textbox', { name: 'tokenizer.text' }).inputValue()).toBe('a lighthouse at dusk');
+    expect(await text.inputValue()).toBe('a lighthouse at dusk');
+    expect(await page.getByTestId('workflow-name').textContent()).toBe('browser-graph');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 

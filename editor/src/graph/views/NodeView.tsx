@@ -1,11 +1,12 @@
 import { useLayoutEffect, useRef } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { FlowNode, Schemes } from '../schemes.ts';
+import type { WidgetEdit } from '../widget-edit.ts';
 import { Widget } from './Widget.tsx';
 
 export interface NodeViewHooks {
-  /** A widget value or seed mode changed on this node. */
-  edited(node: FlowNode): void;
+  /** The user changed a widget value or seed mode; the editor applies and records it. */
+  edit(edit: WidgetEdit): void;
   socketType(nodeId: string, output: string): string | undefined;
 }
 
@@ -66,7 +67,7 @@ export function createNodeView(hooks: NodeViewHooks) {
                 {port && <Presets.classic.RefSocket name="input-socket" side="input" emit={emit} socketKey={name} nodeId={node.id} payload={port.socket} />}
                 <span className="lf-label" title={spec.description}>{name}{spec.kind === 'socket' && spec.optional ? ' (optional)' : ''}</span>
               </div>
-              {showWidget && <Widget node={node} name={name} spec={spec} onEdited={() => hooks.edited(node)} />}
+              {showWidget && <Widget node={node} name={name} spec={spec} onEdit={hooks.edit} />}
               {rowIssues.map((issue, i) => <div className="lf-issue" key={i} data-testid="issue">{issue.message}</div>)}
             </div>
           );

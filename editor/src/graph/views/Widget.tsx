@@ -3,24 +3,22 @@ import type { WidgetDescription } from '../../api/types.ts';
 import type { SeedMode } from '../../workflow/types.ts';
 import type { FlowNode } from '../schemes.ts';
 import { randomSeed } from '../seeds.ts';
+import type { WidgetEdit } from '../widget-edit.ts';
 
 interface Props {
   node: FlowNode;
   name: string;
   spec: WidgetDescription;
-  onEdited(): void;
+  onEdit(edit: WidgetEdit): void;
 }
 
 // Keeps a drag on a widget from moving the node or panning the canvas.
 const stop = (e: SyntheticEvent) => e.stopPropagation();
 
 /** The editor for one literal input: number field and slider, text, checkbox, dropdown or seed. */
-export function Widget({ node, name, spec, onEdited }: Props) {
+export function Widget({ node, name, spec, onEdit }: Props) {
   const value = node.values[name];
-  const set = (next: unknown) => {
-    node.values[name] = next;
-    onEdited();
-  };
+  const set = (next: unknown) => onEdit({ node, field: 'values', input: name, before: value, after: next });
   const common = { 'aria-label': `${node.id}.${name}`, 'data-testid': 'widget', 'data-input': name, onPointerDown: stop, onDoubleClick: stop };
 
   switch (spec.kind) {
@@ -56,7 +54,7 @@ export function Widget({ node, name, spec, onEdited }: Props) {
           <input {...common} type="number" min={0} max={4294967295} step={1} value={String(value ?? 0)}
             onChange={(e) => e.target.value !== '' && set(Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} />
           <select aria-label={`${node.id}.${name} after each run`} data-testid="seed-mode" value={mode} onPointerDown={stop}
-            onChange={(e) => { node.seedModes[name] = e.target.value as SeedMode; onEdited(); }}>
+            onChange={(e) => onEdit({ node, field: 'seedModes', input: name, before: mode, after: e.target.value as SeedMode })}>
             <option value="fixed">fixed</option>
             <option value="increment">increment</option>
             <option value="randomize">randomize</option>
