@@ -41,7 +41,7 @@ export function isModelFileError(error: unknown, code?: ModelFileCode): error is
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export const checkpointNotFound = (path: string, cause?: unknown) =>
-  new ModelFileError('checkpoint_not_found', `Checkpoint ${path} does not exist or cannot be opened`, { path, cause });
+  new ModelFileError('checkpoint_not_found', `Checkpoint ${path} does not exist, is not a file, or cannot be opened`, { path, cause });
 
 export const unknownFormat = (path: string) =>
   new ModelFileError(

@@ -26,6 +26,10 @@ export class RandomAccessFile {
     } catch (error) {
       throw checkpointNotFound(path, error);
     }
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw checkpointNotFound(path);
+    }
     return new RandomAccessFile(path, fd);
   }
 

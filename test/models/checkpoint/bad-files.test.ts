@@ -76,8 +76,9 @@ describe('checkpoints that must be refused', () => {
     expectCode(path, 'checkpoint_unsupported', /big-endian/);
   });
 
-  it('a missing file', () => {
+  it('a missing file, or a folder where the file should be', () => {
     expectCode(join(dir, 'nope.ckpt'), 'checkpoint_not_found');
+    expectCode(dir, 'checkpoint_not_found');
   });
 
   it('a .ckpt cut short (its zip directory is gone)', () => {
