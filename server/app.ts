@@ -14,7 +14,7 @@ import { workflowRoutes } from './routes/workflows.ts';
 import { createRequestGuard, type GuardOptions } from './security/request-guard.ts';
 
 /** JSON bodies are workflows and small forms; uploads have their own, larger limit. */
-export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_WEBSOCKET_MESSAGE_BYTES = 64 * 1024;
 
 /** The fastify app: security guard and error handler first, then the API under /api and the editor at /. */

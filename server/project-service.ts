@@ -2,10 +2,10 @@ import type { ServerContext } from './context.ts';
 import { backendUnavailable, projectProtected, unknownBackend } from './errors.ts';
 import type { Project, ProjectChanges } from './store/projects.ts';
 
-export const DEFAULT_PROJECT_ID = 'default';
+const DEFAULT_PROJECT_ID = 'default';
 
 /** Refuses a backend this machine does not have or cannot use. */
-export function checkHardware(ctx: ServerContext, name: string): void {
+function checkHardware(ctx: ServerContext, name: string): void {
   const backend = ctx.hardware.backends.find((candidate) => candidate.name === name);
   if (!backend) throw unknownBackend(name, ctx.hardware.backends.map((candidate) => candidate.name));
   if (!backend.available) throw backendUnavailable(name, backend.reason);

@@ -19,7 +19,7 @@ export function openDatabase(dataDir: string): Db {
   return db;
 }
 
-export function migrate(db: Db): void {
+function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`The database is at schema version ${current}, newer than this latentflow (${MIGRATIONS.length}); upgrade latentflow`);

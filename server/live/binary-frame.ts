@@ -16,7 +16,7 @@ export interface FrameHeader {
 }
 
 /** `LFB1`, uint32 LE header length, UTF-8 JSON header, payload. See docs/websocket.md. */
-export function encodeFrame(header: FrameHeader, payload: Uint8Array): Buffer {
+function encodeFrame(header: FrameHeader, payload: Uint8Array): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const frame = Buffer.allocUnsafe(8 + json.length + payload.byteLength);
   frame.write(FRAME_MAGIC, 0, 'latin1');

@@ -11,8 +11,8 @@ import { imageUrl } from '../run-outputs.ts';
 import { errorResponses, ProjectParams } from '../schemas/common.ts';
 import { ImageEntrySchema, ImageParams, UploadedSchema, UploadQuery } from '../schemas/images.ts';
 
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-export const MAX_IMAGE_SIDE = 8192;
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+const MAX_IMAGE_SIDE = 8192;
 
 const tags = ['images'];
 const MIME_BY_EXTENSION: Record<string, ImageMime> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { IsoTime, WorkflowBodySchema, WorkflowJson } from './common.ts';
 import { WORKFLOW_NAME_PATTERN } from './workflows.ts';
 
-export const RunStatusSchema = Type.Union(
+const RunStatusSchema = Type.Union(
   ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'].map((status) => Type.Literal(status)),
 );
 

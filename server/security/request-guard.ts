@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbiddenHost, forbiddenOrigin, unauthorized } from '../errors.ts';
 import { hostnameOf } from './allowed-hosts.ts';
 
-export const TOKEN_COOKIE = 'latentflow_token';
+const TOKEN_COOKIE = 'latentflow_token';
 
 export interface GuardOptions {
   allowedHosts: Set<string>;

@@ -5,8 +5,6 @@ import { runNotFound } from '../errors.ts';
 
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
-export const FINAL_STATUSES: readonly RunStatus[] = ['finished', 'failed', 'cancelled', 'interrupted'];
-
 export interface OutputImage { nodeId: string; filename: string; url: string }
 
 export interface RunOutputs {
