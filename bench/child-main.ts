@@ -1,0 +1,25 @@
+// Entry of a benchmark child process: `node --import tsx bench/child-main.ts <task> <json args>`.
+import { reportChildResult } from './child.ts';
+import { peakRssBytes } from './peak-rss.ts';
+import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
+import { textEncoder } from './tasks/text-encoder.ts';
+import { txt2img } from './tasks/txt2img.ts';
+import { unetStep } from './tasks/unet-step.ts';
+import { vaeDecode } from './tasks/vae-decode.ts';
+
+const TASKS: Record<string, (args: never) => Promise<unknown>> = {
+  'write-checkpoint': writeCheckpoint,
+  convert,
+  'quantize-unet': quantizeUnet,
+  'unet-step': unetStep,
+  'text-encoder': textEncoder,
+  'vae-decode': vaeDecode,
+  txt2img,
+};
+
+const [name, json] = process.argv.slice(2);
+const task = TASKS[name];
+if (!task) throw new Error(`unknown bench task "${name}"; known: ${Object.keys(TASKS).join(', ')}`);
+const started = performance.now();
+const result = await task(JSON.parse(json) as never);
+reportChildResult({ result, peakRssBytes: peakRssBytes(), wallMs: performance.now() - started });

@@ -1,0 +1,50 @@
+// `npm run bench [-- --quick] [-- --json]`: speed and memory on this machine, each figure with its target.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeHardware } from '../runtime/backends/index.ts';
+import { judge } from './figures.ts';
+import { fullFigures } from './full-figures.ts';
+import { quickFigures } from './quick-figures.ts';
+import { formatTable } from './table.ts';
+
+const USAGE = 'usage: npm run bench [-- --quick] [-- --json]\n  --quick  tiny model and micro-benchmarks only (no full-size networks)\n  --json   print the figures as JSON instead of a table\n';
+const WORK_ROOT = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
+
+async function main(args: string[]): Promise<number> {
+  const unknown = args.filter((a) => a !== '--quick' && a !== '--json');
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}`);
+    return 2;
+  }
+  const quick = args.includes('--quick');
+  const workDir = join(WORK_ROOT, `run-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  const started = performance.now();
+  try {
+    const hardware = await describeHardware();
+    const base = await quickFigures(workDir);
+    const full = quick ? { figures: [], unavailable: [] } : await fullFigures(workDir, base.peak);
+    const figures = [...base.figures, ...full.figures].map(judge);
+    const unavailable = [...base.unavailable, ...full.unavailable];
+    const report = {
+      mode: quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+      machine: { cpu: hardware.cpu, memoryBytes: hardware.memoryBytes },
+      durationS: (performance.now() - started) / 1000,
+      figures,
+      unavailable,
+    };
+    if (args.includes('--json')) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const cpu = `${hardware.cpu.model}, ${hardware.cpu.cores} cores, ${(hardware.memoryBytes / 2 ** 30).toFixed(0)} GiB`;
+      process.stdout.write(`latentflow bench (${report.mode}) on ${cpu}, ${report.date}, ${report.durationS.toFixed(0)} s\n\n${formatTable(figures, unavailable)}\n`);
+    }
+    return figures.every((f) => f.met !== false) ? 0 : 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

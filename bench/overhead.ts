@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import builtin from '../nodes/index.ts';
+import { ensureTinyModels } from '../models/tiny.ts';
+import { applyOverrides, createExecutor, createRegistry, type Workflow } from '../runtime/index.ts';
+import { createSessionPool } from '../runtime/backends/index.ts';
+import { median } from './timed-session.ts';
+import { trivialChain, trivialPlugin } from './trivial-nodes.ts';
+
+const TXT2IMG = fileURLToPath(new URL('../workflows/txt2img.json', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
+
+export interface WorkflowOverhead { runs: number; wallMs: number; inferenceMs: number; inferences: number }
+
+/**
+ * The shipped txt2img on the tiny model, run end to end through the executor (cache off, sessions
+ * already open) against the sum of what ORT's run() itself took over the same runs.
+ */
+export async function measureTxt2imgOverhead(runs = 3): Promise<WorkflowOverhead> {
+  await ensureTinyModels(DATA_DIR);
+  const outputDir = mkdtempSync(join(tmpdir(), 'latentflow-bench-'));
+  let inferenceMs = 0;
+  let inferences = 0;
+  const sessions = createSessionPool({ onInference: (t) => { inferenceMs += t.durationMs; inferences++; } });
+  const registry = createRegistry();
+  registry.register(builtin);
+  const executor = createExecutor({ registry, cacheSize: 0 });
+  const workflow = applyOverrides(JSON.parse(readFileSync(TXT2IMG, 'utf8')) as Workflow, { 'model.model': 'tiny' });
+  const env = { dataDir: DATA_DIR, outputDir, inputDir: outputDir, backend: 'cpu', workflow, sessions };
+  const runOnce = async () => {
+    const result = await executor.run(workflow, { env });
+    if (result.status !== 'finished') throw new Error(`tiny txt2img did not finish: ${JSON.stringify(result)}`);
+  };
+  try {
+    await runOnce(); // opens the sessions
+    inferenceMs = 0;
+    inferences = 0;
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) await runOnce();
+    return { runs, wallMs: performance.now() - started, inferenceMs, inferences };
+  } finally {
+    await sessions.close();
+    rmSync(outputDir, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds per node of a chain of trivial nodes: validation, ordering, signatures, events. */
+export async function measurePerNodeOverhead(nodes = 300, runs = 7): Promise<number> {
+  const registry = createRegistry();
+  registry.register(trivialPlugin);
+  const executor = createExecutor({ registry, cacheSize: 0 });
+  const workflow = trivialChain(nodes);
+  const env = { dataDir: DATA_DIR, outputDir: tmpdir(), inputDir: tmpdir(), backend: 'cpu', workflow, sessions: createSessionPool() };
+  const times: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    const result = await executor.run(workflow, { env, onEvent: () => {} });
+    if (result.status !== 'finished') throw new Error(`trivial chain did not finish: ${JSON.stringify(result)}`);
+    if (i > 0) times.push(performance.now() - started); // the first run warms the JIT
+  }
+  return median(times) / (nodes + 1);
+}

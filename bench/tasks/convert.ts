@@ -1,0 +1,20 @@
+import { convertCheckpoint } from '../../models/convert.ts';
+import { writeFullCheckpoint, writeQuantizedUnet } from '../full-size.ts';
+
+export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: number }> {
+  return { bytes: writeFullCheckpoint(args.path) };
+}
+
+/** Converts the checkpoint into an ONNX model folder, as `latentflow convert` does. */
+export async function convert(args: { checkpoint: string; outDir: string }): Promise<{ convertMs: number }> {
+  const started = performance.now();
+  const result = await convertCheckpoint(args.checkpoint, args.outDir);
+  if (result.status !== 'converted') throw new Error(`expected a fresh conversion into ${args.outDir}, got ${result.status}`);
+  return { convertMs: performance.now() - started };
+}
+
+export async function quantizeUnet(args: { dir: string; quantization: 'int8' | 'int8-matmul' }): Promise<{ path: string; buildMs: number }> {
+  const started = performance.now();
+  const path = writeQuantizedUnet(args.dir, args.quantization);
+  return { path, buildMs: performance.now() - started };
+}

@@ -1,0 +1,63 @@
+import type { ComputePeak } from './compute-peak.ts';
+import type { Figure, Unavailable } from './figures.ts';
+import { median } from './timed-session.ts';
+import type { UnetStepResult } from './tasks/unet-step.ts';
+
+/** FLOP of one SD 1.5 UNet step at batch 2, 64x64 latent, by kernel family (ARCHITECTURE.md). */
+const STEP_GFLOP = { conv: 888, linear: 467, attention: 252 };
+const TOTAL_GFLOP = STEP_GFLOP.conv + STEP_GFLOP.linear + STEP_GFLOP.attention;
+/** Documented tolerances for a variant to be eligible as a shipped default. */
+export const FLOAT_VARIANT_MAX_ERROR = 1e-4;
+export const INT8_MIN_PSNR_DB = 30;
+
+export interface UnetRun extends UnetStepResult { name: string; peakRssBytes: number }
+
+/** Seconds a step needs at the attainable rates: convs at the conv rate, the rest at the MatMul rate. */
+export const attainableStepSeconds = (peak: ComputePeak) =>
+  STEP_GFLOP.conv / peak.convGflops + (STEP_GFLOP.linear + STEP_GFLOP.attention) / peak.matmulGflops;
+
+export function unetVariantFigures(reference: UnetRun, variants: UnetRun[], psnr: Record<string, number>, peak: ComputePeak): { figures: Figure[]; unavailable: Unavailable[] } {
+  const stepSeconds = median(reference.stepMs) / 1000;
+  const limit = attainableStepSeconds(peak);
+  const figures: Figure[] = [
+    {
+      id: 'unet.float32.step', label: 'UNet step, full size, batch 2, 64x64, fp32', value: stepSeconds, unit: 's',
+      target: { kind: 'max', limit: 9, text: '≤ 9 s' },
+      note: `median of ${reference.stepMs.length} after a warm-up, ORT run() time; PyTorch 21.6 s, torch.onnx.export + ORT 11.5 s; session load ${(reference.loadMs / 1000).toFixed(0)} s`,
+    },
+    { id: 'unet.float32.gflops', label: 'UNet step throughput', value: TOTAL_GFLOP / stepSeconds, unit: 'GFLOP/s', note: `${TOTAL_GFLOP.toLocaleString('en-US')} GFLOP per step (conv 888, linear 467, attention 252)` },
+    {
+      id: 'unet.float32.vs_limit', label: 'UNet step vs the attainable limit measured alongside', value: (100 * limit) / stepSeconds, unit: '%',
+      target: { kind: 'min', limit: 90, text: '≥ 90%' },
+      note: `limit ${limit.toFixed(1)} s/step = conv GFLOP at the conv rate + linear and attention GFLOP at the MatMul rate`,
+    },
+  ];
+  for (const variant of variants) {
+    const seconds = median(variant.stepMs) / 1000;
+    const isInt8 = variant.name.startsWith('int8');
+    figures.push({
+      id: `variant.${variant.name}.step`, label: `Variant: UNet ${variant.name}`, value: seconds, unit: 's/step',
+      target: variant.name === 'int8' ? { kind: 'max', limit: 5, text: '≤ 5 s' } : undefined,
+      note: `${(stepSeconds / seconds).toFixed(2)}x the speed of the fp32 default; one step after a warm-up; peak ${(variant.peakRssBytes / 1e9).toFixed(1)} GB`,
+    });
+    const error = variant.maxRelativeError ?? Number.NaN;
+    if (isInt8 && psnr[variant.name] !== undefined) {
+      figures.push({
+        id: `variant.${variant.name}.psnr`, label: `Variant: UNet ${variant.name}, decoded image vs fp32`, value: psnr[variant.name], unit: 'dB PSNR',
+        target: { kind: 'min', limit: INT8_MIN_PSNR_DB, text: `≥ ${INT8_MIN_PSNR_DB} dB (tolerance)` },
+        note: `max relative error of the UNet output ${error.toExponential(2)}; the UNet output decoded by the VAE, 512x512`,
+      });
+    } else {
+      figures.push({
+        id: `variant.${variant.name}.error`, label: `Variant: UNet ${variant.name}, output vs fp32`, value: error, unit: 'max rel. error',
+        target: { kind: 'max', limit: FLOAT_VARIANT_MAX_ERROR, text: `≤ ${FLOAT_VARIANT_MAX_ERROR} (tolerance)` },
+        note: 'max |out - ref| / max |ref| over the UNet output',
+      });
+    }
+  }
+  const unavailable: Unavailable[] = [{
+    id: 'variant.attention', label: 'Variant: attention form',
+    reason: 'buildUnet has one attention form (ORT MultiHeadAttention, com.microsoft); there is no alternative to compare',
+  }];
+  return { figures, unavailable };
+}
