@@ -1,6 +1,7 @@
 // Builds one network from <dir>/weights.safetensors with our builders, runs it in
 // onnxruntime-node on the inputs run_reference.py saved, and prints the error against PyTorch.
-// usage: node --import tsx tools/reference/compare.ts <dir> <network> [float32|float16]
+// usage: node --import tsx tools/reference/compare.ts <dir> <network> [float32|float16|int8-matmul|int8]
+// (int8 variants exist for the UNet only)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -10,10 +11,11 @@ import type { OnnxModel } from '../../models/onnx/index.ts';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, inferConfig } from '../../models/sd15/index.ts';
 import type { SD15Config, WeightSource } from '../../models/sd15/index.ts';
 
-const [dir, network, weightType = 'float32'] = process.argv.slice(2);
+const [dir, network, variant = 'float32'] = process.argv.slice(2);
+const quantization = variant === 'int8' || variant === 'int8-matmul' ? variant : 'none';
 const builders: Record<string, (config: SD15Config, weights: WeightSource) => OnnxModel> = {
   text_encoder: (c, w) => buildTextEncoder(c.text, w),
-  unet: (c, w) => buildUnet(c.unet, w),
+  unet: (c, w) => buildUnet(c.unet, w, { quantization }),
   vae_encoder: (c, w) => buildVaeEncoder(c.vae, w),
   vae_decoder: (c, w) => buildVaeDecoder(c.vae, w),
 };
@@ -30,10 +32,10 @@ const load = (name: string, m: TensorMeta) => {
 
 const source = openSafetensors(join(dir, 'weights.safetensors'));
 const config = inferConfig(new Map(source.tensors.map((t) => [t.name, t.shape])));
-const modelPath = join(dir, network, `model-${weightType}.onnx`);
+const modelPath = join(dir, network, `model-${variant}.onnx`);
 let start = performance.now();
 const written = writeOnnxModel(builders[network](config, (key) => source.readSync(key)), modelPath, {
-  externalData: network === 'unet', weightType: weightType as 'float32' | 'float16',
+  externalData: network === 'unet', weightType: variant === 'float16' ? 'float16' : 'float32',
 });
 const writeSeconds = (performance.now() - start) / 1000;
 source.close();
@@ -51,7 +53,7 @@ for (let i = 0; i < (network === 'unet' || network.startsWith('vae') ? 1 : 3); i
   runs.push((performance.now() - start) / 1000);
 }
 
-console.log(`${network} (${weightType}): write ${writeSeconds.toFixed(1)}s (${(written.weightBytes / 2 ** 20).toFixed(0)} MiB), `
+console.log(`${network} (${variant}): write ${writeSeconds.toFixed(1)}s (${(written.weightBytes / 2 ** 20).toFixed(0)} MiB), `
   + `session ${createSeconds.toFixed(1)}s, run ${runs.map((r) => r.toFixed(2)).join('/')}s, `
   + `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 for (const [name, m] of Object.entries(meta.outputs)) {
