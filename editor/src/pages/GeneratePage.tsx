@@ -30,6 +30,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const [nodes, setNodes] = useState<NodeDescription[]>([]);
   const [settings, setSettings] = useState(DEFAULTS);
   const [initImage, setInitImage] = useState<File>();
+  const [uploaded, setUploaded] = useState<{ file: File; filename: string }>();
   const [runId, setRunId] = useState<string>();
   const [gallery, setGallery] = useState<GalleryImage[]>([]);
   const [tracker, snapshot] = useTracker(projectId);
@@ -54,10 +55,15 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const previews = runId ? snapshot?.previews.get(runId) : undefined;
   const preview = runImages?.[0]?.url ?? previews?.get('decode')?.url ?? previews?.get('unet')?.url ?? [...(previews?.values() ?? [])].at(-1)?.url;
 
-  const buildRequest = async () => {
-    const filename = initImage ? (await api.upload(projectId, initImage)).filename : undefined;
-    return generationRequest(settings, filename);
+  const uploadInitImage = async (): Promise<string | undefined> => {
+    if (!initImage) return undefined;
+    if (uploaded?.file === initImage) return uploaded.filename;
+    const { filename } = await api.upload(projectId, initImage);
+    setUploaded({ file: initImage, filename });
+    return filename;
   };
+
+  const buildRequest = async () => generationRequest(settings, await uploadInitImage());
 
   const generate = async () => {
     try {

@@ -20,13 +20,15 @@ export interface RunRecord {
   nodes: Record<string, NodeRecord>;
   error?: ErrorInfo;
   outputs?: Record<string, unknown>;
+  /** When the run was queued (ms since the epoch); the history is ordered by it. */
+  queuedAt: number;
   startedAt?: number;
   finishedAt?: number;
   label?: string;
 }
 
-export function newRunRecord(runId: string, label?: string): RunRecord {
-  return { runId, status: 'queued', order: [], nodes: {}, label };
+export function newRunRecord(runId: string, label?: string, queuedAt: number = Date.now()): RunRecord {
+  return { runId, status: 'queued', order: [], nodes: {}, label, queuedAt };
 }
 
 export function applyRunEvent(record: RunRecord, event: LiveEvent): RunRecord {

@@ -92,7 +92,7 @@ export class RunTracker {
   snapshot(): TrackerSnapshot {
     this.snapshotCache ??= {
       connected: this.connected,
-      runs: [...this.records.values()].reverse(),
+      runs: [...this.records.values()].sort((a, b) => b.queuedAt - a.queuedAt),
       previews: new Map(this.previews),
       images: new Map(this.images),
     };
@@ -119,7 +119,7 @@ export class RunTracker {
 
 function fromSummary(summary: RunSummary): RunRecord {
   return {
-    ...newRunRecord(summary.id, summary.workflowName ?? undefined),
+    ...newRunRecord(summary.id, summary.workflowName ?? undefined, Date.parse(summary.createdAt ?? '') || 0),
     status: summary.status,
     error: summary.error ? { code: summary.error.code, message: summary.error.message, nodeId: summary.error.nodeId, input: summary.error.input } : undefined,
   };

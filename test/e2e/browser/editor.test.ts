@@ -269,6 +269,8 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await expect.poll(() => page.getByTestId('node').count()).toBe(IMG2IMG_NODES);
     expect(await page.getByTestId('workflow-name').textContent()).toMatch(/^img2img/);
     expect(await page.getByRole('textbox', { name: 'positive.text' }).inputValue()).toBe('a small red boat');
+    await expect.poll(() => page.getByTestId('run').count()).toBe(2);
+    expect(await page.getByTestId('run').first().textContent()).toContain('img2img'); // newest first
     await screenshot(page, '08-opened-in-editor');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
