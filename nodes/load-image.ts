@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineNode, LatentflowError, output, string } from '../runtime/index.ts';
 import { fitForVae } from './lib/image.ts';
 import { decodeImageFile } from './lib/image-file.ts';
-import { resolveInside } from './lib/output-files.ts';
+import { resolveInside } from './lib/safe-path.ts';
 import { MAX_IMAGE_SIDE } from './empty-latent.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch } from './lib/sd-types.ts';

@@ -1,19 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-
-/**
- * Resolves `name` (which may contain sub-folders) inside `root`, refusing anything that would
- * leave it: absolute paths, `..` segments, drive letters.
- */
-export function resolveInside(root: string, name: string): string {
-  const base = path.resolve(root);
-  const resolved = path.resolve(base, name);
-  if (name === '' || path.isAbsolute(name) || (resolved !== base && !resolved.startsWith(base + path.sep)) || resolved === base) {
-    throw new Error(`"${name}" is not a name inside ${root}`);
-  }
-  return resolved;
-}
+import { resolveInside } from './safe-path.ts';
 
 const NUMBER_DIGITS = 5;
 
