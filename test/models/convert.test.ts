@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -118,6 +119,22 @@ describe('convertCheckpoint', () => {
     const worst = exact.reduce((m, v, i) => Math.max(m, Math.abs(v - approx[i])), 0);
     expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThan(0.05);
+  });
+
+  it('a conversion killed half-way leaves only a hidden staging folder, which the next conversion removes', async () => {
+    const target = join(dir, 'models', 'killed');
+    const script = `import { convertCheckpoint } from ${JSON.stringify(new URL('../../models/convert.ts', import.meta.url).href)};
+      await convertCheckpoint(${JSON.stringify(ckpt)}, ${JSON.stringify(target)}, {
+        onProgress: (p) => { if (p.network === 'unet') process.kill(process.pid, 'SIGKILL'); },
+      });`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(child.signal).toBe('SIGKILL');
+    expect(existsSync(target)).toBe(false);
+    const leftovers = readdirSync(join(dir, 'models')).filter((name) => name.startsWith('.killed.converting-'));
+    expect(leftovers).toHaveLength(1);
+
+    expect((await convertCheckpoint(ckpt, target)).status).toBe('converted');
+    expect(readdirSync(join(dir, 'models')).filter((name) => name.startsWith('.killed'))).toEqual([]);
   });
 
   it('removes a staging folder left by a killed conversion, and leaves none of its own', async () => {
