@@ -34,7 +34,7 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'latentflow', version: ctx.version, description: 'Stable Diffusion 1.5 node-graph workflows: projects, workflows, runs, images.' },
+      info: { title: 'latentflow', version: ctx.version, description: 'Stable Diffusion 1.5 node-graph workflows: projects, workflows, runs, images. Live run events and previews: WebSocket GET /api/ws (docs/websocket.md).' },
       components: { securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'Needed when the server listens beyond loopback' } } },
     },
   });

@@ -9,7 +9,7 @@ import type { LiveHub } from './live/hub.ts';
 import { collectOutputs } from './run-outputs.ts';
 import type { ImageStore } from './store/images.ts';
 import type { ProjectStore } from './store/projects.ts';
-import type { NodeOutcome, RunRecord, RunResult, RunStore } from './store/runs.ts';
+import type { NodeOutcome, RunRecord, RunResult, RunStore, RunSummary } from './store/runs.ts';
 
 export interface RunQueueDeps {
   runs: RunStore;
@@ -29,6 +29,8 @@ interface ActiveRun {
   controller: AbortController;
   /** Why it was aborted: a user's cancel, or the server shutting down (then it counts as interrupted). */
   abortedFor?: 'cancel' | 'shutdown';
+  /** How each node ended so far; written to the database when the run ends. */
+  nodes: Record<string, NodeOutcome>;
   done: Promise<void>;
 }
 
@@ -82,6 +84,11 @@ export class RunQueue {
     return this.deps.runs.counts();
   }
 
+  /** A run as recorded, with the running one's node outcomes so far (a page reloaded mid-run sees them). */
+  withLiveNodes<R extends RunSummary>(run: R): R {
+    return this.active?.runId === run.id ? { ...run, nodes: { ...this.active.nodes } } : run;
+  }
+
   cancel(runId: string): RunRecord {
     const run = this.deps.runs.get(runId);
     if (this.deps.runs.cancelQueued(runId)) {
@@ -115,7 +122,7 @@ export class RunQueue {
     if (this.stopped || this.active) return;
     const next = this.deps.runs.nextQueued();
     if (!next) return;
-    const active: ActiveRun = { runId: next.id, projectId: next.projectId, controller: new AbortController(), done: Promise.resolve() };
+    const active: ActiveRun = { runId: next.id, projectId: next.projectId, controller: new AbortController(), nodes: {}, done: Promise.resolve() };
     this.active = active;
     active.done = this.execute(next, active)
       .catch((error) => this.deps.log.error('Run bookkeeping failed', { runId: next.id, error: String(error) }))
@@ -128,7 +135,7 @@ export class RunQueue {
   private async execute(run: RunRecord, active: ActiveRun): Promise<void> {
     const { runs, hub } = this.deps;
     runs.markRunning(run.id);
-    const nodes: Record<string, NodeOutcome> = {};
+    const { nodes } = active;
     let result: RunResult | undefined;
     const abortedStatus = () => (active.abortedFor === 'shutdown' ? 'interrupted' : 'cancelled');
 

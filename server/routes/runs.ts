@@ -67,14 +67,14 @@ export function runRoutes(ctx: ServerContext) {
       async (request) => {
         ctx.projects.get(request.params.projectId);
         const limit = request.query.limit === undefined ? DEFAULT_LIST_LIMIT : Math.max(1, Number(request.query.limit));
-        return ctx.runs.listByProject(request.params.projectId, limit);
+        return ctx.runs.listByProject(request.params.projectId, limit).map((run) => ctx.queue.withLiveNodes(run));
       },
     );
 
     app.get<{ Params: Static<typeof RunParams> }>(
       '/runs/:runId',
       { schema: { tags, summary: 'One run with its workflow, timings, outputs and error', params: RunParams, response: { 200: RunSchema, ...errorResponses(404) } } },
-      async (request) => ctx.runs.get(request.params.runId),
+      async (request) => ctx.queue.withLiveNodes(ctx.runs.get(request.params.runId)),
     );
 
     app.post<{ Params: Static<typeof RunParams> }>(

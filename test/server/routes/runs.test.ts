@@ -149,6 +149,17 @@ describe('listing and reading runs', () => {
     expect((await server.app.inject({ url: '/api/projects/nope/runs' })).statusCode).toBe(404);
   });
 
+  it('shows a running run\'s node outcomes so far', async () => {
+    const id = (await queue({ workflow: gateWorkflow('live-nodes') })).json().id;
+    await waitFor(async () => ((await getRun(id)).nodes.a ? true : undefined));
+    const running = await getRun(id);
+    expect(running.status).toBe('running');
+    expect(running.nodes).toEqual({ a: { status: 'finished', durationMs: expect.any(Number) } });
+    expect((await server.app.inject({ url: '/api/projects/default/runs' })).json()[0].nodes.a.status).toBe('finished');
+    openGate('live-nodes');
+    expect(Object.keys((await settled(id)).nodes)).toEqual(['a', 'gate', 'save']);
+  });
+
   it('answers 404 run_not_found for an unknown run', async () => {
     const response = await server.app.inject({ url: '/api/runs/nope' });
     expect(response.statusCode).toBe(404);
