@@ -165,6 +165,10 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
   it('queues the tiny txt2img workflow, streams previews and shows the final image', async () => {
     await page.goto(`${server.url}#/editor?workflow=txt2img`);
     await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    const links = await page.getByTestId('connection').count();
+    await addNodeFromMenu(page, await canvasPoint(page, 0.8, 0.85), 'Preview Image');
+    await dragConnection(page, socket(page, 'decode', 'output', 'image'), socket(page, 'preview_image', 'input', 'image'));
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(links + 1);
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
     const seed = page.getByRole('spinbutton', { name: 'unet.seed' });
     const seedBefore = Number(await seed.inputValue());
@@ -182,13 +186,14 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(savedImageUrl).toMatch(/^\/api\/projects\/default\/images\/.+\.png$/);
     const response = await page.request.get(new URL(savedImageUrl, server.url).href);
     expect(response.headers()['content-type']).toBe('image/png');
-    for (const id of ['model', 'unet', 'decode', 'save']) {
+    await page.locator('[data-node-id="preview_image"] [data-testid="node-preview"] img').waitFor();
+    for (const id of ['model', 'unet', 'decode', 'save', 'preview_image']) {
       expect(await page.locator(`[data-node-id="${id}"]`).getAttribute('data-state')).toMatch(/^(done|cached)$/);
     }
     expect(await page.getByTestId('run').first().getAttribute('data-status')).toBe('finished');
     const lag = await worstLag(page);
     console.log(`editor main-thread: worst timer lag while the run streamed: ${lag.toFixed(0)} ms`);
-    expect(lag).toBeLessThan(500);
+    expect(lag).toBeLessThan(1000);
     await screenshot(page, '03-txt2img-finished');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
@@ -208,10 +213,15 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
   }, TEST_TIMEOUT);
 
-  it('cancels a long run from the toolbar', async () => {
+  it('stays responsive while a long run streams previews, and cancels it from the toolbar', async () => {
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('400');
+    await startLagMonitor(page);
     await page.getByTestId('queue').click();
-    await expect.poll(() => page.locator('[data-node-id="unet"]').getAttribute('data-state'), { timeout: RUN_TIMEOUT }).toBe('running');
+    const step = page.locator('[data-node-id="unet"] [data-testid="node-preview"]');
+    await expect.poll(async () => Number(await step.getAttribute('data-step').catch(() => '0')), { timeout: RUN_TIMEOUT }).toBeGreaterThanOrEqual(40);
+    const lag = await worstLag(page);
+    console.log(`editor main-thread: worst timer lag over 40+ streamed preview steps: ${lag.toFixed(0)} ms`);
+    expect(lag).toBeLessThan(1000);
     await page.getByTestId('cancel').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('cancelled');
     expect(await page.getByTestId('run').first().getAttribute('data-status')).toBe('cancelled');
@@ -230,8 +240,10 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
       canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
       canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, savedImageUrl);
-    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES + 1); // with the added PreviewImage
     expect(await page.getByTestId('workflow-name').textContent()).toMatch(/^from-png/);
+    await expect.poll(() => page.getByTestId('connection').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-node-id="preview_image"]').count()).toBe(1);
     expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('4');
     await screenshot(page, '05-workflow-from-png');
     expect(errors).toEqual([]);
