@@ -15,7 +15,8 @@ export default defineNode({
     '(cfg 1 skips the negative prompt). Starting at step 0 it first adds noise drawn from `seed` at the first noise level: ' +
     'to an empty latent that is txt2img, to a VAE-encoded image (with denoise < 1) img2img. The same seed gives the same ' +
     'image on every machine and backend. Starting later (start_step > 0) continues the partly denoised latent of another ' +
-    'UNetStep that stopped at that step, adding no noise; multistep samplers restart their history there. ' +
+    'UNetStep that stopped at that step, adding no noise: with the same seed, single-step samplers (also the ancestral ones) ' +
+    'give the same result as one unsplit run; multistep samplers restart their history there. ' +
     'After every step it reports progress and previews the current estimate of the clean latent (raw, and as a cheap ' +
     'RGB picture at latent resolution). Cancelling stops it between steps.',
   inputs: {
@@ -50,6 +51,9 @@ export default defineNode({
     const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);
+    // The stochastic samplers draw one latent's worth of noise per step; skipping what the initial
+    // noise and steps [0, start) drew keeps a split schedule on the same noise as an unsplit one.
+    if (start > 0) noise.normal(latent.data.length * (start + 1));
     const x = start === 0 ? prepareInitial(latent.data, sigmas[0], noise) : latent.data;
     const result = await sample({
       sampler: schedule.sampler,

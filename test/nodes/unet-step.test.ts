@@ -116,15 +116,18 @@ describe('UNetStep', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
-  it('can split one schedule over two UNetSteps (single-step samplers give the same result)', async () => {
-    const sched = await schedule('euler', 6);
-    const sessions = { [unet.path]: oracleUnet() };
-    const whole = await unetStep.execute(inputs({ schedule: sched }), await fakeContext({ sessions }));
-    const first = await unetStep.execute(inputs({ schedule: sched, end_step: 3 }), await fakeContext({ sessions }));
-    const second = await unetStep.execute(inputs({ schedule: sched, latent: first.latent, start_step: 3 }), await fakeContext({ sessions }));
-    expect(Array.from(first.latent.data)).not.toEqual(Array.from(whole.latent.data));
-    expect(Array.from(second.latent.data)).toEqual(Array.from(whole.latent.data));
-  });
+  it.each(['euler', 'euler_ancestral', 'dpm_2_ancestral', 'ddpm'] as const)(
+    'can split one schedule over two UNetSteps: %s gives the same result as one run',
+    async (sampler) => {
+      const sched = await schedule(sampler, 6);
+      const sessions = { [unet.path]: oracleUnet() };
+      const whole = await unetStep.execute(inputs({ schedule: sched }), await fakeContext({ sessions }));
+      const first = await unetStep.execute(inputs({ schedule: sched, end_step: 3 }), await fakeContext({ sessions }));
+      const second = await unetStep.execute(inputs({ schedule: sched, latent: first.latent, start_step: 3 }), await fakeContext({ sessions }));
+      expect(Array.from(first.latent.data)).not.toEqual(Array.from(whole.latent.data));
+      expect(Array.from(second.latent.data)).toEqual(Array.from(whole.latent.data));
+    },
+  );
 
   it('stops between steps when the run is cancelled', async () => {
     const controller = new AbortController();
