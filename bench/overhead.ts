@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import builtin from '../nodes/index.ts';
 import { ensureTinyModels } from '../models/tiny.ts';
@@ -12,7 +12,16 @@ import { trivialChain, trivialPlugin } from './trivial-nodes.ts';
 const TXT2IMG = fileURLToPath(new URL('../workflows/txt2img.json', import.meta.url));
 const DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
-export interface WorkflowOverhead { runs: number; wallMs: number; inferenceMs: number; inferences: number }
+export interface WorkflowOverhead {
+  runs: number;
+  wallMs: number;
+  inferenceMs: number;
+  inferences: number;
+  /** Time inside each node's execute, summed over the runs. */
+  nodeMs: Record<string, number>;
+  /** ORT time per network folder (`unet`, `text_encoder`, ...), summed over the runs. */
+  inferenceMsByNetwork: Record<string, number>;
+}
 
 /**
  * The shipped txt2img on the tiny model, run end to end through the executor (cache off, sessions
@@ -21,25 +30,40 @@ export interface WorkflowOverhead { runs: number; wallMs: number; inferenceMs: n
 export async function measureTxt2imgOverhead(runs = 3): Promise<WorkflowOverhead> {
   await ensureTinyModels(DATA_DIR);
   const outputDir = mkdtempSync(join(tmpdir(), 'latentflow-bench-'));
-  let inferenceMs = 0;
   let inferences = 0;
-  const sessions = createSessionPool({ onInference: (t) => { inferenceMs += t.durationMs; inferences++; } });
+  let inferenceMsByNetwork: Record<string, number> = {};
+  let nodeMs: Record<string, number> = {};
+  const sessions = createSessionPool({
+    onInference: (t) => {
+      const network = basename(dirname(t.modelPath));
+      inferenceMsByNetwork[network] = (inferenceMsByNetwork[network] ?? 0) + t.durationMs;
+      inferences++;
+    },
+  });
   const registry = createRegistry();
   registry.register(builtin);
   const executor = createExecutor({ registry, cacheSize: 0 });
   const workflow = applyOverrides(JSON.parse(readFileSync(TXT2IMG, 'utf8')) as Workflow, { 'model.model': 'tiny' });
   const env = { dataDir: DATA_DIR, outputDir, inputDir: outputDir, backend: 'cpu', workflow, sessions };
   const runOnce = async () => {
-    const result = await executor.run(workflow, { env });
+    const result = await executor.run(workflow, {
+      env,
+      onEvent: (event) => {
+        if (event.type === 'node_finished') nodeMs[event.nodeId] = (nodeMs[event.nodeId] ?? 0) + event.durationMs;
+      },
+    });
     if (result.status !== 'finished') throw new Error(`tiny txt2img did not finish: ${JSON.stringify(result)}`);
   };
   try {
     await runOnce(); // opens the sessions
-    inferenceMs = 0;
     inferences = 0;
+    inferenceMsByNetwork = {};
+    nodeMs = {};
     const started = performance.now();
     for (let i = 0; i < runs; i++) await runOnce();
-    return { runs, wallMs: performance.now() - started, inferenceMs, inferences };
+    const wallMs = performance.now() - started;
+    const inferenceMs = Object.values(inferenceMsByNetwork).reduce((a, b) => a + b, 0);
+    return { runs, wallMs, inferenceMs, inferences, nodeMs, inferenceMsByNetwork };
   } finally {
     await sessions.close();
     rmSync(outputDir, { recursive: true, force: true });

@@ -1,9 +1,24 @@
 import type { Figure, Unavailable } from './figures.ts';
 import { measureComputePeak, type ComputePeak } from './compute-peak.ts';
-import { measurePerNodeOverhead, measureTxt2imgOverhead } from './overhead.ts';
+import { measurePerNodeOverhead, measureTxt2imgOverhead, type WorkflowOverhead } from './overhead.ts';
 import { measureTokenizer } from './tokenizer.ts';
 
 const TRIVIAL_NODES = 300;
+
+/** Where the time outside ORT goes, per run: inside the SD nodes beyond their inference, and between nodes. */
+function outsideOrt(run: WorkflowOverhead): string {
+  const ms = (value: number) => `${(value / run.runs).toFixed(1)} ms`;
+  const node = (id: string) => run.nodeMs[id] ?? 0;
+  const network = (name: string) => run.inferenceMsByNetwork[name] ?? 0;
+  const inNodes = Object.values(run.nodeMs).reduce((a, b) => a + b, 0);
+  return [
+    `outside ORT per run: UNetStep ${ms(node('unet') - network('unet'))}`,
+    `VAEDecode ${ms(node('decode') - network('vae_decoder'))}`,
+    `TextEncoder x2 ${ms(node('encode_positive') + node('encode_negative') - network('text_encoder'))}`,
+    `SaveImage ${ms(node('save'))}`,
+    `between nodes ${ms(run.wallMs - inNodes)}`,
+  ].join(', ');
+}
 
 /** The figures that need no full-size model: runtime overhead, tokenizer, the machine's peak. */
 export async function quickFigures(workDir: string): Promise<{ figures: Figure[]; unavailable: Unavailable[]; peak: ComputePeak }> {
@@ -15,7 +30,7 @@ export async function quickFigures(workDir: string): Promise<{ figures: Figure[]
   figures.push({
     id: 'overhead.txt2img', label: 'Runtime overhead, tiny txt2img end to end', value: (100 * outsideMs) / run.inferenceMs, unit: '% of ORT time',
     target: { kind: 'max', limit: 1, text: '< 1%' },
-    note: `${run.runs} runs of workflows/txt2img.json (tiny model, 64x64, 20 steps, cache off): ${(run.wallMs / run.runs).toFixed(0)} ms per run, ORT run() ${(run.inferenceMs / run.runs).toFixed(0)} ms in ${run.inferences / run.runs} calls`,
+    note: `${run.runs} runs of workflows/txt2img.json (tiny model, 64x64, 20 steps, cache off): ${(run.wallMs / run.runs).toFixed(0)} ms per run, ORT run() ${(run.inferenceMs / run.runs).toFixed(0)} ms in ${run.inferences / run.runs} calls; ${outsideOrt(run)}`,
   });
   figures.push({
     id: 'overhead.per_node', label: `Per-node overhead (${TRIVIAL_NODES} trivial nodes)`, value: await measurePerNodeOverhead(TRIVIAL_NODES), unit: 'ms/node',
