@@ -1,3 +1,5 @@
+import { EditorError } from '../errors.ts';
+
 /** Decodes the server's binary preview frames: `LFB1`, uint32 LE header length, JSON header, payload. */
 
 export interface PreviewFrameHeader {
@@ -19,27 +21,23 @@ export interface PreviewFrame {
 
 const MAGIC = [0x4c, 0x46, 0x42, 0x31]; // "LFB1"
 
-export class BadFrameError extends Error {
-  readonly code = 'bad_preview_frame';
-}
-
 export function decodePreviewFrame(buffer: ArrayBuffer): PreviewFrame {
   const bytes = new Uint8Array(buffer);
   if (bytes.length < 8 || MAGIC.some((byte, i) => bytes[i] !== byte)) {
-    throw new BadFrameError('binary frame does not start with LFB1');
+    throw new EditorError('bad_preview_frame', 'binary frame does not start with LFB1');
   }
   const headerLength = new DataView(buffer).getUint32(4, true);
   if (8 + headerLength > bytes.length) {
-    throw new BadFrameError(`binary frame header length ${headerLength} exceeds the frame (${bytes.length} bytes)`);
+    throw new EditorError('bad_preview_frame', `binary frame header length ${headerLength} exceeds the frame (${bytes.length} bytes)`);
   }
   let header: PreviewFrameHeader;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as PreviewFrameHeader;
   } catch (cause) {
-    throw new BadFrameError('binary frame header is not JSON', { cause });
+    throw new EditorError('bad_preview_frame', 'binary frame header is not JSON', { cause });
   }
   if (header.kind !== 'image' && header.kind !== 'latent') {
-    throw new BadFrameError(`binary frame has unknown kind ${String(header.kind)}`);
+    throw new EditorError('bad_preview_frame', `binary frame has unknown kind ${String(header.kind)}`);
   }
   return { header, payload: bytes.subarray(8 + headerLength) };
 }

@@ -1,21 +1,10 @@
 import type {
   ApiError, GalleryImage, HardwareInfo, Project, RunSummary,
 } from './types.ts';
+import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
 import { normalizeDescriptions } from './node-descriptions.ts';
 
-/** A failed API call; `errors` holds the server's validation errors when it sent some. */
-export class ApiRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly errors: ApiError[] = [],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ApiRequestError';
-  }
-}
 
 async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers } };
@@ -29,7 +18,7 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
   try {
     response = await fetch(path, init);
   } catch (cause) {
-    throw new ApiRequestError(`${method} ${path}: server unreachable`, 0, [], { cause });
+    throw new ApiRequestError('server_unreachable', `${method} ${path}: server unreachable`, 0, [], { cause });
   }
   const text = await response.text();
   const json: unknown = text ? safeParse(text) : undefined;
@@ -37,7 +26,7 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
     const payload = (json ?? {}) as { errors?: ApiError[]; message?: string; error?: string };
     const errors = Array.isArray(payload.errors) ? payload.errors : [];
     const detail = errors[0]?.message ?? payload.message ?? payload.error ?? response.statusText;
-    throw new ApiRequestError(`${method} ${path}: ${response.status} ${detail}`, response.status, errors);
+    throw new ApiRequestError('request_failed', `${method} ${path}: ${response.status} ${detail}`, response.status, errors);
   }
   return json as T;
 }
@@ -66,14 +55,12 @@ export interface RunRequest {
 }
 
 export const api = {
-  health: () => request<unknown>('GET', '/api/health'),
   nodes: async () => normalizeDescriptions(list(await request('GET', '/api/nodes'), 'nodes')),
   hardware: () => request<HardwareInfo>('GET', '/api/hardware'),
 
   projects: async () => list<Project>(await request('GET', '/api/projects'), 'projects'),
   project: (id: string) => request<Project>('GET', `/api/projects/${enc(id)}`),
   createProject: (project: Omit<Project, 'id'>) => request<Project>('POST', '/api/projects', project),
-  deleteProject: (id: string) => request<unknown>('DELETE', `/api/projects/${enc(id)}`),
 
   workflows: async (projectId: string) => {
     const items = list<string | { name: string }>(await request('GET', `/api/projects/${enc(projectId)}/workflows`), 'workflows');

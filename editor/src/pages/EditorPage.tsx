@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { api, ApiRequestError } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { ApiRequestError } from '../errors.ts';
 import type { NodeDescription } from '../api/types.ts';
 import type { GraphEditor } from '../graph/graph-editor.ts';
 import { nextSeed } from '../graph/seeds.ts';

@@ -1,3 +1,4 @@
+import { EditorError } from '../errors.ts';
 import { asWorkflow, type Workflow } from './types.ts';
 
 /** Reads the workflow that SaveImage embeds in a PNG text chunk (tEXt, zTXt or iTXt) under the key `workflow`. */
@@ -5,12 +6,8 @@ import { asWorkflow, type Workflow } from './types.ts';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const KEY = 'workflow';
 
-export class PngWorkflowError extends Error {
-  readonly code = 'png_without_workflow';
-}
-
 export async function readPngTextChunks(bytes: Uint8Array): Promise<Map<string, string>> {
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new PngWorkflowError('not a PNG file');
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new EditorError('png_without_workflow', 'not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const texts = new Map<string, string>();
   let offset = 8;
@@ -18,7 +15,7 @@ export async function readPngTextChunks(bytes: Uint8Array): Promise<Map<string, 
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (data.length < length) throw new PngWorkflowError(`PNG chunk ${type} is truncated`);
+    if (data.length < length) throw new EditorError('png_without_workflow', `PNG chunk ${type} is truncated`);
     if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
       const entry = await readTextChunk(type, data);
       if (entry) texts.set(entry[0], entry[1]);
@@ -31,12 +28,12 @@ export async function readPngTextChunks(bytes: Uint8Array): Promise<Map<string, 
 
 export async function readPngWorkflow(bytes: Uint8Array, fileName: string): Promise<Workflow> {
   const text = (await readPngTextChunks(bytes)).get(KEY);
-  if (text === undefined) throw new PngWorkflowError(`${fileName} has no "${KEY}" text chunk (was it saved by SaveImage?)`);
+  if (text === undefined) throw new EditorError('png_without_workflow', `${fileName} has no "${KEY}" text chunk (was it saved by SaveImage?)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new PngWorkflowError(`${fileName}: the "${KEY}" text chunk is not JSON`, { cause });
+    throw new EditorError('png_without_workflow', `${fileName}: the "${KEY}" text chunk is not JSON`, { cause });
   }
   return asWorkflow(parsed, fileName);
 }

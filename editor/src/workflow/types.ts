@@ -1,3 +1,5 @@
+import { EditorError } from '../errors.ts';
+
 /** Workflow JSON v1 as the runtime defines it (runtime/workflow.ts); the editor only reads and writes it. */
 
 export interface Link { from: string; output: string }
@@ -34,20 +36,16 @@ export function isLink(value: unknown): value is Link {
     && typeof (value as Link).from === 'string' && typeof (value as Link).output === 'string';
 }
 
-export class WorkflowFormatError extends Error {
-  readonly code = 'bad_workflow';
-}
-
 /** Checks the outer shape of parsed JSON; the server validates the rest. */
 export function asWorkflow(value: unknown, source: string): Workflow {
   const candidate = value as Partial<Workflow> | null;
-  if (typeof candidate !== 'object' || candidate === null) throw new WorkflowFormatError(`${source}: not a JSON object`);
-  if (candidate.version !== 1) throw new WorkflowFormatError(`${source}: workflow version must be 1, got ${String(candidate.version)}`);
-  if (typeof candidate.nodes !== 'object' || candidate.nodes === null) throw new WorkflowFormatError(`${source}: missing "nodes"`);
+  if (typeof candidate !== 'object' || candidate === null) throw new EditorError('bad_workflow', `${source}: not a JSON object`);
+  if (candidate.version !== 1) throw new EditorError('bad_workflow', `${source}: workflow version must be 1, got ${String(candidate.version)}`);
+  if (typeof candidate.nodes !== 'object' || candidate.nodes === null) throw new EditorError('bad_workflow', `${source}: missing "nodes"`);
   for (const [id, node] of Object.entries(candidate.nodes)) {
-    if (typeof node?.type !== 'string') throw new WorkflowFormatError(`${source}: node "${id}" has no type`);
+    if (typeof node?.type !== 'string') throw new EditorError('bad_workflow', `${source}: node "${id}" has no type`);
     if (node.inputs !== undefined && (typeof node.inputs !== 'object' || node.inputs === null)) {
-      throw new WorkflowFormatError(`${source}: node "${id}" has malformed inputs`);
+      throw new EditorError('bad_workflow', `${source}: node "${id}" has malformed inputs`);
     }
   }
   return candidate as Workflow;
@@ -59,7 +57,7 @@ export function withOverrides(workflow: Workflow, overrides: Record<string, unkn
   for (const [key, value] of Object.entries(overrides)) {
     const dot = key.indexOf('.');
     const node = copy.nodes[key.slice(0, dot)];
-    if (dot < 0 || !node) throw new WorkflowFormatError(`override "${key}" names no node of the workflow`);
+    if (dot < 0 || !node) throw new EditorError('bad_workflow', `override "${key}" names no node of the workflow`);
     node.inputs = { ...node.inputs, [key.slice(dot + 1)]: value as InputValue };
   }
   return copy;

@@ -1,5 +1,6 @@
 import { readPngWorkflow } from './png-workflow.ts';
-import { asWorkflow, WorkflowFormatError, type Workflow } from './types.ts';
+import { EditorError } from '../errors.ts';
+import { asWorkflow, type Workflow } from './types.ts';
 
 /** Reads a workflow from a dropped or chosen file: workflow JSON, or a PNG saved by SaveImage. */
 export async function workflowFromFile(file: File): Promise<Workflow> {
@@ -10,7 +11,7 @@ export async function workflowFromFile(file: File): Promise<Workflow> {
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
-    throw new WorkflowFormatError(`${file.name} is neither a PNG nor workflow JSON`, { cause });
+    throw new EditorError('bad_workflow', `${file.name} is neither a PNG nor workflow JSON`, { cause });
   }
   return asWorkflow(parsed, file.name);
 }

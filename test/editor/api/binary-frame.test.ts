@@ -30,7 +30,9 @@ describe('binary preview frames', () => {
   });
 
   it('rejects frames without the LFB1 magic', () => {
-    expect(() => decodePreviewFrame(frame({ kind: 'image' }, new Uint8Array(), 'XXXX'))).toThrow('binary frame does not start with LFB1');
+    expect(() => decodePreviewFrame(frame({ kind: 'image' }, new Uint8Array(), 'XXXX'))).toThrow(
+      expect.objectContaining({ code: 'bad_preview_frame', message: 'binary frame does not start with LFB1' }),
+    );
   });
 
   it('rejects a header length that runs past the frame', () => {

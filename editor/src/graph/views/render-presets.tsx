@@ -1,5 +1,5 @@
 import { Presets } from 'rete-react-plugin';
-import type { FlowConnection, FlowNode, Schemes, TypedSocket } from '../schemes.ts';
+import type { FlowConnection, Schemes, TypedSocket } from '../schemes.ts';
 import { socketColour } from '../socket-types.ts';
 import { createNodeView, type NodeViewHooks } from './NodeView.tsx';
 
@@ -46,4 +46,3 @@ export function renderPresets(hooks: NodeViewHooks) {
   ];
 }
 
-export type { FlowNode };

@@ -1,0 +1,31 @@
+import type { ApiError } from './api/types.ts';
+
+/** Every failure the editor raises itself, each with a stable code. */
+export type EditorErrorCode =
+  | 'server_unreachable'
+  | 'request_failed'
+  | 'bad_preview_frame'
+  | 'bad_workflow'
+  | 'png_without_workflow'
+  | 'bad_latent';
+
+export class EditorError extends Error {
+  constructor(readonly code: EditorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EditorError';
+  }
+}
+
+/** A failed API call; `errors` holds the server's validation errors when it sent some. */
+export class ApiRequestError extends EditorError {
+  constructor(
+    code: 'server_unreachable' | 'request_failed',
+    message: string,
+    readonly status: number,
+    readonly errors: ApiError[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = 'ApiRequestError';
+  }
+}
