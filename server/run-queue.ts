@@ -2,8 +2,8 @@ import type { ErrorInfo, RunEvent } from '../runtime/events.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { RunEnvironment } from '../runtime/node-definition.ts';
 import type { SessionPool } from '../runtime/backends/types.ts';
-import type { Executor, Workflow } from '../runtime/index.ts';
-import { runNotCancellable } from './errors.ts';
+import { isLatentflowError, type Executor, type Workflow } from '../runtime/index.ts';
+import { runNotCancellable, ServerError } from './errors.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
 import { collectOutputs } from './run-outputs.ts';
@@ -34,16 +34,11 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
+/** A failure outside the executor (e.g. preparing the run's folders) in the shape run events use. */
 function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error) {
-    const { code, nodeId, nodeType, input } = error as Error & Partial<ErrorInfo>;
-    const info: ErrorInfo = { code: typeof code === 'string' ? code : 'internal_error', message: error.message };
-    if (nodeId !== undefined) info.nodeId = nodeId;
-    if (nodeType !== undefined) info.nodeType = nodeType;
-    if (input !== undefined) info.input = input;
-    return info;
-  }
-  return { code: 'internal_error', message: String(error) };
+  if (isLatentflowError(error)) return error.toInfo();
+  if (error instanceof ServerError) return { code: error.code, message: error.message };
+  return { code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
 }
 
 /**

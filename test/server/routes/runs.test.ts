@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LatentflowServer } from '../../../server/index.ts';
 import { executions, gateWorkflow, openGate, startTestServer, stepsWorkflow, waitFor } from '../helpers.ts';
@@ -120,6 +122,17 @@ describe('queueing runs', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ code: 'node_failed', nodeId: 'boom', nodeType: 'TestFail', message: expect.stringContaining('always fails') });
     expect(run.nodes.boom).toEqual({ status: 'failed' });
+  });
+
+  it('fails a run cleanly when its project folders cannot be prepared, and goes on with the queue', async () => {
+    const outputs = path.join(server.context.dataDir, 'projects', 'default', 'outputs');
+    fs.rmSync(outputs, { recursive: true });
+    fs.writeFileSync(outputs, 'not a folder');
+    const run = await settled((await queue({ workflow: stepsWorkflow() })).json().id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toEqual({ code: 'internal_error', message: expect.stringContaining('outputs') });
+    fs.rmSync(outputs);
+    expect((await settled((await queue({ workflow: stepsWorkflow() })).json().id)).status).toBe('finished');
   });
 
   it('runs one at a time, oldest first', async () => {
