@@ -12,6 +12,8 @@ export interface Subscription {
 
 // A client that cannot keep up loses previews (never events) until its send buffer drains.
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+// A client that has not answered the previous ping by the next one is gone (a sleeping laptop, a dropped network).
+const HEARTBEAT_MS = 30_000;
 
 function parseSubscription(text: string): Subscription | string {
   let message: unknown;
@@ -36,9 +38,17 @@ function parseSubscription(text: string): Subscription | string {
 /** The WebSocket clients and what each subscribed to; fans run events and previews out to them. */
 export class LiveHub {
   private readonly clients = new Map<WebSocket, Subscription | undefined>();
+  private readonly answered = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(heartbeatMs = HEARTBEAT_MS) {
+    this.heartbeat = setInterval(() => this.pingAll(), heartbeatMs).unref();
+  }
 
   add(socket: WebSocket): void {
     this.clients.set(socket, undefined);
+    this.answered.add(socket);
+    socket.on('pong', () => this.answered.add(socket));
     socket.on('message', (data, isBinary) => {
       const parsed = isBinary ? 'Send text frames' : parseSubscription(data.toString());
       if (typeof parsed === 'string') {
@@ -72,8 +82,20 @@ export class LiveHub {
   }
 
   closeAll(): void {
+    clearInterval(this.heartbeat);
     for (const socket of this.clients.keys()) socket.close(1001, 'Server shutting down');
     this.clients.clear();
+  }
+
+  private pingAll(): void {
+    for (const socket of this.clients.keys()) {
+      if (!this.answered.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      this.answered.delete(socket);
+      socket.ping();
+    }
   }
 
   private *matching(projectId: string, runId: string): Generator<[WebSocket, Subscription]> {
