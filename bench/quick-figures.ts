@@ -17,6 +17,7 @@ function outsideOrt(run: WorkflowOverhead): string {
     `TextEncoder x2 ${ms(node('encode_positive') + node('encode_negative') - network('text_encoder'))}`,
     `SaveImage ${ms(node('save'))}`,
     `between nodes ${ms(run.wallMs - inNodes)}`,
+    `the nodes' run() calls took ${((run.callerMs - run.inferenceMs) / run.inferences).toFixed(2)} ms each beyond ORT (hand-off to the worker thread and back)`,
   ].join(', ');
 }
 
