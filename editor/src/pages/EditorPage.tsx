@@ -40,13 +40,23 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
   const graphRef = useRef<GraphEditor>(undefined);
   const persistTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
+  const pendingWrite = useRef<() => void>(undefined);
   const persist = useCallback((isDirty: boolean) => {
     clearTimeout(persistTimer.current);
-    persistTimer.current = setTimeout(() => {
+    const write = () => {
+      pendingWrite.current = undefined;
       const graph = graphRef.current;
       if (graph) writeDraft(projectId, { workflowName: nameRef.current, workflow: graph.toWorkflow(), dirty: isDirty });
-    }, 250);
+    };
+    pendingWrite.current = write;
+    persistTimer.current = setTimeout(write, 250);
   }, [projectId]);
+
+  /** Writes a pending draft now, before the canvas changes to another workflow. */
+  const flushDraft = () => {
+    clearTimeout(persistTimer.current);
+    pendingWrite.current?.();
+  };
 
   const onChange = useCallback(() => {
     setDirty(true);
@@ -65,6 +75,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
 
   const loadInto = useCallback(async (workflow: Workflow, workflowName: string, isDirty: boolean) => {
     if (!graphRef.current) return;
+    flushDraft();
     const problems = await graphRef.current.load(workflow);
     for (const problem of problems) notify(problem, 'error');
     setName(workflowName);
@@ -81,12 +92,17 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     }
   }, [projectId, loadInto, notify]);
 
+  /** Opens a workflow's unsaved draft when there is one, else the saved version. */
+  const openWorkflow = useCallback(async (workflowName?: string) => {
+    const draft = readDraft(projectId, workflowName);
+    if (!draft) return openFromServer(workflowName ?? DEFAULT_WORKFLOW);
+    await loadInto(draft.workflow, draft.workflowName, draft.dirty);
+    if (draft.dirty && workflowName) notify(`Restored the unsaved changes of ${draft.workflowName}`, 'info');
+  }, [projectId, loadInto, openFromServer, notify]);
+
   useEffect(() => {
-    if (!graph) return;
-    const draft = readDraft(projectId);
-    if (draft && (!requested || requested === draft.workflowName)) void loadInto(draft.workflow, draft.workflowName, draft.dirty);
-    else void openFromServer(requested ?? DEFAULT_WORKFLOW);
-  }, [graph, projectId, requested, loadInto, openFromServer]);
+    if (graph) void openWorkflow(requested);
+  }, [graph, requested, openWorkflow]);
 
   useEffect(() => {
     if (!graph || !snapshot) return;
@@ -186,16 +202,17 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     if (file) void openFile(file);
   };
 
-  const confirmDiscard = () => !dirty || window.confirm('Discard the unsaved changes on the canvas?');
+  // Every named workflow keeps its own draft; only an unsaved "untitled" canvas would be replaced.
+  const confirmNew = () => !(dirty && name === 'untitled') || window.confirm('Discard the unsaved untitled workflow?');
 
   return (
     <div className="lf-editor-page">
       <div className="lf-toolbar" role="toolbar">
-        <select aria-label="Open workflow" value="" onChange={(e) => { if (e.target.value && confirmDiscard()) void openFromServer(e.target.value); }}>
+        <select aria-label="Open workflow" value="" onChange={(e) => { if (e.target.value) void openWorkflow(e.target.value); }}>
           <option value="">Open…</option>
           {workflows.map((w) => <option key={w} value={w}>{w}</option>)}
         </select>
-        <button type="button" onClick={() => { if (confirmDiscard()) void loadInto(EMPTY, 'untitled', true); }}>New</button>
+        <button type="button" onClick={() => { if (confirmNew()) void loadInto(EMPTY, 'untitled', true); }}>New</button>
         <span className="lf-workflow-name" data-testid="workflow-name">{name}{dirty ? ' •' : ''}</span>
         <button type="button" onClick={() => void save()}>Save</button>
         <button type="button" onClick={() => { const as = window.prompt('Save workflow as', name); if (as) void save(workflowNameFrom(as.trim())); }}>Save as…</button>

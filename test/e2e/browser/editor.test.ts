@@ -159,6 +159,13 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(await page.getByTestId('connection').count()).toBe(1);
     expect(await text.inputValue()).toBe('a lighthouse at dusk');
     expect(await page.getByTestId('workflow-name').textContent()).toBe('browser-graph');
+
+    const open = page.getByRole('combobox', { name: 'Open workflow' });
+    await open.selectOption('txt2img');
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    await open.selectOption('browser-graph');
+    await expect.poll(() => page.getByTestId('node').count()).toBe(3);
+    expect(await text.inputValue()).toBe('a lighthouse at dusk');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 
