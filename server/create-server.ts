@@ -7,6 +7,7 @@ import { createSessionPool, describeHardware, type HardwareInfo } from '../runti
 import type { SessionPool } from '../runtime/backends/types.ts';
 import { createExecutor, createStderrLogger, type Logger, type PluginDefinition } from '../runtime/index.ts';
 import { buildApp } from './app.ts';
+import { ExecutorPool } from './executor-pool.ts';
 import type { ServerContext } from './context.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { ProjectFolders } from './files/project-folders.ts';
@@ -48,7 +49,7 @@ export interface ServerOptions {
   sessions?: SessionPool;
   /** Default: describeHardware() of this machine. */
   hardware?: HardwareInfo;
-  /** Node results the shared executor keeps between runs; default 100. */
+  /** Node results each project's executor keeps between runs; default 100. */
   cacheSize?: number;
   logger?: Logger;
 }
@@ -91,7 +92,7 @@ async function createContext(
   const images = new ImageStore(db);
   const folders = new ProjectFolders(dataDir);
   const hub = new LiveHub();
-  const executor = createExecutor({ registry, cacheSize: options.cacheSize, log });
+  const executors = new ExecutorPool(() => createExecutor({ registry, cacheSize: options.cacheSize, log }));
   return {
     dataDir,
     version: packageVersion(),
@@ -101,7 +102,7 @@ async function createContext(
     runs,
     images,
     folders,
-    queue: new RunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
+    queue: new RunQueue({ runs, projects, images, folders, hub, executors, sessions, dataDir, log }),
     hub,
     registry,
     plugins: status,

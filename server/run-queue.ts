@@ -2,13 +2,14 @@ import type { ErrorInfo, RunEvent } from '../runtime/events.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { RunEnvironment } from '../runtime/node-definition.ts';
 import type { SessionPool } from '../runtime/backends/types.ts';
-import { isLatentflowError, type Executor, type Workflow } from '../runtime/index.ts';
+import { isLatentflowError, type Workflow } from '../runtime/index.ts';
 import { runNotCancellable, ServerError } from './errors.ts';
+import type { ExecutorPool } from './executor-pool.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
 import { collectOutputs } from './run-outputs.ts';
 import type { ImageStore } from './store/images.ts';
-import type { ProjectStore } from './store/projects.ts';
+import type { Project, ProjectStore } from './store/projects.ts';
 import type { NodeOutcome, RunRecord, RunResult, RunStore, RunSummary } from './store/runs.ts';
 
 export interface RunQueueDeps {
@@ -17,7 +18,7 @@ export interface RunQueueDeps {
   images: ImageStore;
   folders: ProjectFolders;
   hub: LiveHub;
-  executor: Executor;
+  executors: ExecutorPool;
   sessions: SessionPool;
   dataDir: string;
   log: Logger;
@@ -42,8 +43,8 @@ function errorInfo(error: unknown): ErrorInfo {
 }
 
 /**
- * Runs queued workflows one at a time, oldest first, on one shared executor (so its cache
- * serves later runs). The queue itself lives in SQLite: nothing here is lost on a restart.
+ * Runs queued workflows one at a time, oldest first, each on its project's shared executor (so its
+ * cache serves the project's later runs). The queue itself lives in SQLite: nothing is lost on a restart.
  */
 export class RunQueue {
   private active: ActiveRun | undefined;
@@ -162,8 +163,10 @@ export class RunQueue {
     };
 
     try {
-      const env = await this.environmentFor(run);
-      await this.deps.executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
+      const project = this.deps.projects.get(run.projectId);
+      const env = await this.environmentFor(run, project);
+      const executor = this.deps.executors.for(project.id, project.hardware);
+      await executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
     } catch (error) {
       // The executor reports its own ending; this covers failures before or outside it.
       if (!result && active.controller.signal.aborted) {
@@ -181,9 +184,8 @@ export class RunQueue {
     }
   }
 
-  private async environmentFor(run: RunRecord): Promise<RunEnvironment> {
-    const { projects, folders } = this.deps;
-    const project = projects.get(run.projectId);
+  private async environmentFor(run: RunRecord, project: Project): Promise<RunEnvironment> {
+    const { folders } = this.deps;
     await folders.ensure(project.id);
     return {
       dataDir: this.deps.dataDir,

@@ -109,6 +109,16 @@ describe('queueing runs', () => {
     expect(rerun.outputs.nodes.save.images[0].width).toBe(8);
   });
 
+  it('never serves one project a cached result made for another (their folders and hardware differ)', async () => {
+    const other = (await server.app.inject({ method: 'POST', url: '/api/projects', payload: { name: 'Other' } })).json().id;
+    const first = await settled((await queue({ workflow: stepsWorkflow(9) })).json().id);
+    const second = await settled((await queue({ workflow: stepsWorkflow(9) }, other)).json().id);
+    expect(Object.values(second.nodes).map((node) => (node as { status: string }).status)).not.toContain('cached');
+    const image = await server.app.inject({ url: second.outputs.images[0].url });
+    expect(image.statusCode).toBe(200);
+    expect(first.outputs.images[0].url).not.toBe(second.outputs.images[0].url);
+  });
+
   it('records a failing node as a failed run with the node at fault', async () => {
     const workflow = {
       version: 1,
