@@ -2,13 +2,13 @@ import type { Db } from '../db/database.ts';
 
 export interface ImageOrigin { runId: string | null; nodeId: string | null; createdAt: number }
 
-/** Which run and node made each output image of a project. */
+/** Which run and node first made each output image of a project (a later run may reuse it from the cache). */
 export class ImageStore {
   constructor(private readonly db: Db) {}
 
   record(projectId: string, filename: string, origin: { runId: string; nodeId: string }): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO images (project_id, filename, run_id, node_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare('INSERT OR IGNORE INTO images (project_id, filename, run_id, node_id, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(projectId, filename, origin.runId, origin.nodeId, Date.now());
   }
 
