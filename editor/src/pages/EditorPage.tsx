@@ -29,6 +29,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
   const [dirty, setDirty] = useState(false);
   const [shownRun, setShownRun] = useState<string>();
   const [menu, setMenu] = useState<MenuTarget>();
+  const [empty, setEmpty] = useState(false);
   const closeMenu = useCallback(() => setMenu(undefined), []);
   const container = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -60,6 +61,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
 
   const onChange = useCallback(() => {
     setDirty(true);
+    setEmpty(graphRef.current?.editor.getNodes().length === 0);
     persist(true);
   }, [persist]);
 
@@ -77,6 +79,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     if (!graphRef.current) return;
     flushDraft();
     const problems = await graphRef.current.load(workflow);
+    setEmpty(graphRef.current.editor.getNodes().length === 0);
     for (const problem of problems) notify(problem, 'error');
     setName(workflowName);
     nameRef.current = workflowName;
@@ -238,7 +241,12 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
       </div>
       <div className="lf-editor-body">
         <Palette nodes={nodes ?? []} onAdd={(type) => graph && void graph.addNode(type, viewportCentre(graph))} />
-        <div className="lf-canvas" ref={container} data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} />
+        <div className="lf-canvas-frame">
+          <div className="lf-canvas" ref={container} data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} />
+          {empty && (
+            <p className="lf-canvas-hint">Right-click the canvas or drag from the palette to add nodes; drop a workflow JSON or a PNG saved by latentflow here to open it.</p>
+          )}
+        </div>
         <QueuePanel snapshot={snapshot} notify={notify} onShow={setShownRun} />
       </div>
       {menu && graph && (

@@ -4,7 +4,7 @@ import type { OutputImage, RunSummary } from '../api/types.ts';
 import type { NodePreview } from '../graph/schemes.ts';
 import type { LiveEvent } from './live-event.ts';
 import { PreviewUrls } from './preview-urls.ts';
-import { applyRunEvent, newRunRecord, type RunRecord } from './run-record.ts';
+import { applyRunEvent, isActive, newRunRecord, type RunRecord } from './run-record.ts';
 
 export interface TrackerSnapshot {
   connected: boolean;
@@ -26,6 +26,7 @@ export class RunTracker {
   private readonly listeners = new Set<(snapshot: TrackerSnapshot) => void>();
   private readonly socket: LiveSocket;
   private connected = false;
+  private connectedBefore = false;
   private scheduled = false;
   private snapshotCache: TrackerSnapshot | undefined;
 
@@ -39,6 +40,9 @@ export class RunTracker {
         this.notify();
       },
       onConnectionChange: (connected) => {
+        // Events sent while the socket was down are lost; the run list tells how those runs ended.
+        if (connected && this.connectedBefore) void this.loadHistory();
+        this.connectedBefore ||= connected;
         this.connected = connected;
         this.notify();
       },
@@ -49,7 +53,9 @@ export class RunTracker {
   private async loadHistory(): Promise<void> {
     try {
       for (const summary of await api.runs(this.projectId)) {
-        if (!this.records.has(summary.id)) this.records.set(summary.id, fromSummary(summary));
+        const known = this.records.get(summary.id);
+        if (!known) this.records.set(summary.id, fromSummary(summary));
+        else if (isActive(known) && !['queued', 'running'].includes(summary.status)) this.records.set(summary.id, { ...known, status: summary.status });
         if (summary.outputs?.images?.length) this.images.set(summary.id, summary.outputs.images);
       }
       this.notify();

@@ -98,6 +98,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
   it('builds a graph with the menu and the mouse, refuses an incompatible link, edits, saves, and keeps it over a reload', async () => {
     await page.getByRole('button', { name: 'New', exact: true }).click();
     await expect.poll(() => page.getByTestId('node').count()).toBe(0);
+    expect(await page.locator('.lf-canvas-hint').isVisible()).toBe(true);
 
     await addNodeFromMenu(page, await canvasPoint(page, 0.2, 0.3), 'Load Model');
     await addNodeFromMenu(page, await canvasPoint(page, 0.55, 0.3), 'Tokenize Prompt');
@@ -265,6 +266,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await form.getByRole('button', { name: 'Create project' }).click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/projects\/[^/]+\/generate$/);
 
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('project: Browser test');
     await page.locator('textarea[name="prompt"]').fill('a small red boat');
     await page.locator('input[name="steps"]').fill('3');
     await page.locator('select[name="width"]').selectOption('64');
