@@ -80,6 +80,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     flushDraft();
     const problems = await graphRef.current.load(workflow);
     setEmpty(graphRef.current.editor.getNodes().length === 0);
+    setShownRun(undefined); // a past run's states belong to the graph it ran
     for (const problem of problems) notify(problem, 'error');
     setName(workflowName);
     nameRef.current = workflowName;
