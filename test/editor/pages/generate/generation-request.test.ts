@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generationRequest, type GenerateSettings } from '../../../editor/src/pages/generate/generation-request.ts';
+import { generationRequest, type GenerateSettings } from '../../../../editor/src/pages/generate/generation-request.ts';
 
 const settings: GenerateSettings = {
   prompt: 'a cat', negative: 'blurry', sampler: 'euler_a', steps: 12, cfg: 6.5, seed: 99,
