@@ -38,12 +38,18 @@ export function refusedStatus(url: string, headers: Record<string, string> = {})
   });
 }
 
-export async function subscribe(client: { socket: WebSocket; received: Received }, subscription: Record<string, unknown>): Promise<void> {
-  const before = client.received.json.length;
-  client.socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));
-  const deadline = Date.now() + 5000;
-  while (!client.received.json.slice(before).some((message) => message.type === 'subscribed' || message.type === 'error')) {
-    if (Date.now() > deadline) throw new Error('no answer to subscribe');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Sends a subscription and resolves when the server has answered it (subscribed or error). */
+export function subscribe(client: { socket: WebSocket; received: Received }, subscription: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer to subscribe')), 5000);
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      const type = isBinary ? undefined : (JSON.parse(data.toString()) as { type?: string }).type;
+      if (type !== 'subscribed' && type !== 'error') return;
+      clearTimeout(timer);
+      client.socket.off('message', onMessage);
+      resolve();
+    };
+    client.socket.on('message', onMessage);
+    client.socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));
+  });
 }
