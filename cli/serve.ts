@@ -44,6 +44,7 @@ export function main(args: string[]): Promise<number> {
     });
     const url = await server.listen();
     process.stdout.write(`latentflow is listening on ${url}\n`);
+    process.stdout.write(`API docs: ${url.replace(/\/(\?|$)/, '/api/docs$1')}\n`);
     if (server.token && !process.env.LATENTFLOW_TOKEN) process.stdout.write('(a new access token was generated: set LATENTFLOW_TOKEN to choose one)\n');
     if (values.insecure && values.host !== '127.0.0.1') process.stdout.write('warning: --insecure: anyone who can reach this address can use the server\n');
 

@@ -39,6 +39,8 @@ describe('latentflow serve', () => {
     const health = await fetch(`${url}api/health`);
     expect(await health.json()).toMatchObject({ ok: true });
     expect(fs.existsSync(path.join(data, 'latentflow.sqlite'))).toBe(true);
+    expect(output()).toContain(`API docs: ${url}api/docs`);
+    expect((await fetch(`${url}api/docs/`)).status).toBe(200);
     const exit = exited();
     child?.kill('SIGTERM');
     expect(await exit).toBe(0);
