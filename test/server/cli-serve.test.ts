@@ -20,7 +20,7 @@ function serve(args: string[], env: Record<string, string> = {}): Promise<{ url:
     const timer = setTimeout(() => reject(new Error(`serve printed no URL:\n${output}`)), 60_000);
     child?.stdout?.on('data', () => {
       const match = /listening on (\S+)/.exec(output);
-      if (match) {
+      if (match && output.includes('API docs:')) {
         clearTimeout(timer);
         resolve({ url: match[1], output: () => output });
       }
