@@ -25,6 +25,7 @@ export interface GraphEditorOptions {
   onChange(): void;
   /** A right-click on the canvas (no node) or on a node; the editor shows its own menu. */
   onContextMenu(event: MouseEvent, node: FlowNode | undefined): void;
+  uploadImage(file: File): Promise<string>;
 }
 
 const PASTE_OFFSET: [number, number] = [40, 40];
@@ -57,6 +58,7 @@ export class GraphEditor {
         recorder.record(edit);
       },
       socketType: (nodeId, output) => editor.getNode(nodeId)?.outputs[output]?.socket.type,
+      uploadImage: (file) => options.uploadImage(file),
     };
 
     connection.addPreset(typedConnectionFlow(editor, refused) as never);

@@ -65,9 +65,19 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     persist(true);
   }, [persist]);
 
+  const uploadImage = async (file: File) => {
+    try {
+      const { filename } = await api.upload(projectId, file);
+      notify(`Uploaded ${file.name} as ${filename}`, 'info');
+      return filename;
+    } catch (e) {
+      notify(`Could not upload ${file.name}: ${(e as Error).message}`, 'error');
+      throw e;
+    }
+  };
   const graph = useGraphEditor(container, catalog, notify, onChange, (event, node) => {
     setMenu(node ? { kind: 'node', x: event.clientX, y: event.clientY, nodeId: node.id } : { kind: 'canvas', x: event.clientX, y: event.clientY });
-  });
+  }, uploadImage);
   graphRef.current = graph;
 
   useEffect(() => {

@@ -292,7 +292,15 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(await page.getByRole('textbox', { name: 'positive.text' }).inputValue()).toBe('a small red boat');
     await expect.poll(() => page.getByTestId('run').count()).toBe(2);
     expect(await page.getByTestId('run').first().textContent()).toContain('img2img'); // newest first
-    await screenshot(page, '08-opened-in-editor');
+
+    const imageName = page.getByRole('textbox', { name: 'image.image' });
+    const uploadedBefore = await imageName.inputValue();
+    await page.getByLabel('image.image upload').setInputFiles({ name: 'editor-init.png', mimeType: 'image/png', buffer: await png.body() });
+    await expect.poll(() => imageName.inputValue()).not.toBe(uploadedBefore);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('finished');
+    await page.locator('[data-node-id="save"] [data-testid="node-preview"] img').waitFor();
+    await screenshot(page, '08-img2img-in-editor');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 });

@@ -10,13 +10,17 @@ interface Props {
   name: string;
   spec: WidgetDescription;
   onEdit(edit: WidgetEdit): void;
+  uploadImage(file: File): Promise<string>;
 }
+
+/** String inputs that name an uploaded image file; they get an upload button. */
+const IMAGE_FILE_INPUTS = new Set(['LoadImage.image']);
 
 // Keeps a drag on a widget from moving the node or panning the canvas.
 const stop = (e: SyntheticEvent) => e.stopPropagation();
 
 /** The editor for one literal input: number field and slider, text, checkbox, dropdown or seed. */
-export function Widget({ node, name, spec, onEdit }: Props) {
+export function Widget({ node, name, spec, onEdit, uploadImage }: Props) {
   const value = node.values[name];
   const set = (next: unknown) => onEdit({ node, field: 'values', input: name, before: value, after: next });
   const common = { 'aria-label': `${node.id}.${name}`, 'data-testid': 'widget', 'data-input': name, onPointerDown: stop, onDoubleClick: stop };
@@ -36,6 +40,18 @@ export function Widget({ node, name, spec, onEdit }: Props) {
       );
     }
     case 'string':
+      if (IMAGE_FILE_INPUTS.has(`${node.spec.type}.${name}`)) {
+        return (
+          <div className="lf-widget lf-image-file">
+            <input {...common} type="text" value={String(value ?? '')} onChange={(e) => set(e.target.value)} />
+            <label className="lf-upload" onPointerDown={stop}>
+              Upload…
+              <input type="file" accept="image/png,image/jpeg" hidden aria-label={`${node.id}.${name} upload`}
+                onChange={(e) => { const file = e.target.files?.[0]; if (file) void uploadImage(file).then(set, () => undefined); e.target.value = ''; }} />
+            </label>
+          </div>
+        );
+      }
       return spec.multiline
         ? <textarea {...common} className="lf-widget" rows={4} value={String(value ?? '')} onChange={(e) => set(e.target.value)} />
         : <input {...common} className="lf-widget" type="text" value={String(value ?? '')} onChange={(e) => set(e.target.value)} />;

@@ -11,6 +11,7 @@ export function useGraphEditor(
   notify: Notify,
   onChange: () => void,
   onContextMenu: (event: MouseEvent, node: FlowNode | undefined) => void,
+  uploadImage: (file: File) => Promise<string>,
 ): GraphEditor | undefined {
   const [graph, setGraph] = useState<GraphEditor>();
   const catalogRef = useRef(catalog);
@@ -19,6 +20,8 @@ export function useGraphEditor(
   onChangeRef.current = onChange;
   const onContextMenuRef = useRef(onContextMenu);
   onContextMenuRef.current = onContextMenu;
+  const uploadRef = useRef(uploadImage);
+  uploadRef.current = uploadImage;
 
   const ready = catalog !== undefined;
   useEffect(() => {
@@ -29,6 +32,7 @@ export function useGraphEditor(
       notify,
       onChange: () => onChangeRef.current(),
       onContextMenu: (event, node) => onContextMenuRef.current(event, node),
+      uploadImage: (file) => uploadRef.current(file),
     });
     setGraph(created);
     return () => {
