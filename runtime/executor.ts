@@ -103,7 +103,7 @@ export function createExecutor({ registry, cacheSize = 100, log = silentLogger }
   ): Promise<unknown> {
     const definition = definitionOf(graph, nodeId);
     const nodeType = definition.type;
-    const { inputs, signature } = resolveInputs(graph, nodeId, definition, values, signatures);
+    const { inputs, signature } = resolveInputs(graph, nodeId, definition, values, signatures, environmentScope(ctx.env));
     signatures.set(nodeId, signature);
 
     const cached = cache.get(signature);
@@ -149,6 +149,14 @@ export function createExecutor({ registry, cacheSize = 100, log = silentLogger }
   };
 }
 
+/**
+ * The run environment's plain settings (folders, backend, ...). A result made for one environment is
+ * not valid in another: a saved image lives in its run's output folder, a model was opened on its backend.
+ */
+function environmentScope(env: RunEnvironment): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === null || typeof value !== 'object'));
+}
+
 /** The values `execute` gets (widget defaults filled in) and the node's cache signature. */
 function resolveInputs(
   graph: Workflow,
@@ -156,6 +164,7 @@ function resolveInputs(
   definition: NodeDefinition,
   values: Map<string, NodeOutputs>,
   signatures: Map<string, string>,
+  scope: Record<string, unknown>,
 ) {
   const given = graph.nodes[nodeId].inputs ?? {};
   const inputs: Record<string, unknown> = {};
@@ -172,7 +181,7 @@ function resolveInputs(
     }
   }
   const nonce = definition.alwaysRun ? randomUUID() : undefined;
-  return { inputs, signature: nodeSignature({ type: definition.type, literals, links, nonce }) };
+  return { inputs, signature: nodeSignature({ type: definition.type, literals, links, scope, nonce }) };
 }
 
 function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOutputs): void {

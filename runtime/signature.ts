@@ -6,6 +6,8 @@ export interface SignatureParts {
   literals: Record<string, unknown>;
   /** Per linked input: the producer's signature and the output read from it. */
   links: Record<string, [producerSignature: string, output: string]>;
+  /** The run environment's plain settings, so results never cross environments. */
+  scope?: Record<string, unknown>;
   /** Makes the signature unique, for nodes that must never be served from the cache. */
   nonce?: string;
 }

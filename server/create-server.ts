@@ -7,7 +7,6 @@ import { createSessionPool, describeHardware, type HardwareInfo } from '../runti
 import type { SessionPool } from '../runtime/backends/types.ts';
 import { createExecutor, createStderrLogger, type Logger, type PluginDefinition } from '../runtime/index.ts';
 import { buildApp } from './app.ts';
-import { ExecutorPool } from './executor-pool.ts';
 import type { ServerContext } from './context.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { ProjectFolders } from './files/project-folders.ts';
@@ -92,7 +91,7 @@ async function createContext(
   const images = new ImageStore(db);
   const folders = new ProjectFolders(dataDir);
   const hub = new LiveHub();
-  const executors = new ExecutorPool(() => createExecutor({ registry, cacheSize: options.cacheSize, log }));
+  const executor = createExecutor({ registry, cacheSize: options.cacheSize, log });
   return {
     dataDir,
     version: packageVersion(),
@@ -102,7 +101,7 @@ async function createContext(
     runs,
     images,
     folders,
-    queue: new RunQueue({ runs, projects, images, folders, hub, executors, sessions, dataDir, log }),
+    queue: new RunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
     hub,
     registry,
     plugins: status,

@@ -2,9 +2,8 @@ import type { ErrorInfo, RunEvent } from '../runtime/events.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { RunEnvironment } from '../runtime/node-definition.ts';
 import type { SessionPool } from '../runtime/backends/types.ts';
-import { isLatentflowError, type Workflow } from '../runtime/index.ts';
+import { isLatentflowError, type Executor, type Workflow } from '../runtime/index.ts';
 import { runNotCancellable, ServerError } from './errors.ts';
-import type { ExecutorPool } from './executor-pool.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
 import { collectOutputs } from './run-outputs.ts';
@@ -18,7 +17,8 @@ export interface RunQueueDeps {
   images: ImageStore;
   folders: ProjectFolders;
   hub: LiveHub;
-  executors: ExecutorPool;
+  /** One executor for every project: its cache is keyed by the run environment too, so results never cross projects. */
+  executor: Executor;
   sessions: SessionPool;
   dataDir: string;
   log: Logger;
@@ -165,8 +165,7 @@ export class RunQueue {
     try {
       const project = this.deps.projects.get(run.projectId);
       const env = await this.environmentFor(run, project);
-      const executor = this.deps.executors.for(project.id, project.hardware);
-      await executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
+      await this.deps.executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
     } catch (error) {
       // The executor reports its own ending; this covers failures before or outside it.
       if (!result && active.controller.signal.aborted) {

@@ -52,6 +52,17 @@ describe('executor', () => {
     expect(again.result).toMatchObject({ outputs: { show: { value: 12 } } });
   });
 
+  it('never serves a result made for another run environment (output folder, backend)', async () => {
+    const executor = createExecutor({ registry: testRegistry() });
+    await executor.run(chainWorkflow(), { env: testEnv });
+    const elsewhere = { ...testEnv, outputDir: `${testEnv.outputDir}-other`, backend: 'cuda' };
+    const { events, onEvent } = collect();
+    await executor.run(chainWorkflow(), { env: elsewhere, onEvent });
+    expect(typesOf(events).filter((t) => t.startsWith('node_cached'))).toEqual([]);
+    const back = await run(executor, chainWorkflow());
+    expect(typesOf(back.events).filter((t) => t.startsWith('node_started'))).toEqual([]);
+  });
+
   it('shares results between identical nodes and ignores the ui block and node ids in signatures', async () => {
     const executor = createExecutor({ registry: testRegistry() });
     await run(executor, chainWorkflow());
