@@ -52,7 +52,9 @@ export function openLiveSocket(projectId: string, handlers: LiveSocketHandlers):
     close() {
       closed = true;
       clearTimeout(retryTimer);
-      socket?.close();
+      // Closing a socket still connecting makes the browser log a warning; close it once open.
+      if (socket?.readyState === WebSocket.CONNECTING) socket.onopen = () => socket?.close();
+      else socket?.close();
     },
   };
 }
