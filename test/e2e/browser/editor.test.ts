@@ -178,6 +178,10 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await dragConnection(page, socket(page, 'decode', 'output', 'image'), socket(page, 'preview_image', 'input', 'image'));
     await expect.poll(() => page.getByTestId('connection').count()).toBe(links + 1);
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
+    const cfg = page.getByRole('spinbutton', { name: 'unet.cfg' });
+    await cfg.fill('');
+    await cfg.pressSequentially('6.5'); // typed key by key: "6." must survive until the "5"
+    expect(await cfg.inputValue()).toBe('6.5');
     const seed = page.getByRole('spinbutton', { name: 'unet.seed' });
     const seedBefore = Number(await seed.inputValue());
     await page.locator('[data-node-id="unet"]').getByTestId('seed-mode').selectOption('increment');
@@ -253,6 +257,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await expect.poll(() => page.getByTestId('connection').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-node-id="preview_image"]').count()).toBe(1);
     expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('4');
+    expect(await page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).toBe('6.5');
     await screenshot(page, '05-workflow-from-png');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);

@@ -4,6 +4,7 @@ import type { SeedMode } from '../../workflow/types.ts';
 import type { FlowNode } from '../schemes.ts';
 import { randomSeed } from '../seeds.ts';
 import type { WidgetEdit } from '../widget-edit.ts';
+import { NumberField, parseNumber } from './NumberField.tsx';
 
 interface Props {
   node: FlowNode;
@@ -28,14 +29,13 @@ export function Widget({ node, name, spec, onEdit, uploadImage }: Props) {
   switch (spec.kind) {
     case 'int':
     case 'float': {
-      const parse = (raw: string) => (spec.kind === 'int' ? Math.round(Number(raw)) : Number(raw));
+      const parse = (raw: string) => parseNumber(raw, spec.kind === 'int');
       const step = spec.step ?? (spec.kind === 'int' ? 1 : 0.01);
       const hasRange = spec.min !== undefined && spec.max !== undefined;
       return (
         <div className="lf-widget lf-number">
           {hasRange && <input type="range" min={spec.min} max={spec.max} step={step} value={Number(value)} onChange={(e) => set(parse(e.target.value))} onPointerDown={stop} tabIndex={-1} />}
-          <input {...common} type="number" min={spec.min} max={spec.max} step={step} value={String(value ?? '')}
-            onChange={(e) => e.target.value !== '' && set(parse(e.target.value))} />
+          <NumberField {...common} min={spec.min} max={spec.max} step={step} value={Number(value)} parse={parse} onCommit={set} />
         </div>
       );
     }
@@ -67,8 +67,8 @@ export function Widget({ node, name, spec, onEdit, uploadImage }: Props) {
       const mode = node.seedModes[name] ?? 'fixed';
       return (
         <div className="lf-widget lf-seed">
-          <input {...common} type="number" min={0} max={4294967295} step={1} value={String(value ?? 0)}
-            onChange={(e) => e.target.value !== '' && set(Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} />
+          <NumberField {...common} min={0} max={4294967295} step={1} value={Number(value ?? 0)}
+            parse={(raw) => { const n = parseNumber(raw, true); return n === undefined ? undefined : Math.max(0, n) >>> 0; }} onCommit={set} />
           <select aria-label={`${node.id}.${name} after each run`} data-testid="seed-mode" value={mode} onPointerDown={stop}
             onChange={(e) => onEdit({ node, field: 'seedModes', input: name, before: mode, after: e.target.value as SeedMode })}>
             <option value="fixed">fixed</option>
