@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumber } from '../../../../editor/src/graph/views/NumberField.tsx';
+import { parseNumber } from '../../../editor/src/ui/NumberField.tsx';
 
 describe('number widget parsing', () => {
   it('reads complete numbers, rounding for int widgets', () => {

@@ -4,7 +4,7 @@ import type { SeedMode } from '../../workflow/types.ts';
 import type { FlowNode } from '../schemes.ts';
 import { randomSeed } from '../seeds.ts';
 import type { WidgetEdit } from '../widget-edit.ts';
-import { NumberField, parseNumber } from './NumberField.tsx';
+import { NumberField, parseNumber } from '../../ui/NumberField.tsx';
 
 interface Props {
   node: FlowNode;

@@ -1,5 +1,6 @@
 import type { EnumWidgetDescription, NodeDescription, NumberWidgetDescription } from '../../api/types.ts';
 import { randomSeed } from '../../graph/seeds.ts';
+import { NumberField, parseNumber } from '../../ui/NumberField.tsx';
 import type { GenerateSettings } from './generation-request.ts';
 
 interface Props {
@@ -34,11 +35,11 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
             {samplers.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
-        <label>Steps <input name="steps" type="number" min={steps?.min ?? 1} max={steps?.max ?? 150} value={settings.steps} onChange={(e) => set('steps', Math.round(Number(e.target.value)))} /></label>
-        <label>CFG scale <input name="cfg" type="number" min={cfg?.min ?? 0} max={cfg?.max ?? 30} step={cfg?.step ?? 0.5} value={settings.cfg} onChange={(e) => set('cfg', Number(e.target.value))} /></label>
+        <label>Steps <NumberField name="steps" min={steps?.min ?? 1} max={steps?.max ?? 150} value={settings.steps} parse={(raw) => parseNumber(raw, true)} onCommit={(v) => set('steps', v)} /></label>
+        <label>CFG scale <NumberField name="cfg" min={cfg?.min ?? 0} max={cfg?.max ?? 30} step={cfg?.step ?? 0.5} value={settings.cfg} parse={(raw) => parseNumber(raw, false)} onCommit={(v) => set('cfg', v)} /></label>
       </div>
       <div className="lf-form-row">
-        <label>Seed <input name="seed" type="number" min={0} max={4294967295} value={settings.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value))) >>> 0)} /></label>
+        <label>Seed <NumberField name="seed" min={0} max={4294967295} value={settings.seed} parse={(raw) => parseNumber(raw, true)} onCommit={(v) => set('seed', Math.max(0, v) >>> 0)} /></label>
         <button type="button" title="New random seed" onClick={() => set('seed', randomSeed())}>random</button>
         <label className="lf-inline"><input type="checkbox" checked={settings.randomizeSeed} onChange={(e) => set('randomizeSeed', e.target.checked)} /> new seed each run</label>
       </div>
