@@ -59,6 +59,8 @@ export function writeOnnxModel(model: OnnxModel, modelPath: string, options: Wri
     withFile(modelTemp, (sink) => proto.writeTo(sink));
     if (dataPath) renameSync(temporary[0], dataPath);
     renameSync(modelTemp, modelPath);
+    // A model rewritten without external data must not leave a stale data file beside it.
+    if (!dataPath) rmSync(`${modelPath}.data`, { force: true });
     return { modelPath, dataPath, weightBytes };
   } catch (error) {
     for (const path of temporary) rmSync(path, { force: true });

@@ -106,6 +106,14 @@ describe('writeOnnxModel', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('removes the data file of a previous external-data version of the model', async () => {
+    const path = join(dir, 'model.onnx');
+    writeOnnxModel(model(), path, { externalData: true });
+    writeOnnxModel(model(), path, { externalData: false });
+    expect(readdirSync(dir)).toEqual(['model.onnx']);
+    expect(maxAbsDiff(await run(path), expected())).toBeLessThan(1e-5);
+  });
+
   it('replaces an existing model only once the new one is complete', async () => {
     const path = join(dir, 'model.onnx');
     writeOnnxModel(model(), path);
