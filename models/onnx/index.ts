@@ -17,6 +17,8 @@ export { writeOnnxModel } from './writer.ts';
 export type { WriteOptions, WrittenModel } from './writer.ts';
 export { encodeModel } from './encode.ts';
 export { toFloat16, float32ToFloat16Bits, withFloat16Weights } from './float16.ts';
+export { quantizeColumns, quantizeFilters } from './quantize.ts';
+export type { QuantizedFilters, QuantizedMatrix } from './quantize.ts';
 export { elementCount, initializerByteLength } from './model.ts';
 export type { Attribute, DataType, Initializer, OnnxGraph, OnnxModel, OnnxNode, TensorValues, ValueInfo } from './model.ts';
 export * as ops from './ops.ts';
