@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FULL_SD15_CONFIG, TINY_SD15_CONFIG, expectedTensors, inferConfig } from '../../../models/sd15/index.ts';
 
-const checkpointKeys = JSON.parse(readFileSync(new URL('../../../../shared/sd15/checkpoint-keys.json', import.meta.url), 'utf8')) as Record<string, number[]>;
+const checkpointKeys = JSON.parse(readFileSync(new URL('../../fixtures/sd15/checkpoint-keys.json', import.meta.url), 'utf8')) as Record<string, number[]>;
 
 describe('expectedTensors', () => {
   it('lists exactly the 1130 tensors of v1-5-pruned-emaonly with their shapes for the full config', () => {
