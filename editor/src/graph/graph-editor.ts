@@ -11,7 +11,7 @@ import { graphToWorkflow, workflowToGraph, type Catalog, type Position } from '.
 import { prepareFragment } from './clipboard.ts';
 import { typedConnectionFlow, vetoIncompatibleConnections } from './connection-rules.ts';
 import { nodeIdBase, uniqueNodeId } from './node-ids.ts';
-import { FlowNode, type Schemes } from './schemes.ts';
+import { FlowNode, type FlowConnection, type Schemes } from './schemes.ts';
 import { renderPresets, type NodeViewHooks } from './views/render-presets.tsx';
 import { applyWidgetEdit, WidgetEditRecorder, type WidgetEdit } from './widget-edit.ts';
 
@@ -21,10 +21,10 @@ export interface GraphEditorOptions {
   container: HTMLElement;
   catalog: () => Catalog;
   notify(message: string, kind: 'error' | 'info'): void;
-  /** Called after any edit by the user (not while a workflow is being loaded). */
-  onChange(): void;
-  /** A right-click on the canvas (no node) or on a node; the editor shows its own menu. */
-  onContextMenu(event: MouseEvent, node: FlowNode | undefined): void;
+  /** Called after any change by the user (not while a workflow is being loaded); `viewOnly` for pan and zoom. */
+  onChange(viewOnly: boolean): void;
+  /** A right-click on the canvas, a node or a link; the editor shows its own menu. */
+  onContextMenu(event: MouseEvent, target: FlowNode | FlowConnection | undefined): void;
   uploadImage(file: File): Promise<string>;
 }
 
@@ -75,17 +75,22 @@ export class GraphEditor {
     AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
     AreaExtensions.simpleNodesOrder(area);
     this.trackLinkedInputs();
+    // A right-click on a node or link bubbles on to the canvas, which reports it again as 'root'.
+    const claimed = new WeakSet<MouseEvent>();
     area.addPipe((context) => {
       if (context.type !== 'contextmenu') return context;
-      context.data.event.preventDefault();
-      area.area.setPointerFrom(context.data.event);
-      options.onContextMenu(context.data.event, context.data.context === 'root' ? undefined : (context.data.context as FlowNode));
+      const { event, context: target } = context.data;
+      event.preventDefault();
+      if (target === 'root' && claimed.has(event)) return context;
+      claimed.add(event);
+      area.area.setPointerFrom(event);
+      options.onContextMenu(event, target === 'root' ? undefined : (target as FlowNode | FlowConnection));
       return context;
     });
   }
 
-  private changed(): void {
-    if (this.loading === 0) this.options.onChange();
+  private changed(viewOnly = false): void {
+    if (this.loading === 0) this.options.onChange(viewOnly);
   }
 
   private trackLinkedInputs(): void {
@@ -102,7 +107,8 @@ export class GraphEditor {
       return context;
     });
     this.area.addPipe((context) => {
-      if (context.type === 'nodetranslated' || context.type === 'zoomed' || context.type === 'translated') this.changed();
+      if (context.type === 'nodetranslated') this.changed();
+      if (context.type === 'zoomed' || context.type === 'translated') this.changed(true);
       return context;
     });
   }
@@ -176,6 +182,10 @@ export class GraphEditor {
 
   selectedNodes(): FlowNode[] {
     return this.editor.getNodes().filter((n) => n.selected);
+  }
+
+  async removeConnection(id: string): Promise<void> {
+    if (this.editor.getConnection(id)) await this.editor.removeConnection(id);
   }
 
   async removeNodes(nodes: FlowNode[]): Promise<void> {

@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { NodeDescription } from '../api/types.ts';
 import type { GraphEditor } from '../graph/graph-editor.ts';
+import { FlowNode } from '../graph/schemes.ts';
 import { nextSeed } from '../graph/seeds.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
 import { showIssues, showRun } from '../run/run-overlay.ts';
@@ -59,7 +60,13 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     pendingWrite.current?.();
   };
 
-  const onChange = useCallback(() => {
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const onChange = useCallback((viewOnly: boolean) => {
+    if (viewOnly) {
+      persist(dirtyRef.current);
+      return;
+    }
     setDirty(true);
     setEmpty(graphRef.current?.editor.getNodes().length === 0);
     persist(true);
@@ -75,8 +82,11 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
       throw e;
     }
   };
-  const graph = useGraphEditor(container, catalog, notify, onChange, (event, node) => {
-    setMenu(node ? { kind: 'node', x: event.clientX, y: event.clientY, nodeId: node.id } : { kind: 'canvas', x: event.clientX, y: event.clientY });
+  const graph = useGraphEditor(container, catalog, notify, onChange, (event, target) => {
+    const at = { x: event.clientX, y: event.clientY };
+    if (!target) setMenu({ kind: 'canvas', ...at });
+    else if (target instanceof FlowNode) setMenu({ kind: 'node', ...at, nodeId: target.id });
+    else setMenu({ kind: 'link', ...at, connectionId: target.id });
   }, uploadImage);
   graphRef.current = graph;
 
@@ -155,7 +165,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
         changed = true;
       }
     }
-    if (changed) onChange();
+    if (changed) onChange(false);
   };
 
   const shown = snapshot?.runs.find((r) => r.runId === shownRun);
@@ -266,6 +276,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
           nodes={nodes ?? []}
           onClose={closeMenu}
           onAdd={(type) => void graph.addNode(type)}
+          onRemoveLink={(connectionId) => void graph.removeConnection(connectionId)}
           onNodeAction={(action, nodeId) => {
             const node = graph.editor.getNode(nodeId);
             if (!node) return;

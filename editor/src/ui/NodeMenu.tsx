@@ -4,18 +4,20 @@ import { searchNodes } from '../graph/categories.ts';
 
 export type MenuTarget =
   | { kind: 'canvas'; x: number; y: number }
-  | { kind: 'node'; x: number; y: number; nodeId: string };
+  | { kind: 'node'; x: number; y: number; nodeId: string }
+  | { kind: 'link'; x: number; y: number; connectionId: string };
 
 interface Props {
   target: MenuTarget;
   nodes: NodeDescription[];
   onAdd(type: string): void;
   onNodeAction(action: 'duplicate' | 'copy' | 'delete', nodeId: string): void;
+  onRemoveLink(connectionId: string): void;
   onClose(): void;
 }
 
-/** The right-click menu: node types by category with search on the canvas, actions on a node. */
-export function NodeMenu({ target, nodes, onAdd, onNodeAction, onClose }: Props) {
+/** The right-click menu: node types by category with search on the canvas, actions on a node or a link. */
+export function NodeMenu({ target, nodes, onAdd, onNodeAction, onRemoveLink, onClose }: Props) {
   const [query, setQuery] = useState('');
   const menu = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -32,6 +34,13 @@ export function NodeMenu({ target, nodes, onAdd, onNodeAction, onClose }: Props)
   }, [onClose]);
 
   const style = { left: Math.min(target.x, innerWidth - 240), top: Math.min(target.y, innerHeight - 320) };
+  if (target.kind === 'link') {
+    return (
+      <div className="lf-menu" style={style} ref={menu} data-testid="node-menu" role="menu">
+        <button type="button" role="menuitem" onClick={() => { onRemoveLink(target.connectionId); onClose(); }}>Delete link</button>
+      </div>
+    );
+  }
   if (target.kind === 'node') {
     const act = (action: 'duplicate' | 'copy' | 'delete') => () => { onNodeAction(action, target.nodeId); onClose(); };
     return (

@@ -119,6 +119,12 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.keyboard.press('Control+y');
     await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
 
+    await page.getByTestId('connection').locator('path').click({ button: 'right' });
+    await page.getByTestId('node-menu').getByRole('menuitem', { name: 'Delete link' }).click();
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('connection').count()).toBe(1);
+
     const text = page.getByRole('textbox', { name: 'tokenizer.text' });
     await text.fill('a lighthouse at dusk');
     await page.mouse.click(emptySpot.x, emptySpot.y);
@@ -137,6 +143,13 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByTestId('node').count()).toBe(3);
     expect(await page.locator('[data-node-id="empty_latent_2"]').count()).toBe(0);
+
+    await page.locator('[data-node-id="tokenizer"] .lf-node-title').click({ button: 'right' });
+    await page.getByTestId('node-menu').getByRole('menuitem', { name: 'Duplicate' }).click();
+    await expect.poll(() => page.locator('[data-node-id="tokenizer_2"]').count()).toBe(1);
+    await page.locator('[data-node-id="tokenizer_2"] .lf-node-title').click({ button: 'right' });
+    await page.getByTestId('node-menu').getByRole('menuitem', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByTestId('node').count()).toBe(3);
 
     await page.getByRole('button', { name: 'Arrange' }).click();
     await expect.poll(async () => (await centre(page.locator('[data-node-id="load_model"]'))).x)

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Catalog } from '../../graph/boundary.ts';
 import { GraphEditor } from '../../graph/graph-editor.ts';
-import type { FlowNode } from '../../graph/schemes.ts';
+import type { FlowConnection, FlowNode } from '../../graph/schemes.ts';
 import type { Notify } from '../../ui/toasts.tsx';
 
 /** Mounts a GraphEditor into the container once the node catalog is known. */
@@ -9,8 +9,8 @@ export function useGraphEditor(
   container: RefObject<HTMLDivElement | null>,
   catalog: Catalog | undefined,
   notify: Notify,
-  onChange: () => void,
-  onContextMenu: (event: MouseEvent, node: FlowNode | undefined) => void,
+  onChange: (viewOnly: boolean) => void,
+  onContextMenu: (event: MouseEvent, target: FlowNode | FlowConnection | undefined) => void,
   uploadImage: (file: File) => Promise<string>,
 ): GraphEditor | undefined {
   const [graph, setGraph] = useState<GraphEditor>();
@@ -30,8 +30,8 @@ export function useGraphEditor(
       container: container.current,
       catalog: () => catalogRef.current ?? new Map(),
       notify,
-      onChange: () => onChangeRef.current(),
-      onContextMenu: (event, node) => onContextMenuRef.current(event, node),
+      onChange: (viewOnly) => onChangeRef.current(viewOnly),
+      onContextMenu: (event, target) => onContextMenuRef.current(event, target),
       uploadImage: (file) => uploadRef.current(file),
     });
     setGraph(created);
