@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
-import type { ComputePeak } from './compute-peak.ts';
 import type { Figure, Unavailable } from './figures.ts';
+import { peakFigures } from './peak-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
 import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
@@ -28,7 +28,7 @@ async function unetRun(name: string, args: UnetStepArgs): Promise<UnetRun> {
  * Every full-size figure. A random full-size checkpoint is written and converted here (timed), and
  * the converted folder serves the rest; all of it lives under `workDir` and goes with it.
  */
-export async function fullFigures(workDir: string, peak: ComputePeak): Promise<{ figures: Figure[]; unavailable: Unavailable[] }> {
+export async function fullFigures(workDir: string): Promise<{ figures: Figure[]; unavailable: Unavailable[] }> {
   const figures: Figure[] = [];
   const dataDir = join(workDir, 'data');
   const modelDir = join(dataDir, 'models', MODEL_NAME);
@@ -54,8 +54,10 @@ export async function fullFigures(workDir: string, peak: ComputePeak): Promise<{
     vaeDecoder: join(modelDir, 'vae_decoder', 'model.onnx'),
   };
   const referencePath = join(workDir, 'unet-float32.f32');
-  const defaults: SessionOptions = {};
-  const reference = await unetRun('float32, default settings', { modelPath: networks.unet, session: defaults, timedSteps: 2, outputPath: referencePath });
+  // Measured right before the UNet, so that both see the same machine (it may be shared).
+  log('attainable MatMul and conv rates');
+  const peak = await peakFigures(workDir);
+  const reference = await unetRun('float32', { modelPath: networks.unet, session: {}, timedSteps: 2, outputPath: referencePath });
 
   log('text encoder');
   const text = await runChild<TextEncoderResult>('text-encoder', { modelPath: networks.textEncoder, tokenizerDir: TOKENIZER_DIR });
@@ -80,8 +82,11 @@ export async function fullFigures(workDir: string, peak: ComputePeak): Promise<{
   figures.push({ id: 'vae_decode.time', label: 'VAE decode 512x512', value: decoded.result.decodeMs / 1000, unit: 's', target: { kind: 'max', limit: 19.1, text: '≤ 19.1 s (PyTorch)' }, note: 'first decode after loading' });
   figures.push({ id: 'vae_decode.peak_rss', label: 'VAE decode peak memory', value: decoded.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
 
-  const unet = unetVariantFigures(reference, variants, decoded.result.psnr, peak);
-  return { figures: [...unet.figures.slice(0, 3), ...figures, ...unet.figures.slice(3)], unavailable: unet.unavailable };
+  const unet = unetVariantFigures(reference, variants, decoded.result.psnr, peak.peak);
+  return {
+    figures: [...peak.figures, ...unet.figures.slice(0, 3), ...figures, ...unet.figures.slice(3)],
+    unavailable: [...peak.unavailable, ...unet.unavailable],
+  };
 }
 
 type RunUnet = (name: string, args: UnetStepArgs) => Promise<UnetRun>;
@@ -90,9 +95,9 @@ type RunUnet = (name: string, args: UnetStepArgs) => Promise<UnetRun>;
 async function unetVariants(workDir: string, unetPath: string, referencePath: string, runUnet: RunUnet): Promise<(UnetRun & { outputPath?: string })[]> {
   const runs: (UnetRun & { outputPath?: string })[] = [];
   const floatVariant = (name: string, session: SessionOptions) => runUnet(name, { modelPath: unetPath, session, timedSteps: 1, referencePath });
-  runs.push(await floatVariant('float32, 1 intra-op thread', { intraOpThreads: 1 }));
-  runs.push(await floatVariant('float32, graph optimisation basic', { graphOptimizationLevel: 'basic' }));
-  runs.push(await floatVariant('float32, graph optimisation extended', { graphOptimizationLevel: 'extended' }));
+  runs.push(await floatVariant('threads-1', { intraOpThreads: 1 }));
+  runs.push(await floatVariant('optimization-basic', { graphOptimizationLevel: 'basic' }));
+  runs.push(await floatVariant('optimization-extended', { graphOptimizationLevel: 'extended' }));
   for (const quantization of ['int8-matmul', 'int8'] as const) {
     log(`building the ${quantization} UNet`);
     const built = await runChild<{ path: string }>('quantize-unet', { dir: workDir, quantization });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describeHardware } from '../runtime/backends/index.ts';
 import { judge } from './figures.ts';
 import { fullFigures } from './full-figures.ts';
+import { peakFigures } from './peak-figures.ts';
 import { quickFigures } from './quick-figures.ts';
 import { formatTable } from './table.ts';
 
@@ -23,10 +24,10 @@ async function main(args: string[]): Promise<number> {
   const started = performance.now();
   try {
     const hardware = await describeHardware();
-    const base = await quickFigures(workDir);
-    const full = quick ? { figures: [], unavailable: [] } : await fullFigures(workDir, base.peak);
-    const figures = [...base.figures, ...full.figures].map(judge);
-    const unavailable = [...base.unavailable, ...full.unavailable];
+    const base = await quickFigures();
+    const rest = quick ? await peakFigures(workDir) : await fullFigures(workDir);
+    const figures = [...base, ...rest.figures].map(judge);
+    const { unavailable } = rest;
     const report = {
       mode: quick ? 'quick' : 'full',
       date: new Date().toISOString(),
