@@ -30,6 +30,9 @@ export interface GraphEditorOptions {
 
 const PASTE_OFFSET: [number, number] = [40, 40];
 
+/** Resolves once new nodes have been laid out and have reported their measured size. */
+const renderedSizes = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+
 /** The Rete canvas with its plugins, and the editing commands the toolbar and keyboard use. */
 export class GraphEditor {
   readonly editor = new NodeEditor<Schemes>();
@@ -133,6 +136,7 @@ export class GraphEditor {
         this.area.area.zoom(viewport.k, 0, 0);
         await this.area.area.translate(viewport.x, viewport.y);
       } else {
+        await renderedSizes();
         if (!workflow.ui?.positions || Object.keys(workflow.ui.positions).length === 0) await this.arrange();
         await this.zoomToFit();
       }
