@@ -1,8 +1,18 @@
 import type { ModelSession, SessionPool } from '../runtime/backends/index.ts';
 
-/** A pool whose sessions add up how long each run() took as the caller saw it (ORT time plus the thread hand-off). */
-export function callerTimedPool(pool: SessionPool): { pool: SessionPool; callerMs: () => number; reset: () => void } {
+export interface CallerTimedPool {
+  pool: SessionPool;
+  /** Summed run() time as the callers saw it (ORT time plus the thread hand-off). */
+  callerMs(): number;
+  /** Summed time spent in open() (loading models). */
+  openMs(): number;
+  reset(): void;
+}
+
+/** Wraps a pool to add up, from the caller's side, how long opening and running sessions took. */
+export function callerTimedPool(pool: SessionPool): CallerTimedPool {
   let total = 0;
+  let opening = 0;
   const timed = (session: ModelSession): ModelSession => ({
     modelPath: session.modelPath,
     backend: session.backend,
@@ -18,8 +28,19 @@ export function callerTimedPool(pool: SessionPool): { pool: SessionPool; callerM
     },
   });
   return {
-    pool: { ...pool, open: async (path, options) => timed(await pool.open(path, options)) },
+    pool: {
+      ...pool,
+      async open(path, options) {
+        const started = performance.now();
+        try {
+          return timed(await pool.open(path, options));
+        } finally {
+          opening += performance.now() - started;
+        }
+      },
+    },
     callerMs: () => total,
-    reset: () => { total = 0; },
+    openMs: () => opening,
+    reset: () => { total = 0; opening = 0; },
   };
 }
