@@ -1,6 +1,7 @@
 import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.ts';
-import { isLatentflowError } from '../runtime/errors.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { isLatentflowError } from '../runtime/index.ts';
+import { EXIT, UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
 
 export const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
 
@@ -11,29 +12,22 @@ export const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>
   --denoise <d>       img2img strength in [0, 1]: run the last int(steps * d) steps (default 1)
   --json              print {"sampler", "schedule", "steps", "denoise", "timesteps", "sigmas"} as JSON`;
 
-const OPTIONS = {
-  sampler: { type: 'string', default: 'euler' },
-  steps: { type: 'string', default: '20' },
-  schedule: { type: 'string', default: 'default' },
-  denoise: { type: 'string', default: '1' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 function parseNumber(option: string, raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${option} expects a number, got "${raw}"`);
   return value;
 }
 
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    sampler: { type: 'string', default: 'euler' },
+    steps: { type: 'string', default: '20' },
+    schedule: { type: 'string', default: 'default' },
+    denoise: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
+  async run({ values }) {
     const options = {
       sampler: values.sampler,
       schedule: values.schedule,
@@ -59,8 +53,8 @@ export function main(args: string[]): Promise<number> {
     });
     process.stdout.write(`${'end'.padStart(4)}  ${''.padStart(10)}  ${sigmas[sigmas.length - 1].toFixed(6).padStart(12)}\n`);
     return EXIT.ok;
-  });
-}
+  },
+});
 
 function formatTimestep(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(3);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
-import { isLatentflowError } from '../runtime/errors.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { isLatentflowError } from '../runtime/index.ts';
+import { EXIT, UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
 
 export const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
 
@@ -11,20 +12,15 @@ export const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--da
   --model <name>  use data/models/<name>/tokenizer (falls back to <data>/vocab.json)
   --data <dir>    the data folder (default ./data)`;
 
-const OPTIONS = {
-  json: { type: 'boolean', default: false },
-  model: { type: 'string' },
-  data: { type: 'string', default: './data' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    model: { type: 'string' },
+    data: { type: 'string', default: './data' },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length === 0) throw new UsageError('missing the text to tokenize');
     const text = positionals.join(' ');
     const dirs = values.model === undefined ? [values.data] : [join(values.data, 'models', values.model, 'tokenizer'), values.data];
@@ -48,5 +44,5 @@ export function main(args: string[]): Promise<number> {
       process.stdout.write(`truncated: the prompt has ${count} tokens; the last ${count - MAX_PROMPT_TOKENS} are cut off\n`);
     }
     return EXIT.ok;
-  });
-}
+  },
+});

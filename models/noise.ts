@@ -1,4 +1,4 @@
-import { LatentflowError } from '../runtime/errors.ts';
+import { LatentflowError } from '../runtime/index.ts';
 
 /** Standard normal numbers from one seeded stream. */
 export interface NoiseSource {

@@ -42,7 +42,7 @@ export type { RunEvent, RunEventType, ErrorInfo } from './events.ts';
 export { loadPlugins } from './plugin-loader.ts';
 export type { PluginLoadReport } from './plugin-loader.ts';
 
-export { LatentflowError, isLatentflowError, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
+export { LatentflowError, isLatentflowError, cancelled, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
 export type { ErrorCode, ValidationCode } from './errors.ts';
 export { createStderrLogger, silentLogger, childLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';

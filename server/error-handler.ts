@@ -1,7 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { LatentflowError, VALIDATION_CODES } from '../runtime/index.ts';
-import type { ErrorCode } from '../runtime/index.ts';
-import type { Logger } from '../runtime/logger.ts';
+import { LatentflowError, VALIDATION_CODES, type ErrorCode, type Logger } from '../runtime/index.ts';
 import { ServerError } from './errors.ts';
 
 const RUNTIME_STATUS: Partial<Record<ErrorCode, number>> = {

@@ -1,5 +1,4 @@
-import { createRegistry, isLatentflowError, loadPlugins, type PluginDefinition, type Registry } from '../runtime/index.ts';
-import type { Logger } from '../runtime/logger.ts';
+import { createRegistry, isLatentflowError, loadPlugins, type Logger, type PluginDefinition, type Registry } from '../runtime/index.ts';
 import type { PluginStatus } from './context.ts';
 
 const errorCode = (error: unknown) => (isLatentflowError(error) ? error.code : 'plugin_load_failed');

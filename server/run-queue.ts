@@ -1,8 +1,5 @@
-import type { ErrorInfo, RunEvent } from '../runtime/events.ts';
-import type { Logger } from '../runtime/logger.ts';
-import type { RunEnvironment } from '../runtime/node-definition.ts';
-import type { SessionPool } from '../runtime/backends/types.ts';
-import { isLatentflowError, type Executor, type Workflow } from '../runtime/index.ts';
+import type { SessionPool } from '../runtime/backends/index.ts';
+import { isLatentflowError, type ErrorInfo, type Executor, type Logger, type RunEnvironment, type RunEvent, type Workflow } from '../runtime/index.ts';
 import { runNotCancellable, ServerError } from './errors.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';

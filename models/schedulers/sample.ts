@@ -1,4 +1,4 @@
-import { cancelled, LatentflowError } from '../../runtime/errors.ts';
+import { cancelled, LatentflowError } from '../../runtime/index.ts';
 import type { NoiseSource } from '../noise.ts';
 import type { Denoiser } from './sampler.ts';
 import { isSamplerName, SAMPLER_FUNCTIONS, SAMPLERS } from './samplers/index.ts';

@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/errors.ts';
+import { LatentflowError } from '../../runtime/index.ts';
 import { isSamplerName, SAMPLERS } from './samplers/index.ts';
 import type { SamplerName } from './samplers/index.ts';
 import { SIGMA_MAX, SIGMA_MIN, sigmaToTimestep, TRAINING_SIGMAS, TRAINING_TIMESTEPS, timestepToSigma } from './training-schedule.ts';

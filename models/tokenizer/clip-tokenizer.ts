@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { LatentflowError } from '../../runtime/errors.ts';
+import { LatentflowError } from '../../runtime/index.ts';
 import { BytePairEncoder } from './bpe.ts';
 import { encodeBytes } from './byte-encoder.ts';
 import { normalizePrompt } from './normalize.ts';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Preview } from '../../runtime/node-definition.ts';
+import type { Preview } from '../../runtime/index.ts';
 
 /** The first four bytes of every binary frame. */
 export const FRAME_MAGIC = 'LFB1';

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Preview } from '../../runtime/node-definition.ts';
+import type { Preview } from '../../runtime/index.ts';
 import { previewFrame } from './binary-frame.ts';
 
 /** What a client asked to receive. Without `projectId`/`runId` it hears every run. */

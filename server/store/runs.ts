@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { ErrorInfo } from '../../runtime/events.ts';
+import type { ErrorInfo } from '../../runtime/index.ts';
 import type { Db } from '../db/database.ts';
 import { runNotFound } from '../errors.ts';
 
