@@ -48,3 +48,36 @@ export async function withUsage(usage: string, body: () => Promise<number>): Pro
     return EXIT.usage;
   }
 }
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+type ParsedArgs<O extends Options> = ReturnType<typeof parseCommandArgs<O & typeof HELP_OPTION>>;
+
+export interface CommandSpec<O extends Options> {
+  usage: string;
+  /** The command's own options; `--help`/`-h` is added to every command. */
+  options: O;
+  /** Whether the command takes positional arguments; when it does not, any is a usage error. */
+  positionals?: boolean;
+  run(args: ParsedArgs<O>): Promise<number>;
+}
+
+/**
+ * A command's `main`: parses its options strictly, answers `--help` with its usage,
+ * and turns usage errors into exit code 2.
+ */
+export function defineCommand<O extends Options>(spec: CommandSpec<O>): (args: string[]) => Promise<number> {
+  return (args) =>
+    withUsage(spec.usage, async () => {
+      const parsed = parseCommandArgs(args, { ...spec.options, ...HELP_OPTION });
+      // Generic options leave parseArgs' value type unresolved here; `help` is always declared.
+      if ((parsed.values as { help?: boolean }).help) {
+        process.stdout.write(`${spec.usage}\n`);
+        return EXIT.ok;
+      }
+      if (!spec.positionals && parsed.positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+      }
+      return spec.run(parsed);
+    });
+}

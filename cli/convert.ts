@@ -1,7 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import { convertCheckpoint, type ConvertProgress } from '../models/convert.ts';
 import { isModelFileError } from '../models/checkpoint/errors.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <dir>] [--fp16] [--data <dir>]
@@ -13,18 +13,15 @@ Converts a Stable Diffusion 1.x checkpoint into ONNX models (default folder: <da
 
 const GIB = 2 ** 30;
 
-export async function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, {
-      out: { type: 'string' },
-      fp16: { type: 'boolean' },
-      data: { type: 'string', default: 'data' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    out: { type: 'string' },
+    fp16: { type: 'boolean' },
+    data: { type: 'string', default: 'data' },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint file');
     const [checkpoint] = positionals;
     const outDir = values.out ?? join(values.data, 'models', basename(checkpoint, extname(checkpoint)));
@@ -43,8 +40,8 @@ export async function main(args: string[]): Promise<number> {
       process.stderr.write(`error [${error.code}]: ${error.message}\n`);
       return EXIT.failed;
     }
-  });
-}
+  },
+});
 
 /** On a terminal a bar redrawn in place; elsewhere one line per tenth of the work. */
 function progressDisplay(isTTY: boolean) {

@@ -1,5 +1,5 @@
 import type { InputDescription, NodeDescription } from '../runtime/index.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { defineCommand, EXIT } from './args.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 
 export const USAGE = `usage: latentflow nodes [--json] [--plugins <dir>]
@@ -7,25 +7,18 @@ export const USAGE = `usage: latentflow nodes [--json] [--plugins <dir>]
   Lists the node types available (built-in and from plugins).
   --json      print the editor's node descriptions as JSON`;
 
-const OPTIONS = {
-  json: { type: 'boolean', default: false },
-  plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
+  },
+  async run({ values }) {
     const nodes = (await loadRegistry(values.plugins)).describe();
     process.stdout.write(values.json ? `${JSON.stringify(nodes, null, 2)}\n` : formatNodes(nodes));
     return EXIT.ok;
-  });
-}
+  },
+});
 
 export function formatNodes(nodes: NodeDescription[]): string {
   const categories = [...new Set(nodes.map((node) => node.category))].sort();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
-import { EXIT, parseCommandArgs, parseSetOptions, UsageError, withUsage } from './args.ts';
+import { defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
 import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
@@ -18,25 +18,20 @@ export const USAGE = `usage: latentflow run <workflow.json> [options]
   --events ndjson                 print every run event as one JSON line on stdout
   --verbose                       also log what nodes report at info level (on stderr)`;
 
-const OPTIONS = {
-  set: { type: 'string', multiple: true },
-  backend: { type: 'string', default: 'cpu' },
-  out: { type: 'string', default: './output' },
-  data: { type: 'string', default: './data' },
-  input: { type: 'string', default: './input' },
-  plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
-  events: { type: 'string' },
-  verbose: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    set: { type: 'string', multiple: true },
+    backend: { type: 'string', default: 'cpu' },
+    out: { type: 'string', default: './output' },
+    data: { type: 'string', default: './data' },
+    input: { type: 'string', default: './input' },
+    plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
+    events: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.length}`);
     if (values.events !== undefined && values.events !== 'ndjson') throw new UsageError(`--events supports only "ndjson"`);
     const file = readWorkflowFile(positionals[0]);
@@ -78,8 +73,8 @@ export function main(args: string[]): Promise<number> {
       process.off('SIGINT', interrupt);
       await sessions.close();
     }
-  });
-}
+  },
+});
 
 /** Applies `--set` values; a workflow too broken to take them is left for validation to report. */
 function withOverrides(workflow: unknown, overrides: Record<string, unknown>): unknown {

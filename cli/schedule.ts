@@ -1,7 +1,6 @@
 import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.ts';
 import { isLatentflowError } from '../runtime/index.ts';
-import { EXIT, UsageError } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, EXIT, UsageError } from './args.ts';
 
 export const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
 

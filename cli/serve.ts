@@ -1,5 +1,6 @@
 import { createServer } from '../server/index.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { defineCommand, EXIT, UsageError } from './args.ts';
+import { DEFAULT_PLUGINS_DIR } from './registry.ts';
 
 export const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure]
 
@@ -11,15 +12,6 @@ export const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [-
   --plugins   third-party node plugins (default ./plugins)
   --insecure  listen beyond loopback without a token (only on a network you trust)`;
 
-const OPTIONS = {
-  host: { type: 'string', default: '127.0.0.1' },
-  port: { type: 'string', default: '8188' },
-  data: { type: 'string', default: './data' },
-  plugins: { type: 'string', default: './plugins' },
-  insecure: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 function parsePort(text: string): number {
   const port = Number(text);
   if (!/^[0-9]+$/.test(text) || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got "${text}"`);
@@ -27,14 +19,16 @@ function parsePort(text: string): number {
 }
 
 /** Runs the server until SIGINT or SIGTERM, then shuts it down cleanly (queued runs stay queued). */
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8188' },
+    data: { type: 'string', default: './data' },
+    plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
+    insecure: { type: 'boolean', default: false },
+  },
+  async run({ values }) {
     const server = await createServer({
       host: values.host,
       port: parsePort(values.port),
@@ -55,5 +49,5 @@ export function main(args: string[]): Promise<number> {
     process.stdout.write(`${signal}: shutting down\n`);
     await server.close();
     return EXIT.ok;
-  });
-}
+  },
+});

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
 import { isLatentflowError } from '../runtime/index.ts';
-import { EXIT, UsageError } from './args.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, EXIT, UsageError } from './args.ts';
 
 export const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
 

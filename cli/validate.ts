@@ -1,5 +1,5 @@
 import { validateWorkflow } from '../runtime/index.ts';
-import { EXIT, parseCommandArgs, UsageError, withUsage } from './args.ts';
+import { defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 import { readWorkflowFile } from './workflow-file.ts';
 
@@ -8,19 +8,14 @@ export const USAGE = `usage: latentflow validate <workflow.json> [--json] [--plu
   Lists every problem in the workflow; exits 1 when there is any.
   --json      print {"valid", "issues"} as JSON`;
 
-const OPTIONS = {
-  json: { type: 'boolean', default: false },
-  plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function main(args: string[]): Promise<number> {
-  return withUsage(USAGE, async () => {
-    const { values, positionals } = parseCommandArgs(args, OPTIONS);
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return EXIT.ok;
-    }
+export const main = defineCommand({
+  usage: USAGE,
+  options: {
+    json: { type: 'boolean', default: false },
+    plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
+  },
+  positionals: true,
+  async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.length}`);
     const path = positionals[0];
     const file = readWorkflowFile(path);
@@ -36,5 +31,5 @@ export function main(args: string[]): Promise<number> {
       for (const issue of issues) process.stdout.write(`  [${issue.code}] ${issue.message}\n`);
     }
     return issues.length === 0 ? EXIT.ok : EXIT.failed;
-  });
-}
+  },
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EXIT, parseCommandArgs, parseSetOptions, UsageError, withUsage } from '../../cli/args.ts';
+import { defineCommand, EXIT, parseCommandArgs, parseSetOptions, UsageError, withUsage } from '../../cli/args.ts';
 
 describe('CLI arguments', () => {
   it('parses --set values as JSON when they parse, else as text', () => {
@@ -31,6 +31,34 @@ describe('CLI arguments', () => {
       expect(await withUsage('usage: x', async () => EXIT.ok)).toBe(0);
     } finally {
       write.mockRestore();
+    }
+  });
+
+  it('defineCommand answers --help with the usage, refuses positionals it does not take, and passes parsed options to run', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const runs: unknown[] = [];
+      const command = defineCommand({
+        usage: 'usage: x [--n <n>]',
+        options: { n: { type: 'string', default: '1' } },
+        async run({ values, positionals }) {
+          runs.push({ n: values.n, positionals });
+          return EXIT.failed;
+        },
+      });
+      expect(await command(['-h'])).toBe(EXIT.ok);
+      expect(out).toHaveBeenCalledWith('usage: x [--n <n>]\n');
+      expect(await command(['extra'])).toBe(EXIT.usage);
+      expect(err).toHaveBeenCalledWith('error: unexpected argument "extra"\n\nusage: x [--n <n>]\n');
+      expect(await command(['--n', '3'])).toBe(EXIT.failed);
+      expect(runs).toEqual([{ n: '3', positionals: [] }]);
+
+      const withFiles = defineCommand({ usage: 'usage: y <file>', options: {}, positionals: true, run: async ({ positionals }) => positionals.length });
+      expect(await withFiles(['a.json', 'b.json'])).toBe(2);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
     }
   });
 });
