@@ -17,7 +17,7 @@ const COMMANDS: Record<string, Command> = {
   schedule: { summary: 'show the timesteps and sigmas of a sampler schedule', load: () => import('./schedule.ts') },
 };
 
-export const HELP = `latentflow — node-graph workflows for Stable Diffusion 1.5
+const HELP = `latentflow — node-graph workflows for Stable Diffusion 1.5
 
 usage: latentflow <command> [options]    (latentflow help <command> for its options)
 

@@ -2,7 +2,7 @@ import type { InputDescription, NodeDescription } from '../runtime/index.ts';
 import { defineCommand, EXIT } from './args.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 
-export const USAGE = `usage: latentflow nodes [--json] [--plugins <dir>]
+const USAGE = `usage: latentflow nodes [--json] [--plugins <dir>]
 
   Lists the node types available (built-in and from plugins).
   --json      print the editor's node descriptions as JSON`;
@@ -20,7 +20,7 @@ export const main = defineCommand({
   },
 });
 
-export function formatNodes(nodes: NodeDescription[]): string {
+function formatNodes(nodes: NodeDescription[]): string {
   const categories = [...new Set(nodes.map((node) => node.category))].sort();
   return categories
     .map((category) => {

@@ -7,7 +7,7 @@ import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 import { readWorkflowFile } from './workflow-file.ts';
 
-export const USAGE = `usage: latentflow run <workflow.json> [options]
+const USAGE = `usage: latentflow run <workflow.json> [options]
 
   --set <nodeId>.<input>=<value>  override a literal input (repeatable; JSON when it parses, else text)
   --backend <name>                cpu (default), cuda, ...

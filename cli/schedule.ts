@@ -2,7 +2,7 @@ import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.t
 import { isLatentflowError } from '../runtime/index.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
-export const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
+const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
 
   Prints the UNet timesteps and noise levels (sigmas) a Scheduler node gives UNetStep.
   --sampler <name>    ${SAMPLERS.join(', ')} (default euler)

@@ -2,7 +2,7 @@ import { createServer } from '../server/index.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR } from './registry.ts';
 
-export const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure]
+const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure]
 
   Serves the editor at / and the API under /api (docs at /api/docs).
   --host      address to listen on (default 127.0.0.1). Any other than loopback

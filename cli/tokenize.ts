@@ -3,7 +3,7 @@ import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
 import { isLatentflowError } from '../runtime/index.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
-export const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
+const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
 
   Prints the 77 CLIP input ids the text encoder gets for the prompt, and how many
   BPE tokens the prompt has (only the first ${MAX_PROMPT_TOKENS} are used).

@@ -3,7 +3,7 @@ import { defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 import { readWorkflowFile } from './workflow-file.ts';
 
-export const USAGE = `usage: latentflow validate <workflow.json> [--json] [--plugins <dir>]
+const USAGE = `usage: latentflow validate <workflow.json> [--json] [--plugins <dir>]
 
   Lists every problem in the workflow; exits 1 when there is any.
   --json      print {"valid", "issues"} as JSON`;

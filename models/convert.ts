@@ -14,8 +14,8 @@ import { networkFile, writeNetworks, type ConvertProgress } from './convert/writ
 export type { ConvertProgress, NetworkName } from './convert/write-networks.ts';
 
 /** Bumped when the converter's output changes, so older conversions are redone. */
-export const CONVERTED_FORMAT_VERSION = 1;
-export const CONVERTED_FORMAT = 'latentflow-sd15-onnx';
+const CONVERTED_FORMAT_VERSION = 1;
+const CONVERTED_FORMAT = 'latentflow-sd15-onnx';
 const TOKENIZER_FILES = ['vocab.json', 'merges.txt'];
 const REPO_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 

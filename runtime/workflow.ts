@@ -9,7 +9,7 @@ export const LinkSchema = Type.Object(
   { additionalProperties: false, description: 'A connection from another node\'s output' },
 );
 
-export const InputValueSchema = Type.Union([
+const InputValueSchema = Type.Union([
   LinkSchema,
   Type.String(),
   Type.Number(),
@@ -19,7 +19,7 @@ export const InputValueSchema = Type.Union([
   Type.Record(Type.String(), Type.Unknown()),
 ]);
 
-export const WorkflowNodeSchema = Type.Object(
+const WorkflowNodeSchema = Type.Object(
   {
     type: Type.String({ minLength: 1, description: 'Registered node type, e.g. "UNetStep"' }),
     inputs: Type.Optional(

@@ -53,7 +53,7 @@ export interface OnnxModel {
   producer: string;
 }
 
-export const BYTES_PER_ELEMENT: Record<DataType, number> = {
+const BYTES_PER_ELEMENT: Record<DataType, number> = {
   float32: 4, float16: 2, int8: 1, uint8: 1, int32: 4, int64: 8, bool: 1,
 };
 
