@@ -47,7 +47,7 @@ export interface ServerOptions {
   sessions?: SessionPool;
   /** Default: describeHardware() of this machine. */
   hardware?: HardwareInfo;
-  /** Node results each project's executor keeps between runs; default 100. */
+  /** Node results the executor keeps between runs (for all projects together); default 100. */
   cacheSize?: number;
   logger?: Logger;
 }

@@ -40,8 +40,8 @@ function errorInfo(error: unknown): ErrorInfo {
 }
 
 /**
- * Runs queued workflows one at a time, oldest first, each on its project's shared executor (so its
- * cache serves the project's later runs). The queue itself lives in SQLite: nothing is lost on a restart.
+ * Runs queued workflows one at a time, oldest first, on the one shared executor (its cache serves a
+ * project's later runs). The queue itself lives in SQLite: nothing is lost on a restart.
  */
 export class RunQueue {
   private active: ActiveRun | undefined;
