@@ -25,9 +25,9 @@ export async function loadPlugins(dir: string, registry: Registry): Promise<Plug
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'node_modules') continue;
     const path = resolve(dir, name);
-    const entry = entryOf(path);
-    if (entry === undefined) continue;
     try {
+      const entry = entryOf(path);
+      if (entry === undefined) continue;
       pending.push({ path, plugin: await importPlugin(path, entry) });
     } catch (error) {
       report.failed.push({ path, error: error instanceof LatentflowError ? error : pluginLoadFailed(path, error) });

@@ -119,4 +119,15 @@ describe('loadPlugins', () => {
     expect(report.failed).toEqual([]);
     expect(report.loaded.map((p) => p.name)).toEqual(['default-entry', 'string-exports']);
   });
+
+  it('reports a plugin whose package.json is not JSON, and still loads the others', async () => {
+    const dir = write('bad-manifest', {
+      'a-bad/package.json': '{ "main": ',
+      'b-good/index.ts': pluginSource('after-bad-manifest', ['Theta']),
+    });
+    const report = await loadPlugins(dir, createRegistry());
+    expect(report.loaded.map((p) => p.name)).toEqual(['after-bad-manifest']);
+    expect(report.failed.map((f) => [f.path.slice(dir.length + 1), f.error.code])).toEqual([['a-bad', 'plugin_load_failed']]);
+    expect(report.failed[0].error.cause).toBeInstanceOf(SyntaxError);
+  });
 });
