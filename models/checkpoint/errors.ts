@@ -17,6 +17,7 @@ export const MODEL_FILE_CODES = [
   'model_not_found',
   'model_name_invalid',
   'model_incomplete',
+  'model_corrupt',
 ] as const;
 
 export type ModelFileCode = (typeof MODEL_FILE_CODES)[number];
@@ -128,3 +129,6 @@ export const modelNameInvalid = (name: string) =>
 
 export const modelIncomplete = (dir: string, missing: string[]) =>
   new ModelFileError('model_incomplete', `Model folder ${dir} lacks ${missing.join(', ')}`, { path: dir });
+
+export const modelCorrupt = (path: string, cause: unknown) =>
+  new ModelFileError('model_corrupt', `${path} is not a readable ONNX model: ${messageOf(cause)}`, { path, cause });

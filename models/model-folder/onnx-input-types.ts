@@ -1,3 +1,4 @@
+import { modelCorrupt } from '../checkpoint/errors.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 
 /** ONNX TensorProto.DataType numbers of the element types a model input may have. */
@@ -18,20 +19,26 @@ const LENGTH_DELIMITED = 2;
 export function readOnnxInputTypes(path: string): Map<string, string> {
   const file = RandomAccessFile.open(path);
   try {
-    const types = new Map<string, string>();
-    const graph = findField(file, 0, file.size, MODEL_GRAPH);
-    if (!graph) return types;
-    for (let at = graph.start; ; ) {
-      const input = findField(file, at, graph.end, GRAPH_INPUT);
-      if (!input) break;
-      const { name, elementType } = parseValueInfo(file.read(input.start, input.end - input.start));
-      if (name !== undefined) types.set(name, ELEMENT_TYPES[elementType ?? -1] ?? `onnx type ${elementType}`);
-      at = input.end;
-    }
-    return types;
+    return inputTypes(file);
+  } catch (error) {
+    throw modelCorrupt(path, error);
   } finally {
     file.close();
   }
+}
+
+function inputTypes(file: RandomAccessFile): Map<string, string> {
+  const types = new Map<string, string>();
+  const graph = findField(file, 0, file.size, MODEL_GRAPH);
+  if (!graph) return types;
+  for (let at = graph.start; ; ) {
+    const input = findField(file, at, graph.end, GRAPH_INPUT);
+    if (!input) break;
+    const { name, elementType } = parseValueInfo(file.read(input.start, input.end - input.start));
+    if (name !== undefined) types.set(name, ELEMENT_TYPES[elementType ?? -1] ?? `onnx type ${elementType}`);
+    at = input.end;
+  }
+  return types;
 }
 
 interface Span {
@@ -56,7 +63,7 @@ function findField(file: RandomAccessFile, from: number, end: number, wanted: nu
       if (field === wanted) return { start: at + length.next, end: at + length.next + length.value };
       next = length.next + length.value;
     } else {
-      throw new Error(`${file.path}: not an ONNX model (protobuf wire type ${wireType})`);
+      throw new Error(`unexpected protobuf wire type ${wireType}`);
     }
     at += next;
   }

@@ -166,4 +166,15 @@ describe('resolveModel', () => {
     expect(error.message).toContain('text_encoder/model.onnx');
     expect(error.message).toContain('vae_decoder/model.onnx');
   });
+
+  it('a foreign export whose UNet is not a readable ONNX file is reported as model_corrupt, naming the file', async () => {
+    const data = dataDir('corrupt-unet');
+    const dir = join(data, 'models', 'garbled');
+    writeForeignExport(dir);
+    // Field 7 (the graph), length-delimited, with a length varint the file ends inside of.
+    writeFileSync(join(dir, 'unet', 'model.onnx'), Buffer.from([0x3a, 0x80]));
+    const error = await rejectionOf(resolveModel(data, 'garbled'));
+    expect(error).toMatchObject({ code: 'model_corrupt', path: join(dir, 'unet', 'model.onnx') });
+    expect(error.message).toContain(join(dir, 'unet', 'model.onnx'));
+  });
 });
