@@ -9,16 +9,19 @@ from torch import nn
 
 # The tiny configuration. Head counts are not stored in a checkpoint, so they follow the
 # converter's fixed rules: CLIP heads = width / 64, UNet heads = 8.
+# GroupNorm has 32 groups; where it sits on the main path (the VAE's and the UNet's last norm_out,
+# the VAE encoder's norm_out) a group of one channel is an instance norm that erases each channel's
+# mean, i.e. the colour of a flat image. So those levels get 2-3 channels per group (see vae_init.py).
 CONFIG = {
     "clip_width": 64,
     "clip_layers": 2,
     "vocab_size": 49408,
     "context_length": 77,
-    "unet_channels": [32, 64, 64],
-    "unet_attention": [True, True, True],
+    "unet_channels": [64, 128],
+    "unet_attention": [True, True],
     "unet_res_blocks": 1,
     "unet_heads": 8,
-    "vae_channels": [32, 32, 64, 64],
+    "vae_channels": [96, 64, 64, 96],
     "vae_res_blocks": 1,
     "latent_channels": 4,
 }

@@ -1,7 +1,8 @@
-"""Stage 1: train the tiny VAE (64x64 RGB <-> 4x8x8 latent), then rescale it so that
+"""Stage 1: the tiny VAE (64x64 RGB <-> 4x8x8 latent). Starts from the hand-set pooling
+autoencoder of vae_init.py, trains --steps steps (0 keeps it as is), then rescales it so that
 latents * 0.18215 have unit standard deviation, as the SD 1.5 pipeline assumes. Writes vae.safetensors.
 
-  python3 training/train_vae.py --data .tmp/shapes --out .tmp/train --steps 350
+  python3 training/train_vae.py --data /tmp/shapes --out /tmp/train --steps 0
 
 With --decoder-only it loads vae.safetensors, freezes the encoder (so latents the diffusion
 stage trains on stay valid) and goes on training the decoder, saving vae-decoder.safetensors.
@@ -19,6 +20,7 @@ import torch
 
 from checkpoint_io import load_dataset, load_safetensors, save_safetensors
 from tiny_sd import CONFIG, Vae
+from vae_init import init_pooling_autoencoder
 
 LATENT_SCALE = 0.18215
 
@@ -76,8 +78,9 @@ def main():
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--decoder-only", action="store_true")
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     log_file = open(os.path.join(args.out, "vae.log"), "a")
@@ -96,6 +99,7 @@ def main():
         parameters = list(vae.decoder.parameters()) + list(vae.post_quant_conv.parameters())
         path = os.path.join(args.out, "vae-decoder.safetensors")
     else:
+        init_pooling_autoencoder(vae)
         parameters = list(vae.parameters())
         path = os.path.join(args.out, "vae-unscaled.safetensors")
 
