@@ -32,7 +32,7 @@ export type { Registry } from './registry.ts';
 export type { NodeDescription, InputDescription } from './describe.ts';
 export { validateWorkflow, socketTypesMatch } from './validate.ts';
 export type { ValidationIssue } from './validate.ts';
-export { applyOverrides } from './overrides.ts';
+export { applyOverrides, overrideInputs } from './overrides.ts';
 
 export { createExecutor } from './executor.ts';
 export type { Executor, ExecutorOptions, RunOptions, RunResult } from './executor.ts';

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { applyOverrides, isLatentflowError, validateWorkflow, type Workflow } from '../../runtime/index.ts';
+import { overrideInputs, validateWorkflow, type Workflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
 import { invalidWorkflow, ServerError } from '../errors.ts';
 import { errorResponses, IssueSchema, ProjectParams } from '../schemas/common.ts';
@@ -12,28 +12,14 @@ type Issue = Static<typeof IssueSchema>;
 const tags = ['runs'];
 const DEFAULT_LIST_LIMIT = 100;
 
-/** Applies each override on its own so that every bad one is reported, not only the first. */
-function withOverrides(workflow: Workflow, overrides: Record<string, unknown>): { workflow: Workflow; issues: Issue[] } {
-  const issues: Issue[] = [];
-  let result = workflow;
-  for (const [key, value] of Object.entries(overrides)) {
-    try {
-      result = applyOverrides(result, { [key]: value });
-    } catch (error) {
-      if (!isLatentflowError(error, 'bad_override')) throw error;
-      issues.push({ code: error.code, message: error.message });
-    }
-  }
-  return { workflow: result, issues };
-}
-
 async function workflowToRun(ctx: ServerContext, projectId: string, body: QueueBody): Promise<Workflow> {
   if ((body.workflow === undefined) === (body.workflowName === undefined)) {
     throw new ServerError('invalid_request', 400, 'Give exactly one of "workflow" (inline JSON) and "workflowName" (a saved workflow)');
   }
   const base = (body.workflow ?? (await workflowFilesOf(ctx, projectId).read(body.workflowName as string))) as Workflow;
-  const { workflow, issues } = withOverrides(base, body.overrides ?? {});
-  const problems = [...issues, ...validateWorkflow(workflow, ctx.registry)];
+  const { workflow, errors } = overrideInputs(base, body.overrides ?? {});
+  const overrideIssues: Issue[] = errors.map(({ code, message }) => ({ code, message }));
+  const problems = [...overrideIssues, ...validateWorkflow(workflow, ctx.registry)];
   if (problems.length > 0) throw invalidWorkflow(problems, `The workflow has ${problems.length} problem(s); see "errors"`);
   return workflow;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides } from '../../runtime/index.ts';
+import { applyOverrides, overrideInputs } from '../../runtime/index.ts';
 import { chainWorkflow } from './fixtures/test-nodes.ts';
 
 describe('applyOverrides', () => {
@@ -24,5 +24,15 @@ describe('applyOverrides', () => {
       expect(() => applyOverrides(workflow, { [key]: 1 })).toThrow(expect.objectContaining({ code: 'bad_override', message: expect.stringContaining('<nodeId>.<input>') }));
     }
     expect(() => applyOverrides(workflow, { 'ghost.b': 1 })).toThrow('Cannot set "ghost.b": the workflow has no node "ghost"');
+  });
+
+  it('overrideInputs applies the good overrides and returns an error for each bad one', () => {
+    const workflow = chainWorkflow(2, 3);
+    const { workflow: changed, errors } = overrideInputs(workflow, { 'ghost.b': 1, 'add.b': 7, 'add.': 2 });
+    expect(changed.nodes.add.inputs?.b).toBe(7);
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      ['bad_override', 'Cannot set "ghost.b": the workflow has no node "ghost"'],
+      ['bad_override', 'Cannot set "add.": expected <nodeId>.<input>'],
+    ]);
   });
 });
