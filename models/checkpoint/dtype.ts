@@ -59,44 +59,6 @@ export function toFloat32(bytes: Uint8Array, dtype: DType, count: number): Float
   return out;
 }
 
-/** float32 -> float16 bits, round to nearest even (used by the fp16 checkpoint writers). */
-export function float32ToFloat16Bits(values: Float32Array): Uint16Array {
-  const out = new Uint16Array(values.length);
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  for (let i = 0; i < values.length; i++) {
-    const x = bits[i];
-    const sign = (x >>> 16) & 0x8000;
-    const exponent = (x >>> 23) & 0xff;
-    const mantissa = x & 0x7fffff;
-    if (exponent === 0xff) {
-      out[i] = sign | 0x7c00 | (mantissa ? 0x200 : 0);
-      continue;
-    }
-    const e = exponent - 127 + 15;
-    if (e >= 31) {
-      out[i] = sign | 0x7c00;
-    } else if (e <= 0) {
-      if (e < -10) {
-        out[i] = sign;
-        continue;
-      }
-      const m = mantissa | 0x800000;
-      const shift = 14 - e;
-      let half = m >>> shift;
-      const rest = m & ((1 << shift) - 1);
-      const halfway = 1 << (shift - 1);
-      if (rest > halfway || (rest === halfway && half & 1)) half++;
-      out[i] = sign | half;
-    } else {
-      let half = (e << 10) | (mantissa >>> 13);
-      const rest = mantissa & 0x1fff;
-      if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
-      out[i] = sign | half;
-    }
-  }
-  return out;
-}
-
 /** float32 -> bfloat16 bits, round to nearest even. */
 export function float32ToBFloat16Bits(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);

@@ -1,5 +1,6 @@
 import type { DType } from './types.ts';
-import { float32ToBFloat16Bits, float32ToFloat16Bits } from './dtype.ts';
+import { toFloat16 } from '../onnx/float16.ts';
+import { float32ToBFloat16Bits } from './dtype.ts';
 
 /** Element types the checkpoint writers can store. */
 export type WritableDType = Extract<DType, 'F32' | 'F16' | 'BF16' | 'I64'>;
@@ -29,7 +30,7 @@ export function encodeTensor(spec: TensorSpec, dtype: WritableDType): Uint8Array
   const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   if (dtype === 'I64') return bytesOf(values instanceof BigInt64Array ? values : BigInt64Array.from(values, (v) => BigInt(Math.round(v))));
   const floats = values instanceof Float32Array ? values : Float32Array.from(values, Number);
-  if (dtype === 'F16') return bytesOf(float32ToFloat16Bits(floats));
+  if (dtype === 'F16') return bytesOf(toFloat16(floats));
   if (dtype === 'BF16') return bytesOf(float32ToBFloat16Bits(floats));
   return bytesOf(floats);
 }

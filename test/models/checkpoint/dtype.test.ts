@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { float32ToBFloat16Bits, float32ToFloat16Bits, toFloat32 } from '../../../models/checkpoint/dtype.ts';
+import { float32ToBFloat16Bits, toFloat32 } from '../../../models/checkpoint/dtype.ts';
+import { toFloat16 } from '../../../models/onnx/index.ts';
 
 const bytesOf = (array: Uint16Array) => new Uint8Array(array.buffer);
 const allBitPatterns = () => Uint16Array.from({ length: 65536 }, (_, i) => i);
@@ -8,7 +9,7 @@ describe('float16 and bfloat16 conversion', () => {
   it('every float16 bit pattern survives float16 -> float32 -> float16 (NaNs stay NaN)', () => {
     const bits = allBitPatterns();
     const widened = toFloat32(bytesOf(bits), 'F16', bits.length);
-    const back = float32ToFloat16Bits(widened);
+    const back = toFloat16(widened);
     for (let i = 0; i < bits.length; i++) {
       if (Number.isNaN(widened[i])) expect((back[i] & 0x7c00) === 0x7c00 && (back[i] & 0x3ff) !== 0).toBe(true);
       else expect(back[i], `bits 0x${i.toString(16)}`).toBe(i);
@@ -23,7 +24,7 @@ describe('float16 and bfloat16 conversion', () => {
 
   it('float32 -> float16 rounds to nearest even and overflows to infinity', () => {
     const values = Float32Array.from([1 + 2 ** -11, 1 + 3 * 2 ** -11, 65520, 1e-8, 2 ** -25 * 1.5]);
-    expect(Array.from(float32ToFloat16Bits(values))).toEqual([0x3c00, 0x3c02, 0x7c00, 0x0000, 0x0001]);
+    expect(Array.from(toFloat16(values))).toEqual([0x3c00, 0x3c02, 0x7c00, 0x0000, 0x0001]);
   });
 
   it('every bfloat16 bit pattern survives bfloat16 -> float32 -> bfloat16 (NaNs stay NaN)', () => {
