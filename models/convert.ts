@@ -1,6 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SD15Config } from './sd15/index.ts';
 import { openCheckpoint } from './checkpoint/open-checkpoint.ts';
 import { RandomAccessFile } from './checkpoint/random-access-file.ts';
@@ -10,14 +9,13 @@ import { fingerprintOf, MODEL_INDEX, readModelIndex } from './convert/fingerprin
 import { writeFolderAtomically } from './convert/staging.ts';
 import { withTargetLock } from './convert/target-lock.ts';
 import { networkFile, writeNetworks, type ConvertProgress } from './convert/write-networks.ts';
+import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from './tokenizer/tokenizer-files.ts';
 
 export type { ConvertProgress, NetworkName } from './convert/write-networks.ts';
 
 /** Bumped when the converter's output changes, so older conversions are redone. */
 const CONVERTED_FORMAT_VERSION = 1;
 const CONVERTED_FORMAT = 'latentflow-sd15-onnx';
-const TOKENIZER_FILES = ['vocab.json', 'merges.txt'];
-const REPO_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
 export interface ConvertOptions {
   /** Store weights as float16 (computed in float32): half the disk space. */
@@ -67,7 +65,7 @@ export function convertCheckpoint(path: string, outDir: string, options: Convert
         target,
         async (staging) => {
           writeNetworks(staging, config, (key) => checkpoint.readSync(key), options);
-          copyTokenizer(options.tokenizerDir ?? REPO_DATA_DIR, join(staging, 'tokenizer'));
+          copyTokenizer(options.tokenizerDir ?? BUNDLED_TOKENIZER_DIR, join(staging, 'tokenizer'));
           writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
         },
         () => existingConversion(target, source) !== undefined,

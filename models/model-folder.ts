@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
 import { existingConversion, type ConvertProgress } from './convert.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
+import { BUNDLED_TOKENIZER_DIR, hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
 
 /** The ONNX files of one SD 1.5 model, ready to open. */
 export interface ModelFiles {
@@ -42,11 +42,8 @@ export interface ResolveOptions {
 /** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
 const FALLBACKS = ['shapes-tiny', TINY_MODEL_NAME];
 const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
-const REPO_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
-const TOKENIZER_FILES = ['vocab.json', 'merges.txt'];
 
 const modelsDir = (dataDir: string) => join(dataDir, 'models');
-const hasTokenizer = (dir: string) => TOKENIZER_FILES.every((file) => existsSync(join(dir, file)));
 const isModelFolder = (dir: string) => existsSync(join(dir, 'unet', 'model.onnx'));
 
 /** Model folders under `data/models/` and checkpoints in `data/`, by name; a converted checkpoint is listed once. */
@@ -84,7 +81,7 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   if (checkpoint && (!existsSync(folder) || existingConversion(folder))) {
     await convertInWorker(checkpoint, folder, {
       signal: options.signal,
-      tokenizerDir: hasTokenizer(root) ? root : undefined,
+      tokenizerDir: hasTokenizerFiles(root) ? root : undefined,
       onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),
     });
   }
@@ -102,7 +99,7 @@ function autoModel(dataDir: string): string {
 function filesOf(dataDir: string, name: string, dir: string): ModelFiles {
   const file = (network: string) => join(dir, network, 'model.onnx');
   const missing = ['text_encoder', 'unet', 'vae_decoder'].filter((network) => !existsSync(file(network))).map((n) => `${n}/model.onnx`);
-  const tokenizerDir = [join(dir, 'tokenizer'), dataDir, REPO_DATA_DIR].find(hasTokenizer);
+  const tokenizerDir = [join(dir, 'tokenizer'), dataDir, BUNDLED_TOKENIZER_DIR].find(hasTokenizerFiles);
   if (!tokenizerDir) missing.push('tokenizer/ (vocab.json, merges.txt)');
   if (missing.length > 0 || tokenizerDir === undefined) throw modelIncomplete(dir, missing);
   const index = existingConversion(dir);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { expectedTensors, TINY_SD15_CONFIG } from './sd15/index.ts';
 import { stableDiffusionExtras, syntheticTensors, writeSafetensors } from './checkpoint/index.ts';
 import { conversionSource, convertCheckpoint, existingConversion } from './convert.ts';
+import { hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
 
 export const TINY_MODEL_NAME = 'tiny';
 const TINY_SEED = 1;
@@ -57,8 +58,7 @@ async function generate(dataDir: string, target: string): Promise<string> {
       ...syntheticTensors(expectedTensors(TINY_SD15_CONFIG), { seed: TINY_SEED }),
       ...stableDiffusionExtras(),
     ]);
-    const hasVocabulary = existsSync(join(dataDir, 'vocab.json')) && existsSync(join(dataDir, 'merges.txt'));
-    await convertCheckpoint(checkpoint, target, { sourceId, tokenizerDir: hasVocabulary ? dataDir : undefined });
+    await convertCheckpoint(checkpoint, target, { sourceId, tokenizerDir: hasTokenizerFiles(dataDir) ? dataDir : undefined });
   } finally {
     rmSync(checkpoint, { force: true });
   }

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LatentflowError } from '../../runtime/index.ts';
 import { BytePairEncoder } from './bpe.ts';
 import { encodeBytes } from './byte-encoder.ts';
 import { normalizePrompt } from './normalize.ts';
+import { hasTokenizerFiles, MERGES_FILE, VOCABULARY_FILE } from './tokenizer-files.ts';
 
 export const START_OF_TEXT = 49406;
 export const END_OF_TEXT = 49407;
@@ -59,7 +59,7 @@ export class ClipTokenizer {
    * `ClipTokenizer.load(model.tokenizerDir, dataDir)`. Loaded tokenizers are shared.
    */
   static load(...dirs: string[]): Promise<ClipTokenizer> {
-    const dir = dirs.map((d) => resolve(d)).find((d) => existsSync(join(d, 'vocab.json')) && existsSync(join(d, 'merges.txt')));
+    const dir = dirs.map((d) => resolve(d)).find(hasTokenizerFiles);
     if (dir === undefined) {
       const tried = dirs.map((d) => `"${d}"`).join(', ');
       return Promise.reject(new LatentflowError('file_not_found', `No CLIP vocabulary (vocab.json + merges.txt) in ${tried}`));
@@ -108,8 +108,8 @@ export class ClipTokenizer {
 }
 
 async function readTokenizer(dir: string): Promise<ClipTokenizer> {
-  const vocabPath = join(dir, 'vocab.json');
-  const mergesPath = join(dir, 'merges.txt');
+  const vocabPath = join(dir, VOCABULARY_FILE);
+  const mergesPath = join(dir, MERGES_FILE);
   let vocabulary: Record<string, number>;
   try {
     vocabulary = JSON.parse(await readFile(vocabPath, 'utf8')) as Record<string, number>;
