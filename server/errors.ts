@@ -21,6 +21,9 @@ export const runNotFound = (runId: string) => new ServerError('run_not_found', 4
 export const workflowNotFound = (projectId: string, name: string) =>
   new ServerError('workflow_not_found', 404, `Project "${projectId}" has no workflow named "${name}"`);
 
+export const workflowFileInvalid = (projectId: string, name: string, cause: unknown) =>
+  new ServerError('workflow_file_invalid', 422, `Workflow "${name}" of project "${projectId}" is not valid JSON: ${(cause as Error).message}`, { cause });
+
 export const imageNotFound = (filename: string) => new ServerError('image_not_found', 404, `No image named "${filename}"`);
 
 export const duplicateProjectName = (name: string) =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { workflowNotFound } from './errors.ts';
+import { workflowFileInvalid, workflowNotFound } from './errors.ts';
 import { writeFileAtomic } from './files/atomic-write.ts';
 import { resolveInside } from './files/safe-path.ts';
 
@@ -24,11 +24,17 @@ export class WorkflowFiles {
 
   async read(name: string): Promise<unknown> {
     const file = await this.fileOf(name);
+    let text: string;
     try {
-      return JSON.parse(await fs.readFile(file, 'utf8'));
+      text = await fs.readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw workflowNotFound(this.projectId, name);
       throw error;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw workflowFileInvalid(this.projectId, name, error);
     }
   }
 

@@ -24,7 +24,7 @@ export function workflowRoutes(ctx: ServerContext) {
 
     app.get<{ Params: Params }>(
       '/projects/:projectId/workflows/:name',
-      { schema: { tags, summary: 'One workflow as JSON', params: WorkflowParams, response: { 200: WorkflowJson, ...errorResponses(400, 404) } } },
+      { schema: { tags, summary: 'One workflow as JSON', params: WorkflowParams, response: { 200: WorkflowJson, ...errorResponses(400, 404, 422) } } },
       async (request) => workflowFilesOf(ctx, request.params.projectId).read(request.params.name),
     );
 

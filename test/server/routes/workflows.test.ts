@@ -83,6 +83,15 @@ describe('workflows', () => {
     expect(fs.readFileSync(path.join(outside, 'secret.json'), 'utf8')).toBe('{"version":1,"nodes":{}}');
   });
 
+  it('reports a saved workflow file that is not JSON (e.g. edited by hand) with its name, not as an internal error', async () => {
+    fs.writeFileSync(path.join(folder(), 'hand-edited.json'), '{ "version": 1, ');
+    const response = await server.app.inject({ url: url('hand-edited') });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'workflow_file_invalid', message: expect.stringContaining('"hand-edited"') });
+    const queued = await server.app.inject({ method: 'POST', url: '/api/projects/default/runs', payload: { workflowName: 'hand-edited' } });
+    expect(queued.json().code).toBe('workflow_file_invalid');
+  });
+
   it('answers 404 for the workflows of an unknown project', async () => {
     expect((await server.app.inject({ url: '/api/projects/nope/workflows' })).json().code).toBe('project_not_found');
     expect((await server.app.inject({ method: 'PUT', url: '/api/projects/nope/workflows/x', payload: stepsWorkflow() })).statusCode).toBe(404);
