@@ -94,6 +94,11 @@ export const conversionSource = (id: Record<string, unknown>, fp16 = false): Rec
   weights: fp16 ? 'float16' : 'float32',
 });
 
+/** The complete conversion of the checkpoint at `path` already in `outDir`, if any: a check that converts nothing. */
+export function upToDateConversion(path: string, outDir: string, options: Pick<ConvertOptions, 'fp16' | 'sourceId'> = {}): ConvertedModelIndex | undefined {
+  return existingConversion(resolve(outDir), conversionSource(options.sourceId ?? fingerprintFile(path), options.fp16));
+}
+
 /** The index of a complete conversion by this converter version in `dir` (of `source`, when given). */
 export function existingConversion(dir: string, source?: Record<string, unknown>): ConvertedModelIndex | undefined {
   const index = readModelIndex(dir) as ConvertedModelIndex | undefined;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { existingConversion, type ConvertProgress } from './convert.ts';
+import { existingConversion, upToDateConversion, type ConvertProgress } from './convert.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
@@ -78,7 +78,9 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   const folder = join(modelsDir(root), chosen);
   const checkpoint = CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)).find((path) => existsSync(path));
   // A folder that is not our conversion (e.g. an Optimum export) is used as it is, never overwritten.
-  if (checkpoint && (!existsSync(folder) || existingConversion(folder))) {
+  const convertible = checkpoint !== undefined && (!existsSync(folder) || existingConversion(folder) !== undefined);
+  // Checked here first: a worker thread takes most of a second to start only to find nothing to do.
+  if (convertible && !upToDateConversion(checkpoint, folder)) {
     await convertInWorker(checkpoint, folder, {
       signal: options.signal,
       tokenizerDir: hasTokenizerFiles(root) ? root : undefined,

@@ -75,6 +75,8 @@ describe('resolveModel', () => {
     progress.length = 0;
     await resolveModel(data, 'my-model', { onProgress: (d, t) => progress.push([d, t]) });
     expect(progress).toEqual([]);
+    // Up to date is decided without starting a conversion, which an aborted signal would refuse.
+    await expect(resolveModel(data, 'my-model', { signal: AbortSignal.abort() })).resolves.toMatchObject({ name: 'my-model' });
     expect(listModels(data).map((m) => [m.name, m.kind])).toEqual([
       ['my-model', 'folder'],
       ['tiny', 'folder'],
