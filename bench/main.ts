@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeHardware } from '../runtime/backends/index.ts';
+import { cpuFeatures } from './cpu-features.ts';
 import { judge } from './figures.ts';
 import { fullFigures } from './full-figures.ts';
 import { peakFigures } from './peak-figures.ts';
@@ -31,7 +32,7 @@ async function main(args: string[]): Promise<number> {
     const report = {
       mode: quick ? 'quick' : 'full',
       date: new Date().toISOString(),
-      machine: { cpu: hardware.cpu, memoryBytes: hardware.memoryBytes },
+      machine: { cpu: hardware.cpu, cpuFeatures: cpuFeatures(), memoryBytes: hardware.memoryBytes },
       durationS: (performance.now() - started) / 1000,
       figures,
       unavailable,
@@ -39,7 +40,7 @@ async function main(args: string[]): Promise<number> {
     if (args.includes('--json')) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      const cpu = `${hardware.cpu.model}, ${hardware.cpu.cores} cores, ${(hardware.memoryBytes / 2 ** 30).toFixed(0)} GiB`;
+      const cpu = `${hardware.cpu.model} (${report.machine.cpuFeatures.join(' ')}), ${hardware.cpu.cores} cores, ${(hardware.memoryBytes / 2 ** 30).toFixed(0)} GiB`;
       process.stdout.write(`latentflow bench (${report.mode}) on ${cpu}, ${report.date}, ${report.durationS.toFixed(0)} s\n\n${formatTable(figures, unavailable)}\n`);
     }
     return figures.every((f) => f.met !== false) ? 0 : 1;
