@@ -9,7 +9,7 @@ import type { NodeDefinition, RunEnvironment } from './node-definition.ts';
 import { findNonJson } from './plain-json.ts';
 import type { Registry } from './registry.ts';
 import { createNodeContext, createRunContext, type RunContext } from './run-context.ts';
-import { nodeSignature } from './signature.ts';
+import { nodeSignature, type SignatureParts } from './signature.ts';
 import { validateWorkflow, type ValidationIssue } from './validate.ts';
 import { isLink, type Workflow } from './workflow.ts';
 
@@ -103,7 +103,18 @@ export function createExecutor({ registry, cacheSize = 100, log = silentLogger }
   ): Promise<unknown> {
     const definition = definitionOf(graph, nodeId);
     const nodeType = definition.type;
-    const { inputs, signature } = resolveInputs(graph, nodeId, definition, values, signatures, environmentScope(ctx.env));
+    const { inputs, parts } = resolveInputs(graph, nodeId, definition, values, signatures, environmentScope(ctx.env));
+    if (definition.fingerprint) {
+      try {
+        parts.fingerprint = await definition.fingerprint(inputs, ctx.env);
+      } catch (error) {
+        if (ctx.signal.aborted) throw cancelled(error);
+        const failure = attributed(error, nodeId, nodeType);
+        ctx.emit({ type: 'node_failed', nodeId, nodeType, error: failure.toInfo() });
+        throw failure;
+      }
+    }
+    const signature = nodeSignature(parts);
     signatures.set(nodeId, signature);
 
     const cached = cache.get(signature);
@@ -157,7 +168,7 @@ function environmentScope(env: RunEnvironment): Record<string, unknown> {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value === null || typeof value !== 'object'));
 }
 
-/** The values `execute` gets (widget defaults filled in) and the node's cache signature. */
+/** The values `execute` gets (widget defaults filled in) and what the node's cache signature is made of. */
 function resolveInputs(
   graph: Workflow,
   nodeId: string,
@@ -181,7 +192,8 @@ function resolveInputs(
     }
   }
   const nonce = definition.alwaysRun ? randomUUID() : undefined;
-  return { inputs, signature: nodeSignature({ type: definition.type, literals, links, scope, nonce }) };
+  const parts: SignatureParts = { type: definition.type, literals, links, scope, nonce };
+  return { inputs, parts };
 }
 
 function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOutputs): void {

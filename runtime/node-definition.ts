@@ -98,6 +98,11 @@ export interface NodeDefinition<
   output?: boolean;
   /** Never served from the cache (e.g. nodes that read files that may change). */
   alwaysRun?: boolean;
+  /**
+   * What the node's result depends on besides its inputs, e.g. a file's path, size and mtime. Called
+   * before the cache is looked up: the node re-runs only when its inputs or this string change.
+   */
+  fingerprint?(inputs: InputValues<I>, env: RunEnvironment): string | Promise<string>;
   execute(inputs: InputValues<I>, ctx: NodeContext): Promise<OutputValues<O>>;
 }
 

@@ -8,6 +8,8 @@ export interface SignatureParts {
   links: Record<string, [producerSignature: string, output: string]>;
   /** The run environment's plain settings, so results never cross environments. */
   scope?: Record<string, unknown>;
+  /** What the node's `fingerprint` returned: the state of things outside the workflow it reads. */
+  fingerprint?: string;
   /** Makes the signature unique, for nodes that must never be served from the cache. */
   nonce?: string;
 }

@@ -97,6 +97,74 @@ describe('executor', () => {
     expect(typesOf(second.events)).not.toContain('node_cached:show');
   });
 
+  describe('fingerprint', () => {
+    /** A node reading an outside "file" whose version is `state.version`; `state.fail` makes the fingerprint throw. */
+    function fingerprintedExecutor() {
+      const state = { version: 1, fail: false, fingerprints: [] as unknown[][] };
+      const reader = defineNode({
+        type: 'Reader',
+        displayName: 'Reader',
+        category: 't',
+        description: '',
+        inputs: { x: socket<number>('INT') },
+        outputs: { value: output<number>('INT') },
+        fingerprint: (inputs, env) => {
+          state.fingerprints.push([inputs.x, env.inputDir]);
+          if (state.fail) throw new Error('cannot stat the file');
+          return `version ${state.version}`;
+        },
+        async execute({ x }) {
+          calls.set('Reader', (calls.get('Reader') ?? 0) + 1);
+          return { value: x * 100 + state.version };
+        },
+      });
+      const registry = testRegistry();
+      registry.register(definePlugin({ name: 'reader', version: '1', nodes: [reader] }));
+      return { executor: createExecutor({ registry }), state };
+    }
+    const workflow = {
+      version: 1,
+      nodes: {
+        n: { type: 'Number', inputs: { value: 2 } },
+        read: { type: 'Reader', inputs: { x: link('n', 'value') } },
+        show: { type: 'Show', inputs: { value: link('read', 'value') } },
+      },
+    };
+    const ran = (events: RunEvent[]) => typesOf(events).filter((t) => t.startsWith('node_started') || t.startsWith('node_cached'));
+
+    it('serves the node from the cache while its fingerprint is unchanged; fingerprint gets the resolved inputs and env', async () => {
+      const { executor, state } = fingerprintedExecutor();
+      expect((await run(executor, workflow)).result).toMatchObject({ outputs: { show: { value: 201 } } });
+      const again = await run(executor, workflow);
+      expect(ran(again.events)).toEqual(['node_cached:n', 'node_cached:read', 'node_cached:show']);
+      expect(calls.get('Reader')).toBe(1);
+      expect(state.fingerprints).toEqual([[2, testEnv.inputDir], [2, testEnv.inputDir]]);
+    });
+
+    it('re-runs the node and its dependents when its fingerprint changes, not its producers', async () => {
+      const { executor, state } = fingerprintedExecutor();
+      await run(executor, workflow);
+      state.version = 2;
+      const changed = await run(executor, workflow);
+      expect(ran(changed.events)).toEqual(['node_cached:n', 'node_started:read', 'node_started:show']);
+      expect(changed.result).toMatchObject({ outputs: { show: { value: 202 } } });
+      state.version = 1;
+      expect(ran((await run(executor, workflow)).events)).toEqual(['node_cached:n', 'node_cached:read', 'node_cached:show']);
+      expect(calls.get('Reader')).toBe(2);
+    });
+
+    it('fails the node, naming it, when its fingerprint throws; nothing after it runs', async () => {
+      const { executor, state } = fingerprintedExecutor();
+      state.fail = true;
+      const { result, events } = await run(executor, workflow);
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'node_failed', nodeId: 'read', nodeType: 'Reader' } });
+      expect(result.status === 'failed' && result.error.message).toContain('cannot stat the file');
+      expect(typesOf(events).slice(-2)).toEqual(['node_failed:read', 'run_failed']);
+      expect(calls.get('Reader')).toBeUndefined();
+      expect(calls.get('Show')).toBeUndefined();
+    });
+  });
+
   it('evicts the least recently used result when the cache is full', async () => {
     const executor = createExecutor({ registry: testRegistry(), cacheSize: 3 });
     await run(executor, chainWorkflow(1, 1));
