@@ -108,15 +108,16 @@ export class ClipTokenizer {
 }
 
 async function readTokenizer(dir: string): Promise<ClipTokenizer> {
-  const vocabPath = join(dir, VOCABULARY_FILE);
-  const mergesPath = join(dir, MERGES_FILE);
-  let vocabulary: Record<string, number>;
-  try {
-    vocabulary = JSON.parse(await readFile(vocabPath, 'utf8')) as Record<string, number>;
-  } catch (cause) {
-    throw new LatentflowError('invalid_value', `Cannot read CLIP vocabulary ${vocabPath}: ${(cause as Error).message}`, { cause });
-  }
-  const lines = (await readFile(mergesPath, 'utf8')).split('\n');
+  const vocabulary = await readVocabularyFile(join(dir, VOCABULARY_FILE), (text) => JSON.parse(text) as Record<string, number>);
+  const lines = await readVocabularyFile(join(dir, MERGES_FILE), (text) => text.split('\n'));
   const merges = lines.slice(1, MERGE_COUNT + 1).filter((line) => line.length > 0);
   return new ClipTokenizer(new Map(Object.entries(vocabulary)), merges);
+}
+
+async function readVocabularyFile<T>(path: string, parse: (text: string) => T): Promise<T> {
+  try {
+    return parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new LatentflowError('invalid_value', `Cannot read CLIP vocabulary ${path}: ${(cause as Error).message}`, { cause });
+  }
 }

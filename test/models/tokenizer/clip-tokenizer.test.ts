@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,16 @@ describe('ClipTokenizer.load', () => {
     await expect(ClipTokenizer.load(dir)).rejects.toMatchObject({
       code: 'invalid_value',
       message: expect.stringContaining(join(dir, 'vocab.json')),
+    });
+  });
+
+  it('fails with invalid_value naming the file when merges.txt cannot be read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latentflow-merges-'));
+    writeFileSync(join(dir, 'vocab.json'), '{"a": 1}');
+    mkdirSync(join(dir, 'merges.txt'));
+    await expect(ClipTokenizer.load(dir)).rejects.toMatchObject({
+      code: 'invalid_value',
+      message: expect.stringContaining(join(dir, 'merges.txt')),
     });
   });
 
