@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defineNode, LatentflowError, output, string } from '../runtime/index.ts';
 import { fitForVae } from './lib/image.ts';
@@ -11,15 +12,24 @@ import type { ImageBatch } from './lib/sd-types.ts';
 /** Example images shipped with the repository, so the img2img workflow runs out of the box. */
 export const EXAMPLE_IMAGES_DIR = fileURLToPath(new URL('../workflows/assets/', import.meta.url));
 
-async function readFirst(paths: string[]): Promise<{ path: string; bytes: Uint8Array } | undefined> {
-  for (const path of paths) {
+/** The file `image` names: in the input folder, else among the example images. */
+async function locateImage(image: string, inputDir: string): Promise<{ path: string; stats: BigIntStats }> {
+  let candidates: string[];
+  try {
+    candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
+  } catch (cause) {
+    throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
+  }
+  for (const path of candidates) {
     try {
-      return { path, bytes: await readFile(path) };
+      return { path, stats: await stat(path, { bigint: true }) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  return undefined;
+  throw new LatentflowError('file_not_found', `image "${image}" is not in ${inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
+    input: 'image',
+  });
 }
 
 export default defineNode({
@@ -30,29 +40,22 @@ export default defineNode({
     'Reads a PNG or JPEG from the input folder (the CLI\'s ./input, or the server\'s uploads); names not found there are ' +
     'looked up among the example images in workflows/assets/. Names cannot leave those folders. ' +
     `The image is shrunk to fit ${MAX_IMAGE_SIDE} pixels if larger, then centre-cropped to multiples of 8 (at most 7 pixels lost per side); ` +
-    'transparency is dropped. Always re-read, since the file may have changed.',
-  alwaysRun: true,
+    'transparency is dropped. Re-read (with the nodes after it) only when the file changes: its path, size or modification time.',
   inputs: {
     image: string({ default: 'example.png', description: 'File name inside the input folder.' }),
   },
   outputs: {
     image: output<ImageBatch>(SD_TYPES.image),
   },
+  async fingerprint({ image }, env) {
+    const { path, stats } = await locateImage(image, env.inputDir);
+    return `${path} ${stats.size} ${stats.mtimeNs}`;
+  },
   async execute({ image }, ctx) {
-    let candidates: string[];
+    const found = await locateImage(image, ctx.env.inputDir);
+    const bytes = await readFile(found.path);
     try {
-      candidates = [resolveInside(ctx.env.inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
-    } catch (cause) {
-      throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
-    }
-    const found = await readFirst(candidates);
-    if (!found) {
-      throw new LatentflowError('file_not_found', `image "${image}" is not in ${ctx.env.inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
-        input: 'image',
-      });
-    }
-    try {
-      return { image: fitForVae(decodeImageFile(found.bytes), 8, MAX_IMAGE_SIDE) };
+      return { image: fitForVae(decodeImageFile(bytes), 8, MAX_IMAGE_SIDE) };
     } catch (cause) {
       throw new LatentflowError('invalid_value', `cannot use ${found.path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
     }

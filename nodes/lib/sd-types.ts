@@ -15,6 +15,8 @@ export interface UnetHandle {
   model: string;
   backend: string;
   path: string;
+  /** Image side the model was trained at (512 for SD 1.5); EmptyLatent's size when given 0. */
+  nativeImageSize: number;
 }
 
 export interface VaeHandle {

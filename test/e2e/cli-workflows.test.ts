@@ -40,6 +40,12 @@ describe('latentflow run with the shipped workflows', { timeout: 180_000 }, () =
     expect(embedded.nodes.schedule.inputs.steps).toBe(6);
   });
 
+  it('txt2img takes the model\'s native size (64 for the tiny models) unless a size is set', async () => {
+    const { out } = await latentflowRun('workflows/txt2img.json', ['--set', 'schedule.steps=2', '--set', 'latent.width=96']);
+    const png = decodePng(await readFile(path.join(out, 'txt2img_00001.png')));
+    expect([png.width, png.height]).toEqual([96, 64]);
+  });
+
   it('gives byte-identical files for the same seed, and a different image for another seed', async () => {
     const args = ['--set', 'schedule.steps=5', '--set', 'schedule.sampler=euler_ancestral'];
     const [a, b, c] = await Promise.all([

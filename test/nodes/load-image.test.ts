@@ -1,8 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import loadImage from '../../nodes/load-image.ts';
+import type { ImageBatch } from '../../nodes/lib/sd-types.ts';
+import { createExecutor, createRegistry, defineNode, definePlugin, socket } from '../../runtime/index.ts';
+import type { Executor, RunEnvironment, RunEvent } from '../../runtime/index.ts';
 import { encodePng } from '../../nodes/lib/png.ts';
 import { fakeContext } from './fake-context.ts';
 
@@ -51,7 +54,53 @@ describe('LoadImage', () => {
     await expect(loadImage.execute({ image: 'notes.txt' }, ctx)).rejects.toThrow(/notes\.txt.*not a PNG or JPEG/);
   });
 
-  it('is always re-run, since the file may change', () => {
-    expect(loadImage.alwaysRun).toBe(true);
+  describe('in an executor', () => {
+    const sink = defineNode({
+      type: 'ImageSize',
+      displayName: 'Image Size',
+      category: 'test',
+      description: '',
+      output: true,
+      inputs: { image: socket<ImageBatch>('IMAGE') },
+      outputs: {},
+      async execute({ image }) {
+        return { width: image.width, height: image.height };
+      },
+    });
+    const registry = createRegistry();
+    registry.register(definePlugin({ name: 'load-image-test', version: '1', nodes: [loadImage, sink] }));
+    const workflow = {
+      version: 1,
+      nodes: { image: { type: 'LoadImage', inputs: { image: 'photo.png' } }, size: { type: 'ImageSize', inputs: { image: { from: 'image', output: 'image' } } } },
+    };
+    const nodeEvents = async (executor: Executor, env: RunEnvironment) => {
+      const events: RunEvent[] = [];
+      const result = await executor.run(workflow, { env, onEvent: (event) => events.push(event) });
+      const ran = events.flatMap((e) => (e.type === 'node_started' || e.type === 'node_cached' ? [`${e.type}:${e.nodeId}`] : []));
+      return { result, ran };
+    };
+
+    it('is served from the cache while the file is unchanged, and re-read with its dependents once it is touched', async () => {
+      const { env } = await fakeContext();
+      const file = path.join(env.inputDir, 'photo.png');
+      await mkdir(env.inputDir, { recursive: true });
+      await writeFile(file, encodePng(gradient(16, 16, 3)));
+      const executor = createExecutor({ registry });
+      expect(await nodeEvents(executor, env)).toMatchObject({ ran: ['node_started:image', 'node_started:size'], result: { outputs: { size: { width: 16 } } } });
+      expect((await nodeEvents(executor, env)).ran).toEqual(['node_cached:image', 'node_cached:size']);
+
+      const later = new Date(Date.now() + 60_000);
+      await utimes(file, later, later);
+      expect((await nodeEvents(executor, env)).ran).toEqual(['node_started:image', 'node_started:size']);
+
+      await writeFile(file, encodePng(gradient(24, 16, 3)));
+      expect(await nodeEvents(executor, env)).toMatchObject({ ran: ['node_started:image', 'node_started:size'], result: { outputs: { size: { width: 24 } } } });
+    });
+
+    it('fails naming the node and the input when the file is missing', async () => {
+      const { env } = await fakeContext();
+      const { result } = await nodeEvents(createExecutor({ registry }), env);
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'file_not_found', nodeId: 'image', message: expect.stringContaining('photo.png') } });
+    });
   });
 });

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import loadModel from '../../nodes/load-model.ts';
@@ -15,6 +17,7 @@ describe('LoadModel', () => {
     }
     expect([clip.model, unet.model, vae.model]).toEqual(['tiny', 'tiny', 'tiny']);
     expect([clip.backend, unet.backend, vae.backend]).toEqual(['cuda', 'cuda', 'cuda']);
+    expect(unet.nativeImageSize).toBe(64);
     expect(ctx.opened).toEqual([]);
   });
 
@@ -27,5 +30,49 @@ describe('LoadModel', () => {
     const ctx = await fakeContext({ env: { dataDir } });
     await expect(loadModel.execute({ model: 'no-such-model', backend: 'default' }, ctx)).rejects.toThrow(/no-such-model/);
     await expect(loadModel.execute({ model: '../secrets', backend: 'default' }, ctx)).rejects.toThrow(/secrets/);
+  });
+
+  describe('fingerprint', () => {
+    /** A data folder whose models are bare folders: enough for listing and fingerprinting, not for running. */
+    async function dataWith(...names: string[]) {
+      const data = await mkdtemp(path.join(tmpdir(), 'lf-models-'));
+      for (const name of names) await addModel(data, name);
+      return data;
+    }
+    async function addModel(data: string, name: string) {
+      await mkdir(path.join(data, 'models', name, 'unet'), { recursive: true });
+      await writeFile(path.join(data, 'models', name, 'unet', 'model.onnx'), 'onnx');
+      await writeFile(path.join(data, 'models', name, 'model_index.json'), '{}');
+    }
+    const fingerprintOf = async (data: string, model: string) =>
+      loadModel.fingerprint!({ model, backend: 'default' }, (await fakeContext({ env: { dataDir: data } })).env);
+
+    it('is stable while nothing changes, and changes when `auto` has a model added to choose from', async () => {
+      const data = await dataWith('shapes-tiny');
+      const before = await fingerprintOf(data, 'auto');
+      expect(await fingerprintOf(data, 'auto')).toBe(before);
+      await addModel(data, 'dreamy');
+      expect(await fingerprintOf(data, 'auto')).not.toBe(before);
+    });
+
+    it('changes when the named model\'s model_index.json or model.onnx is rewritten, or its checkpoint appears', async () => {
+      const data = await dataWith('dreamy', 'other');
+      const fingerprints = [await fingerprintOf(data, 'dreamy')];
+      await addModel(data, 'other');
+      expect(await fingerprintOf(data, 'dreamy')).toBe(fingerprints[0]);
+      const later = new Date(Date.now() + 60_000);
+      await utimes(path.join(data, 'models', 'dreamy', 'model_index.json'), later, later);
+      fingerprints.push(await fingerprintOf(data, 'dreamy'));
+      await writeFile(path.join(data, 'models', 'dreamy', 'unet', 'model.onnx'), 'a larger onnx');
+      fingerprints.push(await fingerprintOf(data, 'dreamy'));
+      await writeFile(path.join(data, 'dreamy.safetensors'), 'weights');
+      fingerprints.push(await fingerprintOf(data, 'dreamy'));
+      expect(new Set(fingerprints).size).toBe(4);
+    });
+
+    it('leaves a bad name to execute, which names it', async () => {
+      const data = await dataWith();
+      expect(typeof (await fingerprintOf(data, '../secrets'))).toBe('string');
+    });
   });
 });

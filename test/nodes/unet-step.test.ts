@@ -6,7 +6,7 @@ import type { SamplerName } from '../../models/schedulers/index.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from '../../nodes/lib/sd-types.ts';
 import { fakeContext, fakeSession } from './fake-context.ts';
 
-const unet: UnetHandle = { model: 'fake', backend: 'cpu', path: '/m/unet.onnx' };
+const unet: UnetHandle = { model: 'fake', backend: 'cpu', path: '/m/unet.onnx', nativeImageSize: 64 };
 const shape = [1, 4, 8, 8];
 const clean = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i) * 0.8);
 

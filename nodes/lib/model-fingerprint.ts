@@ -1,0 +1,44 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { listModels } from '../../models/model-folder.ts';
+
+const STAMPED_FILES = [
+  'model_index.json',
+  'text_encoder/model.onnx',
+  'unet/model.onnx',
+  'unet/config.json',
+  'vae_encoder/model.onnx',
+  'vae_decoder/model.onnx',
+];
+const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
+
+/**
+ * Size and modification time of a file, or `-` when it cannot be read: a fingerprint only notices
+ * change; LoadModel itself then reports what is wrong with the model (or its name).
+ */
+async function stampOf(path: string): Promise<string> {
+  try {
+    const stats = await stat(path, { bigint: true });
+    return `${stats.size}@${stats.mtimeNs}`;
+  } catch {
+    return '-';
+  }
+}
+
+async function stampsOfModel(dataDir: string, name: string): Promise<Record<string, string>> {
+  const folder = join(dataDir, 'models', name);
+  const paths = [...STAMPED_FILES.map((file) => join(folder, file)), ...CHECKPOINT_EXTENSIONS.map((ext) => join(dataDir, name + ext))];
+  return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await stampOf(path)])));
+}
+
+/**
+ * What LoadModel's result depends on in the data folder, without resolving (or converting) anything:
+ * the files of the named model, or for `auto` the list of models and the files of each, so that a
+ * model added, replaced or re-converted makes LoadModel and the nodes after it run again.
+ */
+export async function modelFingerprint(dataDir: string, model: string): Promise<string> {
+  const root = resolve(dataDir);
+  const names = model === 'auto' ? listModels(root).map((found) => found.name) : [model];
+  const stamps = await Promise.all(names.map(async (name) => [name, await stampsOfModel(root, name)]));
+  return JSON.stringify(stamps);
+}
