@@ -41,7 +41,7 @@ export interface ResolveOptions {
 
 /** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
 const FALLBACKS = ['shapes-tiny', TINY_MODEL_NAME];
-const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
+export const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
 
 const modelsDir = (dataDir: string) => join(dataDir, 'models');
 const isModelFolder = (dir: string) => existsSync(join(dir, 'unet', 'model.onnx'));

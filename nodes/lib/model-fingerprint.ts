@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { listModels } from '../../models/model-folder.ts';
+import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
 
 const STAMPED_FILES = [
   'model_index.json',
@@ -10,7 +10,6 @@ const STAMPED_FILES = [
   'vae_encoder/model.onnx',
   'vae_decoder/model.onnx',
 ];
-const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
 
 /**
  * Size and modification time of a file, or `-` when it cannot be read: a fingerprint only notices
