@@ -13,15 +13,16 @@ import { generationRequest, type GenerateSettings } from './generate/generation-
 import { SettingsForm } from './generate/SettingsForm.tsx';
 
 const DEFAULTS: GenerateSettings = {
-  prompt: 'a photograph of an astronaut riding a horse',
+  prompt: 'a red circle on a blue background',
   negative: '',
   sampler: 'euler',
   steps: 20,
   cfg: 7.5,
   seed: 42,
   randomizeSeed: false,
-  width: 512,
-  height: 512,
+  // 0: the model's native size (512 for SD 1.5, 64 for the tiny models)
+  width: 0,
+  height: 0,
   strength: 0.75,
 };
 

@@ -22,8 +22,9 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
   const steps = widget<NumberWidgetDescription>(specs, 'Scheduler', 'steps');
   const cfg = widget<NumberWidgetDescription>(specs, 'UNetStep', 'cfg');
   const width = widget<NumberWidgetDescription>(specs, 'EmptyLatent', 'width');
-  const sizes: number[] = [];
-  for (let s = width?.min ?? 256; s <= Math.min(width?.max ?? 1024, 1024); s += width?.step ?? 64) sizes.push(s);
+  const sizes: number[] = [0];
+  for (let s = Math.max(width?.min ?? 64, 64); s <= Math.min(width?.max ?? 1024, 1024); s += 64) sizes.push(s);
+  const sizeLabel = (s: number) => (s === 0 ? 'model native' : String(s));
 
   return (
     <div className="lf-form">
@@ -46,12 +47,12 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
       <div className="lf-form-row">
         <label>Width
           <select name="width" value={settings.width} onChange={(e) => set('width', Number(e.target.value))} disabled={initImage !== undefined}>
-            {sizes.map((s) => <option key={s} value={s}>{s}</option>)}
+            {sizes.map((s) => <option key={s} value={s}>{sizeLabel(s)}</option>)}
           </select>
         </label>
         <label>Height
           <select name="height" value={settings.height} onChange={(e) => set('height', Number(e.target.value))} disabled={initImage !== undefined}>
-            {sizes.map((s) => <option key={s} value={s}>{s}</option>)}
+            {sizes.map((s) => <option key={s} value={s}>{sizeLabel(s)}</option>)}
           </select>
         </label>
       </div>
