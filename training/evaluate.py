@@ -49,7 +49,7 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--cfg", type=float, default=7.0)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     with open(os.path.join(args.data, "meta.json")) as f:
         meta = json.load(f)
     palette = meta["colours"]
