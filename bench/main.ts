@@ -22,6 +22,12 @@ async function main(args: string[]): Promise<number> {
   const quick = args.includes('--quick');
   const workDir = join(WORK_ROOT, `run-${process.pid}`);
   mkdirSync(workDir, { recursive: true });
+  // A full run writes gigabytes there: an interrupted run must not leave them behind.
+  process.once('SIGINT', () => {
+    rmSync(workDir, { recursive: true, force: true });
+    // Re-raised with the default action: exiting through Node while ORT threads compute aborts.
+    process.kill(process.pid, 'SIGINT');
+  });
   const started = performance.now();
   try {
     const hardware = await describeHardware();
