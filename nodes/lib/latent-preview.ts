@@ -1,5 +1,5 @@
 import { encodePng } from './png.ts';
-import type { Preview } from '../../runtime/node-definition.ts';
+import type { Preview } from '../../runtime/index.ts';
 
 /** SD 1.5 latent channel -> approximate RGB contribution (rows: latent channels 0..3). */
 const LATENT_RGB_FACTORS = [

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../../runtime/events.ts';
+import type { RunEvent } from '../../../runtime/index.ts';
 
 /** A text frame from `/api/ws`: the runtime's RunEvents plus the server's `run_queued`. */
 export type LiveEvent =

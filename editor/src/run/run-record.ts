@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../../../runtime/events.ts';
+import type { ErrorInfo } from '../../../runtime/index.ts';
 import type { LiveEvent } from './live-event.ts';
 
 /** The state of one run folded from its events; pure so the editor, generate page and tests share it. */
