@@ -1,7 +1,7 @@
 /** Weight quantisation for ORT's dynamic-quantised kernels (activations are quantised at run time). */
 
 export interface QuantizedMatrix {
-  /** [rows, cols], symmetric: w ~= values * scales[col]. */
+  /** [rows, cols], symmetric in [-63, 63]: w ~= values * scales[col]. */
   values: Int8Array;
   scales: Float32Array;
 }
@@ -12,11 +12,18 @@ export interface QuantizedFilters {
   scales: Float32Array;
 }
 
+/**
+ * The largest int8 weight of a matrix. 7 bits, not 8: on x86 CPUs without VNNI, ORT's uint8 x int8
+ * MatMul adds pairs of products in int16 (vpmaddubsw), which saturates with full-range weights
+ * (2 x 255 x 127 > 32767); the tiny UNet's output was 50% off. ORT's own quantiser calls this reduce_range.
+ */
+const MATRIX_INT8_MAX = 63;
+
 /** Per-column symmetric int8 quantisation of a row-major [rows, cols] matrix. */
 export function quantizeColumns(matrix: Float32Array, rows: number, cols: number): QuantizedMatrix {
   const scales = new Float32Array(cols);
   for (let i = 0; i < rows * cols; i++) scales[i % cols] = Math.max(scales[i % cols], Math.abs(matrix[i]));
-  for (let c = 0; c < cols; c++) scales[c] = scales[c] / 127 || 1;
+  for (let c = 0; c < cols; c++) scales[c] = scales[c] / MATRIX_INT8_MAX || 1;
   const values = new Int8Array(rows * cols);
   for (let i = 0; i < rows * cols; i++) values[i] = Math.round(matrix[i] / scales[i % cols]);
   return { values, scales };
