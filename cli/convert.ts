@@ -1,15 +1,18 @@
 import { basename, extname, join } from 'node:path';
-import { convertCheckpoint, type ConvertProgress } from '../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert.ts';
 import { isModelFileError } from '../models/checkpoint/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 
-const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <dir>] [--fp16] [--data <dir>]
+const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <dir>] [--fp16] [--unet <weights>] [--data <dir>]
 
 Converts a Stable Diffusion 1.x checkpoint into ONNX models (default folder: <data>/models/<name>).
-  --out <dir>   where to write the model folder
-  --fp16        store weights as float16 (half the size; computed in float32)
-  --data <dir>  the data folder (default ./data)`;
+  --out <dir>       where to write the model folder
+  --fp16            store float weights as float16 (half the size; computed in float32)
+  --unet <weights>  the UNet's weights: ${UNET_WEIGHTS.join('|')} (default ${DEFAULT_UNET_WEIGHTS});
+                    int8-matmul: int8 weights for the linear layers, int8: for the
+                    convolutions too (a smaller UNet whose output differs slightly)
+  --data <dir>      the data folder (default ./data)`;
 
 const GIB = 2 ** 30;
 
@@ -18,19 +21,22 @@ export const main = defineCommand({
   options: {
     out: { type: 'string' },
     fp16: { type: 'boolean' },
+    unet: { type: 'string', default: DEFAULT_UNET_WEIGHTS },
     data: { type: 'string', default: 'data' },
   },
   positionals: true,
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint file');
     const [checkpoint] = positionals;
+    const unetWeights = parseUnetWeights(values.unet);
     const outDir = values.out ?? join(values.data, 'models', basename(checkpoint, extname(checkpoint)));
     const show = progressDisplay(process.stdout.isTTY === true);
     try {
-      const result = await convertCheckpoint(checkpoint, outDir, { fp16: values.fp16, onProgress: show });
+      const result = await convertCheckpoint(checkpoint, outDir, { fp16: values.fp16, unetWeights, onProgress: show });
       show.end();
       const { unet, text } = result.config;
-      const summary = `UNet channels [${unet.channels}], text width ${text.width}`;
+      const weights = values.fp16 ? 'float16' : 'float32';
+      const summary = `UNet channels [${unet.channels}], text width ${text.width}, weights ${weights}, UNet ${unetWeights}`;
       const what = result.status === 'up_to_date' ? 'already converted' : 'converted';
       process.stdout.write(`${what}: ${checkpoint} -> ${result.dir} (${summary})\n`);
       return EXIT.ok;
@@ -42,6 +48,12 @@ export const main = defineCommand({
     }
   },
 });
+
+function parseUnetWeights(value: string): UnetWeights {
+  const known = UNET_WEIGHTS.find((weights) => weights === value);
+  if (!known) throw new UsageError(`--unet must be one of ${UNET_WEIGHTS.join(', ')}, got "${value}"`);
+  return known;
+}
 
 /** On a terminal a bar redrawn in place; elsewhere one line per tenth of the work. */
 function progressDisplay(isTTY: boolean) {

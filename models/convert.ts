@@ -8,18 +8,24 @@ import { checkTensors } from './convert/check-tensors.ts';
 import { fingerprintOf, MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
 import { writeFolderAtomically } from './convert/staging.ts';
 import { withTargetLock } from './convert/target-lock.ts';
-import { networkFile, writeNetworks, type ConvertProgress } from './convert/write-networks.ts';
+import { networkFile, writeNetworks, type ConvertProgress, type UnetWeights } from './convert/write-networks.ts';
 import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from './tokenizer/tokenizer-files.ts';
 
-export type { ConvertProgress, NetworkName } from './convert/write-networks.ts';
+export { UNET_WEIGHTS } from './convert/write-networks.ts';
+export type { ConvertProgress, NetworkName, UnetWeights } from './convert/write-networks.ts';
+
+/** The UNet weights of every conversion that does not choose them (`latentflow convert`, LoadModel, the tiny models). */
+export const DEFAULT_UNET_WEIGHTS: UnetWeights = 'float';
 
 /** Bumped when the converter's output changes, so older conversions are redone. */
 const CONVERTED_FORMAT_VERSION = 1;
 const CONVERTED_FORMAT = 'latentflow-sd15-onnx';
 
 export interface ConvertOptions {
-  /** Store weights as float16 (computed in float32): half the disk space. */
+  /** Store float weights as float16 (computed in float32): half the disk space. */
   fp16?: boolean;
+  /** int8 weights for the UNet's linear layers or for its convolutions too; default DEFAULT_UNET_WEIGHTS. */
+  unetWeights?: UnetWeights;
   onProgress?: (progress: ConvertProgress) => void;
   /** Folder with the CLIP `vocab.json` and `merges.txt`; default the repository's `data/`. */
   tokenizerDir?: string;
@@ -40,6 +46,8 @@ export interface ConvertedModelIndex {
   formatVersion: number;
   source: Record<string, unknown>;
   weights: 'float32' | 'float16';
+  /** int8 in place of `weights` for the quantised UNet layers. */
+  unetWeights: UnetWeights;
   config: SD15Config;
   unetTimestepType: 'float32';
   files: { textEncoder: string; unet: string; vaeEncoder: string; vaeDecoder: string; tokenizer: string };
@@ -53,18 +61,21 @@ export interface ConvertedModelIndex {
 export function convertCheckpoint(path: string, outDir: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const target = resolve(outDir);
   return withTargetLock(target, async () => {
-    const source = conversionSource(options.sourceId ?? fingerprintFile(path), options.fp16);
+    const choices = weightChoices(options);
+    const source = conversionSource(options.sourceId ?? fingerprintFile(path), options);
     const current = existingConversion(target, source);
     if (current) return { dir: target, config: current.config, status: 'up_to_date' };
 
     const checkpoint = openCheckpoint(path);
     try {
       const { config } = checkTensors(checkpoint);
-      const index = modelIndex(config, source, options.fp16 === true);
+      const index = modelIndex(config, source, choices);
       const outcome = await writeFolderAtomically(
         target,
         async (staging) => {
-          writeNetworks(staging, config, (key) => checkpoint.readSync(key), options);
+          writeNetworks(staging, config, (key) => checkpoint.readSync(key), {
+            fp16: options.fp16, unetWeights: choices.unetWeights, onProgress: options.onProgress,
+          });
           copyTokenizer(options.tokenizerDir ?? BUNDLED_TOKENIZER_DIR, join(staging, 'tokenizer'));
           writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
         },
@@ -88,15 +99,29 @@ function fingerprintFile(path: string): Record<string, unknown> {
   }
 }
 
-/** What a conversion records as its source: the checkpoint's identity and the stored weight type. */
-export const conversionSource = (id: Record<string, unknown>, fp16 = false): Record<string, unknown> => ({
+type WeightOptions = Pick<ConvertOptions, 'fp16' | 'unetWeights'>;
+type WeightChoices = Pick<ConvertedModelIndex, 'weights' | 'unetWeights'>;
+
+const weightChoices = (options: WeightOptions): WeightChoices => ({
+  weights: options.fp16 ? 'float16' : 'float32',
+  unetWeights: options.unetWeights ?? DEFAULT_UNET_WEIGHTS,
+});
+
+/** The options that convert again with the weight types of an existing conversion. */
+export const weightOptionsOf = (index: WeightChoices): WeightOptions => ({
+  fp16: index.weights === 'float16',
+  unetWeights: index.unetWeights,
+});
+
+/** What a conversion records as its source: the checkpoint's identity and the stored weight types. */
+export const conversionSource = (id: Record<string, unknown>, options: WeightOptions = {}): Record<string, unknown> => ({
   ...id,
-  weights: fp16 ? 'float16' : 'float32',
+  ...weightChoices(options),
 });
 
 /** The complete conversion of the checkpoint at `path` already in `outDir`, if any: a check that converts nothing. */
-export function upToDateConversion(path: string, outDir: string, options: Pick<ConvertOptions, 'fp16' | 'sourceId'> = {}): ConvertedModelIndex | undefined {
-  return existingConversion(resolve(outDir), conversionSource(options.sourceId ?? fingerprintFile(path), options.fp16));
+export function upToDateConversion(path: string, outDir: string, options: WeightOptions & Pick<ConvertOptions, 'sourceId'> = {}): ConvertedModelIndex | undefined {
+  return existingConversion(resolve(outDir), conversionSource(options.sourceId ?? fingerprintFile(path), options));
 }
 
 /** The index of a complete conversion by this converter version in `dir` (of `source`, when given). */
@@ -108,12 +133,12 @@ export function existingConversion(dir: string, source?: Record<string, unknown>
   return complete ? index : undefined;
 }
 
-function modelIndex(config: SD15Config, source: Record<string, unknown>, fp16: boolean): ConvertedModelIndex {
+function modelIndex(config: SD15Config, source: Record<string, unknown>, choices: WeightChoices): ConvertedModelIndex {
   return {
     format: CONVERTED_FORMAT,
     formatVersion: CONVERTED_FORMAT_VERSION,
     source,
-    weights: fp16 ? 'float16' : 'float32',
+    ...choices,
     config,
     unetTimestepType: 'float32',
     files: {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { existingConversion, upToDateConversion, type ConvertProgress } from './convert.ts';
+import { existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
@@ -78,10 +78,14 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   const folder = join(modelsDir(root), chosen);
   const checkpoint = CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)).find((path) => existsSync(path));
   // A folder that is not our conversion (e.g. an Optimum export) is used as it is, never overwritten.
-  const convertible = checkpoint !== undefined && (!existsSync(folder) || existingConversion(folder) !== undefined);
+  const previous = existingConversion(folder);
+  const convertible = checkpoint !== undefined && (!existsSync(folder) || previous !== undefined);
+  // A folder keeps the weight types it was converted with (e.g. by `latentflow convert --unet int8`).
+  const weightOptions = previous ? weightOptionsOf(previous) : {};
   // Checked here first: a worker thread takes most of a second to start only to find nothing to do.
-  if (convertible && !upToDateConversion(checkpoint, folder)) {
+  if (convertible && !upToDateConversion(checkpoint, folder, weightOptions)) {
     await convertInWorker(checkpoint, folder, {
+      ...weightOptions,
       signal: options.signal,
       tokenizerDir: hasTokenizerFiles(root) ? root : undefined,
       onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),

@@ -1,9 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
-import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
+import {
+  buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type UnetOptions, type WeightSource,
+} from '../sd15/index.ts';
 
 export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
+
+/**
+ * How the converted UNet holds its weights: `float` like the other networks (float16 with fp16),
+ * `int8-matmul` int8 for its linear layers, `int8` for its convolutions too (see buildUnet).
+ */
+export const UNET_WEIGHTS = ['float', 'int8-matmul', 'int8'] as const;
+export type UnetWeights = (typeof UNET_WEIGHTS)[number];
+
+const UNET_QUANTIZATION: Record<UnetWeights, NonNullable<UnetOptions['quantization']>> = {
+  float: 'none',
+  'int8-matmul': 'int8-matmul',
+  int8: 'int8',
+};
+
+export interface WriteNetworksOptions {
+  fp16?: boolean;
+  unetWeights: UnetWeights;
+  onProgress?: (progress: ConvertProgress) => void;
+}
 
 export interface ConvertProgress {
   network: NetworkName;
@@ -14,9 +35,11 @@ export interface ConvertProgress {
   bytesTotal: number;
 }
 
-const NETWORKS: { name: NetworkName; build: (config: SD15Config, weights: WeightSource) => OnnxModel; external: boolean | 'auto' }[] = [
+type BuildNetwork = (config: SD15Config, weights: WeightSource, options: WriteNetworksOptions) => OnnxModel;
+
+const NETWORKS: { name: NetworkName; build: BuildNetwork; external: boolean | 'auto' }[] = [
   { name: 'text_encoder', build: (c, w) => buildTextEncoder(c.text, w), external: 'auto' },
-  { name: 'unet', build: (c, w) => buildUnet(c.unet, w), external: true },
+  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: UNET_QUANTIZATION[o.unetWeights] }), external: true },
   { name: 'vae_encoder', build: (c, w) => buildVaeEncoder(c.vae, w), external: 'auto' },
   { name: 'vae_decoder', build: (c, w) => buildVaeDecoder(c.vae, w), external: 'auto' },
 ];
@@ -32,9 +55,9 @@ export function writeNetworks(
   dir: string,
   config: SD15Config,
   weights: WeightSource,
-  options: { fp16?: boolean; onProgress?: (progress: ConvertProgress) => void } = {},
+  options: WriteNetworksOptions,
 ): void {
-  const built = NETWORKS.map((network) => ({ ...network, model: network.build(config, weights) }));
+  const built = NETWORKS.map((network) => ({ ...network, model: network.build(config, weights, options) }));
   const stored = built.map(({ model }) => (options.fp16 ? withFloat16Weights(model) : model).graph.initializers);
   const tensorsTotal = stored.reduce((n, inits) => n + inits.length, 0);
   const bytesTotal = stored.reduce((n, inits) => n + inits.reduce((m, init) => m + initializerByteLength(init), 0), 0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as convert } from '../../cli/convert.ts';
 import { main as tinyModels } from '../../cli/tiny-models.ts';
+import { DEFAULT_UNET_WEIGHTS } from '../../models/convert.ts';
 import { writeTinyCheckpoint, withoutTensor } from '../fixtures/tiny-checkpoint.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'latentflow-convert-cli-'));
@@ -31,7 +32,7 @@ describe('latentflow convert', () => {
     const lines = io.out().trim().split('\n');
     expect(lines.filter((line) => line.startsWith('converting: ')).length).toBeGreaterThanOrEqual(2);
     expect(lines.some((line) => line.startsWith('converting: 100%'))).toBe(true);
-    expect(lines[lines.length - 1]).toMatch(/^converted: .*cli-model\.ckpt -> .*cli-model \(UNet channels \[32,64\], text width 64\)$/);
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^converted: .*cli-model\\.ckpt -> .*cli-model \\(UNet channels \\[32,64\\], text width 64, weights float32, UNet ${DEFAULT_UNET_WEIGHTS}\\)$`));
     expect(io.out()).not.toContain('\r');
 
     expect(await convert([join(dir, 'cli-model.ckpt'), '--data', data])).toBe(0);
@@ -43,6 +44,22 @@ describe('latentflow convert', () => {
     const out = join(dir, 'elsewhere');
     expect(await convert([join(dir, 'cli-model.ckpt'), '--out', out, '--fp16'])).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'model_index.json'), 'utf8')).weights).toBe('float16');
+  });
+
+  it('--unet chooses the UNet weights, recorded in the index and said in the summary', async () => {
+    const io = capture();
+    const out = join(dir, 'int8');
+    expect(await convert([join(dir, 'cli-model.ckpt'), '--out', out, '--unet', 'int8', '--fp16'])).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'model_index.json'), 'utf8'))).toMatchObject({ weights: 'float16', unetWeights: 'int8' });
+    expect(io.out().trim().split('\n').pop()).toMatch(/, weights float16, UNet int8\)$/);
+  });
+
+  it('an unknown --unet value is a usage error naming the flag and the allowed values, and converts nothing', async () => {
+    const io = capture();
+    expect(await convert([join(dir, 'cli-model.ckpt'), '--out', join(dir, 'int4'), '--unet', 'int4'])).toBe(2);
+    expect(io.err()).toContain('--unet must be one of float, int8-matmul, int8, got "int4"');
+    expect(io.err()).toContain('--unet <weights>');
+    expect(existsSync(join(dir, 'int4'))).toBe(false);
   });
 
   it('a bad checkpoint exits 1 with its error code and message, and writes no folder', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint, type ConvertProgress } from '../../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, upToDateConversion, type ConvertProgress, type UnetWeights } from '../../models/convert.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { ZipWriter } from '../../models/checkpoint/zip-writer.ts';
 import { withoutTensor, withShape, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
@@ -49,7 +49,7 @@ describe('convertCheckpoint', () => {
       expect(readFileSync(join(out, 'tokenizer', file)).equals(readFileSync(join('data', file))), file).toBe(true);
     }
     const index = JSON.parse(readFileSync(join(out, 'model_index.json'), 'utf8'));
-    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetTimestepType: 'float32' });
+    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS, unetTimestepType: 'float32' });
     expect(index.source).toMatchObject({ file: 'tiny.ckpt', size: statSync(ckpt).size });
     expect(readdirSync(join(dir, 'models'))).toEqual(['from-ckpt']);
   });
@@ -145,6 +145,63 @@ describe('convertCheckpoint', () => {
     await convertCheckpoint(safetensors, target);
     expect(existsSync(stale)).toBe(false);
     expect(readdirSync(join(dir, 'models')).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('convertCheckpoint with int8 UNet weights', () => {
+  const models = join(dir, 'models-unet');
+  const readIndex = (folder: string) => JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
+  const unetDataBytes = (folder: string) => statSync(join(folder, 'unet/model.onnx.data')).size;
+
+  async function predictNoise(modelDir: string): Promise<Float32Array> {
+    const unet = await ort.InferenceSession.create(join(modelDir, 'unet/model.onnx'));
+    const { out_sample: eps } = await unet.run({
+      sample: new ort.Tensor('float32', Float32Array.from({ length: 2 * 4 * 8 * 8 }, (_, i) => Math.sin(i)), [2, 4, 8, 8]),
+      timestep: new ort.Tensor('float32', new Float32Array([900, 20]), [2]),
+      encoder_hidden_states: new ort.Tensor('float32', Float32Array.from({ length: 2 * 77 * 64 }, (_, i) => Math.cos(i / 7)), [2, 77, 64]),
+    });
+    await unet.release();
+    return eps.data as Float32Array;
+  }
+  const maxRelativeError = (out: Float32Array, reference: Float32Array) =>
+    out.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i])), 0) / reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+  let reference: Float32Array;
+  beforeAll(async () => {
+    await convertCheckpoint(ckpt, join(models, 'float'), { unetWeights: 'float' });
+    reference = await predictNoise(join(models, 'float'));
+  });
+
+  // At tiny widths few products average out the rounding: about 3% (linear layers) and 6% (convolutions too).
+  it.each([
+    ['int8-matmul', false],
+    ['int8-matmul', true],
+    ['int8', false],
+    ['int8', true],
+  ] as [UnetWeights, boolean][])('%s (fp16 %s) gives a smaller UNet whose output stays within 10%% of float32, and says so in the index', async (unetWeights, fp16) => {
+    const folder = join(models, `${unetWeights}${fp16 ? '-fp16' : ''}`);
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights, fp16 })).status).toBe('converted');
+    expect(readIndex(folder)).toMatchObject({ weights: fp16 ? 'float16' : 'float32', unetWeights, source: { unetWeights } });
+    expect(unetDataBytes(folder)).toBeLessThan(0.8 * unetDataBytes(join(models, 'float')));
+    const error = maxRelativeError(await predictNoise(folder), reference);
+    expect(error).toBeGreaterThan(0);
+    expect(error).toBeLessThan(0.1);
+  });
+
+  it('int8 quantises the convolutions as well as the linear layers', () => {
+    expect(unetDataBytes(join(models, 'int8'))).toBeLessThan(0.6 * unetDataBytes(join(models, 'int8-matmul')));
+  });
+
+  it('converts again when the UNet weights change, and only then', async () => {
+    const folder = join(models, 'changing');
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8-matmul' })).status).toBe('converted');
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8-matmul' })).status).toBe('up_to_date');
+    expect(upToDateConversion(ckpt, folder, { unetWeights: 'int8' })).toBeUndefined();
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8' })).status).toBe('converted');
+    expect(readIndex(folder).unetWeights).toBe('int8');
+    expect(upToDateConversion(ckpt, folder, { unetWeights: 'int8' })).toMatchObject({ unetWeights: 'int8' });
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'float' })).status).toBe('converted');
+    expect(unetDataBytes(folder)).toBe(unetDataBytes(join(models, 'float')));
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, resolveModel } from '../../models/model-folder.ts';
 import { ensureTinyModels } from '../../models/tiny.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS } from '../../models/convert.ts';
 import { GraphBuilder, writeOnnxModel } from '../../models/onnx/index.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { withoutTensor, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
@@ -81,6 +82,32 @@ describe('resolveModel', () => {
       ['my-model', 'folder'],
       ['tiny', 'folder'],
     ]);
+  });
+
+  it('converts a checkpoint on first use with the default UNet weights', async () => {
+    const data = dataDir('default-weights');
+    writeTinyCheckpoint(join(data, 'plain.ckpt'), { seed: 14 });
+    const files = await resolveModel(data, 'plain');
+    expect(JSON.parse(readFileSync(join(files.dir, 'model_index.json'), 'utf8'))).toMatchObject({ weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS });
+  });
+
+  it('keeps the weight types a folder was converted with, also when its checkpoint changes', async () => {
+    const data = dataDir('chosen-weights');
+    const checkpoint = join(data, 'chosen.safetensors');
+    const folder = join(data, 'models', 'chosen');
+    const index = () => JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
+    writeTinyCheckpoint(checkpoint, { seed: 15 });
+    await convertCheckpoint(checkpoint, folder, { unetWeights: 'int8-matmul', fp16: true });
+    let progressCalls = 0;
+    await resolveModel(data, 'chosen', { onProgress: () => progressCalls++ });
+    expect(progressCalls).toBe(0);
+
+    writeTinyCheckpoint(checkpoint, { seed: 16 });
+    const sourceBefore = index().source;
+    await resolveModel(data, 'chosen', { onProgress: () => progressCalls++ });
+    expect(progressCalls).toBeGreaterThan(0);
+    expect(index().source).not.toEqual(sourceBefore);
+    expect(index()).toMatchObject({ weights: 'float16', unetWeights: 'int8-matmul' });
   });
 
   it('converts on a worker thread: the caller keeps running while it converts', async () => {
