@@ -67,6 +67,9 @@ def main():
     parser.add_argument("--save-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--text-encoder", help="start from this pretrained text encoder (train_text_encoder.py)")
+    parser.add_argument("--text-lr-scale", type=float, default=1.0,
+                        help="the text encoder's learning rate relative to the UNet's (keep a pretrained one close to where it was)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -81,6 +84,8 @@ def main():
     model = TinyStableDiffusion(CONFIG)
     vae_weights = load_safetensors(os.path.join(args.out, "vae.safetensors"))
     model.load_state_dict(vae_weights, strict=False)
+    if args.text_encoder:
+        model.load_state_dict(load_safetensors(args.text_encoder), strict=False)
     vae = model.first_stage_model.eval()
     latents, error = encode_dataset(vae, pixels)
     log(f"encoded {latents.shape[0]} images: latent std {latents.std().item():.3f}, mean {latents.mean().item():.3f}, "
@@ -89,7 +94,10 @@ def main():
 
     networks = torch.nn.ModuleDict({"clip": model.cond_stage_model, "unet": model.model.diffusion_model})
     ema = copy.deepcopy(networks).requires_grad_(False)
-    optimiser = torch.optim.AdamW(networks.parameters(), lr=args.lr, weight_decay=0.0)
+    optimiser = torch.optim.AdamW([
+        {"params": networks["unet"].parameters(), "lr_scale": 1.0},
+        {"params": networks["clip"].parameters(), "lr_scale": args.text_lr_scale},
+    ], lr=args.lr, weight_decay=0.0)
     state_path = os.path.join(args.out, "diffusion-state.pt")
     start_step = 0
     if args.resume:
@@ -115,7 +123,7 @@ def main():
 
     for step in range(start_step + 1, args.steps + 1):
         for group in optimiser.param_groups:
-            group["lr"] = learning_rate(step, args.steps, args.lr)
+            group["lr"] = group["lr_scale"] * learning_rate(step, args.steps, args.lr)
         index = torch.randint(0, count, (args.batch,))
         ids = tokens[index, torch.randint(0, captions, (args.batch,))]
         ids[torch.rand(args.batch) < CAPTION_DROPOUT] = empty
