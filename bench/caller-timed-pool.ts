@@ -18,6 +18,7 @@ export function callerTimedPool(pool: SessionPool): CallerTimedPool {
     backend: session.backend,
     inputs: session.inputs,
     outputs: session.outputs,
+    settings: session.settings,
     async run(feeds, options) {
       const started = performance.now();
       try {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 
-const { modelPath, executionProviders, intraOpThreads, graphOptimizationLevel } = workerData;
+const { modelPath, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena } = workerData;
 
 function info(metadata) {
   return metadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'unknown', dims: m.isTensor ? [...m.shape] : [] }));
@@ -21,10 +21,12 @@ function describe(error) {
 
 let session;
 try {
-  const options = { executionProviders, graphOptimizationLevel };
+  const options = { executionProviders, graphOptimizationLevel, enableCpuMemArena: memoryArena };
   if (intraOpThreads !== undefined) options.intraOpNumThreads = intraOpThreads;
   session = await ort.InferenceSession.create(modelPath, options);
-  parentPort.postMessage({ type: 'ready', inputs: info(session.inputMetadata), outputs: info(session.outputMetadata) });
+  // Read back from what ORT was given, so a setting lost on the way shows.
+  const applied = { intraOpThreads: options.intraOpNumThreads, graphOptimizationLevel: options.graphOptimizationLevel, memoryArena: options.enableCpuMemArena };
+  parentPort.postMessage({ type: 'ready', inputs: info(session.inputMetadata), outputs: info(session.outputMetadata), applied });
 } catch (error) {
   parentPort.postMessage({ type: 'load_failed', error: describe(error) });
   parentPort.close();

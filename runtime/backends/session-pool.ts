@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { listBackends } from './availability.ts';
 import { LatentflowError } from '../errors.ts';
-import type { BackendInfo, ModelSession, SessionOptions, SessionPool, Tensor, TensorInfo } from './types.ts';
+import type { BackendInfo, ModelSession, SessionOptions, SessionPool, SessionSettings, Tensor, TensorInfo } from './types.ts';
 
 const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
 
@@ -26,6 +26,7 @@ class WorkerSession implements ModelSession {
     readonly backend: string,
     readonly inputs: readonly TensorInfo[],
     readonly outputs: readonly TensorInfo[],
+    readonly settings: SessionSettings,
     private readonly worker: Worker,
     private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
@@ -83,22 +84,28 @@ function executionProviders(backend: string): unknown[] {
   return backend === 'cpu' ? ['cpu'] : [backend, 'cpu'];
 }
 
-function startSession(modelPath: string, backend: string, options: SessionOptions, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
+function sessionSettings(options: SessionOptions): SessionSettings {
+  return {
+    intraOpThreads: options.intraOpThreads,
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    memoryArena: options.memoryArena ?? true,
+  };
+}
+
+interface ReadyMessage { type: 'ready'; inputs: TensorInfo[]; outputs: TensorInfo[]; applied: SessionSettings }
+interface LoadFailedMessage { type: 'load_failed'; error: { message: string } }
+
+function startSession(modelPath: string, backend: string, settings: SessionSettings, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
-    workerData: {
-      modelPath,
-      executionProviders: executionProviders(backend),
-      intraOpThreads: options.intraOpThreads,
-      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-    },
+    workerData: { modelPath, executionProviders: executionProviders(backend), ...settings },
   });
   return new Promise((resolve, reject) => {
-    worker.once('message', (message: { type: string; inputs: TensorInfo[]; outputs: TensorInfo[]; error?: { message: string } }) => {
+    worker.once('message', (message: ReadyMessage | LoadFailedMessage) => {
       if (message.type === 'ready') {
-        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, worker, onInference));
+        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, onInference));
       } else {
-        reject(new LatentflowError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error?.message}`));
+        reject(new LatentflowError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error.message}`));
       }
     });
     worker.once('error', (error) => reject(new LatentflowError('model_load_failed', `could not load ${modelPath}: ${error.message}`, { cause: error })));
@@ -130,10 +137,11 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
 
     async open(modelPath, sessionOptions = {}) {
       const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await this.backends(), sessionOptions, options.logger);
-      const key = JSON.stringify([modelPath, backend, sessionOptions.intraOpThreads, sessionOptions.graphOptimizationLevel]);
+      const settings = sessionSettings(sessionOptions);
+      const key = JSON.stringify([modelPath, backend, settings]);
       let session = sessions.get(key);
       if (!session) {
-        session = startSession(modelPath, backend, sessionOptions, options.onInference);
+        session = startSession(modelPath, backend, settings, options.onInference);
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }

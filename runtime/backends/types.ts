@@ -17,6 +17,8 @@ export interface ModelSession {
   readonly backend: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
+  /** The settings ORT was given for this session, as the inference worker applied them. */
+  readonly settings: SessionSettings;
   run(feeds: Record<string, Tensor>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
 }
 
@@ -27,6 +29,20 @@ export interface SessionOptions {
   fallbackToCpu?: boolean;
   intraOpThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * ORT's CPU memory arena (default true). The arena keeps every buffer it has allocated for the
+   * session's lifetime and can grow over repeated runs; without it, a run's intermediate buffers are
+   * returned to the system when the run ends, at some cost in speed for networks with many small ones.
+   */
+  memoryArena?: boolean;
+}
+
+/** What a session was opened with, after defaults. */
+export interface SessionSettings {
+  /** Undefined: ORT's default, one thread per core. */
+  intraOpThreads?: number;
+  graphOptimizationLevel: NonNullable<SessionOptions['graphOptimizationLevel']>;
+  memoryArena: boolean;
 }
 
 export interface BackendInfo {

@@ -74,6 +74,7 @@ export function fakeSession(
   return {
     modelPath,
     backend: 'cpu',
+    settings: { graphOptimizationLevel: 'all', memoryArena: true },
     ...io,
     calls,
     async run(feeds, runOptions) {

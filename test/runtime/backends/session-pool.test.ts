@@ -64,6 +64,23 @@ describe('session pool', () => {
       expect(a).toBe(b);
       const c = await pool.open(addOne, { intraOpThreads: 1 });
       expect(c).not.toBe(a);
+      const [d, e] = await Promise.all([pool.open(addOne, { memoryArena: false }), pool.open(addOne, { memoryArena: true, graphOptimizationLevel: 'all' })]);
+      expect(d).not.toBe(a);
+      expect(e).toBe(a); // the defaults spelled out
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('opens sessions with the settings asked for, as the worker applied them', async () => {
+    const pool = createSessionPool();
+    try {
+      const defaults = await pool.open(addOne);
+      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true });
+      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic' });
+      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false });
+      const { y } = await tuned.run({ x: { type: 'float32', data: Float32Array.of(1, 2), dims: [2] } });
+      expect([...(y.data as Float32Array)]).toEqual([2, 3]);
     } finally {
       await pool.close();
     }
