@@ -1,4 +1,5 @@
 import { createNoise } from '../../models/noise.ts';
+import { networkSessionOptions } from '../../nodes/lib/network-session.ts';
 import { psnr, readFloats, writeFloats } from '../compare.ts';
 import { openTimed } from '../timed-session.ts';
 
@@ -17,13 +18,10 @@ export interface VaeDecodeResult { loadMs: number; decodeMs: number; psnr?: numb
 const LATENT = [1, 4, 64, 64];
 const LATENT_SIZE = LATENT.reduce((a, b) => a * b, 1);
 
-/**
- * One 512x512 decode, the first after loading, as a user meets it. One per process: ORT's arena
- * grows over repeated decodes, which would overstate the peak memory of a single one.
- */
+/** One 512x512 decode, the first after loading, with the session VAEDecode opens, as a user meets it. */
 export async function vaeDecode(args: VaeDecodeArgs): Promise<VaeDecodeResult> {
   const started = performance.now();
-  const timed = await openTimed(args.modelPath);
+  const timed = await openTimed(args.modelPath, networkSessionOptions('cpu'));
   const loadMs = performance.now() - started;
   try {
     const latent = args.latentPath ? readFloats(args.latentPath).slice(0, LATENT_SIZE) : createNoise(13).normal(LATENT_SIZE);
