@@ -2,7 +2,6 @@ import { defineNode, int, LatentflowError, output, socket } from '../runtime/ind
 import type { Tensor } from '../runtime/backends/index.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ClipHandle, Conditioning, Tokens } from './lib/sd-types.ts';
-import { networkSessionOptions } from './lib/network-session.ts';
 
 const LAST_LAYER_OUTPUT = 'last_hidden_state';
 /** The penultimate layer's output through the final LayerNorm (models converted by latentflow have it). */
@@ -25,7 +24,7 @@ export default defineNode({
     conditioning: output<Conditioning>(SD_TYPES.conditioning, 'Text embedding [1, 77, 768]'),
   },
   async execute({ clip, tokens, clip_skip }, ctx) {
-    const session = await ctx.env.sessions.open(clip.textEncoder, networkSessionOptions(clip.backend));
+    const session = await ctx.env.sessions.open(clip.textEncoder, { backend: clip.backend });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
       throw new LatentflowError(

@@ -4,7 +4,6 @@ import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
-import { networkSessionOptions } from './lib/network-session.ts';
 
 export default defineNode({
   type: 'UNetStep',
@@ -48,7 +47,7 @@ export default defineNode({
       throw new LatentflowError('invalid_value', `latent has shape [${latent.shape.join(', ')}]; expected [B, 4, h, w]`, { input: 'latent' });
     }
 
-    const session = await ctx.env.sessions.open(unet.path, networkSessionOptions(unet.backend));
+    const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
     const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);

@@ -2,7 +2,7 @@ import { defineNode, output, socket } from '../runtime/index.ts';
 import { tensorToImage } from './lib/image.ts';
 import { LATENT_SCALE, SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch, Latent, VaeHandle } from './lib/sd-types.ts';
-import { networkSessionOptions } from './lib/network-session.ts';
+import { vaeSessionOptions } from './lib/vae-session.ts';
 
 export default defineNode({
   type: 'VAEDecode',
@@ -19,7 +19,7 @@ export default defineNode({
     image: output<ImageBatch>(SD_TYPES.image),
   },
   async execute({ vae, latent }, ctx) {
-    const session = await ctx.env.sessions.open(vae.decoder, networkSessionOptions(vae.backend));
+    const session = await ctx.env.sessions.open(vae.decoder, vaeSessionOptions(vae.backend));
     const [batch, channels, h, w] = latent.shape;
     const size = channels * h * w;
     const images: ImageBatch[] = [];

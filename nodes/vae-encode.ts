@@ -2,7 +2,7 @@ import { defineNode, LatentflowError, output, socket } from '../runtime/index.ts
 import { imageToTensor } from './lib/image.ts';
 import { LATENT_SCALE, SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch, Latent, VaeHandle } from './lib/sd-types.ts';
-import { networkSessionOptions } from './lib/network-session.ts';
+import { vaeSessionOptions } from './lib/vae-session.ts';
 
 export default defineNode({
   type: 'VAEEncode',
@@ -25,7 +25,7 @@ export default defineNode({
     if (image.width % 8 !== 0 || image.height % 8 !== 0) {
       throw new LatentflowError('invalid_value', `image is ${image.width}x${image.height}; VAE encoding needs multiples of 8`, { input: 'image' });
     }
-    const session = await ctx.env.sessions.open(vae.encoder, networkSessionOptions(vae.backend));
+    const session = await ctx.env.sessions.open(vae.encoder, vaeSessionOptions(vae.backend));
     const sample = { type: 'float32' as const, data: imageToTensor(image), dims: [image.batch, 3, image.height, image.width] };
     const result = await session.run({ [session.inputs[0].name]: sample }, { signal: ctx.signal });
     const mean = result.latent_sample ?? result[session.outputs[0].name];

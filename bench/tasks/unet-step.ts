@@ -1,4 +1,3 @@
-import { networkSessionOptions } from '../../nodes/lib/network-session.ts';
 import type { SessionOptions } from '../../runtime/backends/index.ts';
 import { maxRelativeError, readFloats, writeFloats } from '../compare.ts';
 import { unetStepFeeds } from '../full-size.ts';
@@ -6,7 +5,6 @@ import { openTimed } from '../timed-session.ts';
 
 export interface UnetStepArgs {
   modelPath: string;
-  /** Changes to the session options UNetStep opens the UNet with. */
   session: SessionOptions;
   timedSteps: number;
   /** Where to keep this variant's output (the float32 reference, and variants for decoding). */
@@ -17,10 +15,10 @@ export interface UnetStepArgs {
 
 export interface UnetStepResult { loadMs: number; stepMs: number[]; maxRelativeError?: number }
 
-/** Loads a UNet as UNetStep does (plus `session`), runs one untimed warm-up step, then times `timedSteps` steps in ORT. */
+/** Loads a UNet, runs one untimed warm-up step, then times `timedSteps` steps in ORT. */
 export async function unetStep(args: UnetStepArgs): Promise<UnetStepResult> {
   const started = performance.now();
-  const timed = await openTimed(args.modelPath, { ...networkSessionOptions('cpu'), ...args.session });
+  const timed = await openTimed(args.modelPath, args.session);
   const loadMs = performance.now() - started;
   try {
     const feeds = unetStepFeeds();

@@ -1,5 +1,5 @@
 import { createNoise } from '../../models/noise.ts';
-import { networkSessionOptions } from '../../nodes/lib/network-session.ts';
+import { vaeSessionOptions } from '../../nodes/lib/vae-session.ts';
 import { psnr, readFloats, writeFloats } from '../compare.ts';
 import { openTimed } from '../timed-session.ts';
 
@@ -21,7 +21,7 @@ const LATENT_SIZE = LATENT.reduce((a, b) => a * b, 1);
 /** One 512x512 decode, the first after loading, with the session VAEDecode opens, as a user meets it. */
 export async function vaeDecode(args: VaeDecodeArgs): Promise<VaeDecodeResult> {
   const started = performance.now();
-  const timed = await openTimed(args.modelPath, networkSessionOptions('cpu'));
+  const timed = await openTimed(args.modelPath, vaeSessionOptions('cpu'));
   const loadMs = performance.now() - started;
   try {
     const latent = args.latentPath ? readFloats(args.latentPath).slice(0, LATENT_SIZE) : createNoise(13).normal(LATENT_SIZE);

@@ -41,9 +41,7 @@ describe('TextEncoder', () => {
 
   it('takes the penultimate layer for clip_skip 2', async () => {
     const session = fakeClip('int32', true);
-    const ctx = await fakeContext({ sessions: { [clip.textEncoder]: session } });
-    const { conditioning } = await textEncoder.execute({ clip, tokens: tokens(), clip_skip: 2 }, ctx);
-    expect(ctx.opened).toEqual([{ path: clip.textEncoder, options: { backend: clip.backend, memoryArena: false } }]);
+    const { conditioning } = await textEncoder.execute({ clip, tokens: tokens(), clip_skip: 2 }, await fakeContext({ sessions: { [clip.textEncoder]: session } }));
     expect(conditioning.data[4]).toBe(-320);
   });
 
