@@ -9,7 +9,8 @@ const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <
 Converts a Stable Diffusion 1.x checkpoint into ONNX models (default folder: <data>/models/<name>).
   --out <dir>       where to write the model folder
   --fp16            store float weights as float16 (half the size; computed in float32)
-  --unet <weights>  the UNet's weights: ${UNET_WEIGHTS.join('|')} (default ${DEFAULT_UNET_WEIGHTS});
+  --unet <weights>  the UNet's weights: ${UNET_WEIGHTS.join('|')}, default ${DEFAULT_UNET_WEIGHTS}
+                    (the fastest on CPU, see docs/performance.md; use float for a GPU backend).
                     int8-matmul: int8 weights for the linear layers, int8: for the
                     convolutions too (a smaller UNet whose output differs slightly)
   --data <dir>      the data folder (default ./data)`;

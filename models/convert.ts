@@ -14,8 +14,17 @@ import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from './tokenizer/tokenizer-fi
 export { UNET_WEIGHTS } from './convert/write-networks.ts';
 export type { ConvertProgress, NetworkName, UnetWeights } from './convert/write-networks.ts';
 
-/** The UNet weights of every conversion that does not choose them (`latentflow convert`, LoadModel, the tiny models). */
-export const DEFAULT_UNET_WEIGHTS: UnetWeights = 'float';
+/**
+ * The UNet weights of a conversion that does not choose them (`latentflow convert`, LoadModel on CPU):
+ * int8, which `npm run bench` measured as the fastest UNet within the documented tolerance (docs/performance.md).
+ */
+export const DEFAULT_UNET_WEIGHTS: UnetWeights = 'int8';
+
+/**
+ * The default UNet weights for a backend. GPU providers lack the int8 operators (ConvInteger,
+ * DynamicQuantizeMatMul) and would hand them back to the CPU, so they get float weights.
+ */
+export const defaultUnetWeightsFor = (backend: string): UnetWeights => (backend === 'cpu' ? DEFAULT_UNET_WEIGHTS : 'float');
 
 /** Bumped when the converter's output changes, so older conversions are redone. */
 const CONVERTED_FORMAT_VERSION = 1;

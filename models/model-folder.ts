@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
+import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
@@ -37,6 +37,8 @@ export interface ResolveOptions {
   onProgress?: (done: number, total: number, detail: ConvertProgress) => void;
   /** Stops a conversion in progress (it then leaves nothing behind). */
   signal?: AbortSignal;
+  /** The backend the model will run on, which picks the UNet weights of a first conversion (default cpu). */
+  backend?: string;
 }
 
 /** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
@@ -81,7 +83,7 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   const previous = existingConversion(folder);
   const convertible = checkpoint !== undefined && (!existsSync(folder) || previous !== undefined);
   // A folder keeps the weight types it was converted with (e.g. by `latentflow convert --unet int8`).
-  const weightOptions = previous ? weightOptionsOf(previous) : {};
+  const weightOptions = previous ? weightOptionsOf(previous) : { unetWeights: defaultUnetWeightsFor(options.backend ?? 'cpu') };
   // Checked here first: a worker thread takes most of a second to start only to find nothing to do.
   if (convertible && !upToDateConversion(checkpoint, folder, weightOptions)) {
     await convertInWorker(checkpoint, folder, {

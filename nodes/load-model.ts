@@ -31,10 +31,11 @@ export default defineNode({
   },
   fingerprint: ({ model }, env) => modelFingerprint(env.dataDir, model),
   async execute({ model, backend }, ctx) {
+    const runBackend = backend === 'default' ? ctx.env.backend : backend;
     const files = await resolveModel(ctx.env.dataDir, model, {
+      backend: runBackend,
       onProgress: (done: number, total: number) => ctx.progress(done, total),
     });
-    const runBackend = backend === 'default' ? ctx.env.backend : backend;
     ctx.log.info(`model "${files.name}" from ${files.dir} on ${runBackend}`);
     return {
       clip: { model: files.name, backend: runBackend, textEncoder: files.textEncoder, tokenizerDir: files.tokenizerDir },

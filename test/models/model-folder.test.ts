@@ -91,6 +91,14 @@ describe('resolveModel', () => {
     expect(JSON.parse(readFileSync(join(files.dir, 'model_index.json'), 'utf8'))).toMatchObject({ weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS });
   });
 
+  it('converts with float UNet weights for a GPU backend, whose providers lack the int8 operators', async () => {
+    const data = dataDir('gpu-weights');
+    writeTinyCheckpoint(join(data, 'for-gpu.ckpt'), { seed: 16 });
+    const files = await resolveModel(data, 'for-gpu', { backend: 'cuda' });
+    expect(DEFAULT_UNET_WEIGHTS).not.toBe('float');
+    expect(JSON.parse(readFileSync(join(files.dir, 'model_index.json'), 'utf8'))).toMatchObject({ unetWeights: 'float' });
+  });
+
   it('keeps the weight types a folder was converted with, also when its checkpoint changes', async () => {
     const data = dataDir('chosen-weights');
     const checkpoint = join(data, 'chosen.safetensors');

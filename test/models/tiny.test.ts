@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTinyModels } from '../../models/tiny.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
-import { DEFAULT_UNET_WEIGHTS } from '../../models/convert.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'latentflow-tiny-'));
@@ -31,7 +30,7 @@ describe('ensureTinyModels', () => {
     expect(first).toBe(join(dir, 'a', 'models', 'tiny'));
     const index = JSON.parse(readFileSync(join(first, 'model_index.json'), 'utf8'));
     expect(index.config).toEqual(TINY_SD15_CONFIG);
-    expect(index.source).toMatchObject({ generator: 'latentflow-synthetic', unetWeights: DEFAULT_UNET_WEIGHTS });
+    expect(index.source).toMatchObject({ generator: 'latentflow-synthetic', unetWeights: 'float' });
     const files = snapshot(first);
     expect([...files.keys()]).toEqual(expect.arrayContaining(['unet/model.onnx', 'unet/model.onnx.data', 'tokenizer/vocab.json']));
     expectSameFiles(files, snapshot(second));
