@@ -5,10 +5,13 @@ export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: 
   return { bytes: writeFullCheckpoint(args.path) };
 }
 
-/** Converts the checkpoint into an ONNX model folder, as `latentflow convert` does. */
+/**
+ * Converts the checkpoint into an ONNX model folder, as `latentflow convert --unet float` does: the
+ * fp32 UNet is the reference every target and variant is measured against.
+ */
 export async function convert(args: { checkpoint: string; outDir: string }): Promise<{ convertMs: number }> {
   const started = performance.now();
-  const result = await convertCheckpoint(args.checkpoint, args.outDir);
+  const result = await convertCheckpoint(args.checkpoint, args.outDir, { unetWeights: 'float' });
   if (result.status !== 'converted') throw new Error(`expected a fresh conversion into ${args.outDir}, got ${result.status}`);
   return { convertMs: performance.now() - started };
 }
