@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from checkpoint_io import save_safetensors
-from tiny_sd import CONFIG, ClipTextModel
+from tiny_sd import CONFIG, CondStage
 
 COLOURS = ["red", "green", "blue", "yellow", "orange", "purple", "white", "black"]
 SHAPES = ["circle", "square", "triangle"]
@@ -93,7 +93,7 @@ def main():
     ids, targets = load_examples(args.data)
     held_out = ids.shape[0] // 20
     train_ids, train_targets = ids[held_out:], targets[held_out:]
-    encoder = ClipTextModel(CONFIG)
+    encoder = CondStage(CONFIG)
     heads = torch.nn.ModuleList(torch.nn.Linear(CONFIG["clip_width"], classes) for _, classes in HEADS)
     parameters = list(encoder.parameters()) + list(heads.parameters())
     optimiser = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.0)
@@ -122,7 +122,7 @@ def main():
             print(f"text encoder step {step}/{args.steps} loss {loss.item():.4f}, held-out loss {held_loss.item():.4f}, "
                   f"captions read exactly {100 * exact:.1f}% ({time.time() - started:.0f} s)", flush=True)
 
-    weights = {f"cond_stage_model.transformer.text_model.{k}": v for k, v in encoder.state_dict().items()}
+    weights = {f"cond_stage_model.{k}": v for k, v in encoder.state_dict().items()}
     save_safetensors(weights, os.path.join(args.out, "text-encoder.safetensors"), {"steps": args.steps, "seed": args.seed})
 
 

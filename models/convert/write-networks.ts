@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
-import {
-  buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type UnetOptions, type WeightSource,
-} from '../sd15/index.ts';
+import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
 
 export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
 
@@ -13,12 +11,6 @@ export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder
  */
 export const UNET_WEIGHTS = ['float', 'int8-matmul', 'int8'] as const;
 export type UnetWeights = (typeof UNET_WEIGHTS)[number];
-
-const UNET_QUANTIZATION: Record<UnetWeights, NonNullable<UnetOptions['quantization']>> = {
-  float: 'none',
-  'int8-matmul': 'int8-matmul',
-  int8: 'int8',
-};
 
 export interface WriteNetworksOptions {
   fp16?: boolean;
@@ -39,7 +31,7 @@ type BuildNetwork = (config: SD15Config, weights: WeightSource, options: WriteNe
 
 const NETWORKS: { name: NetworkName; build: BuildNetwork; external: boolean | 'auto' }[] = [
   { name: 'text_encoder', build: (c, w) => buildTextEncoder(c.text, w), external: 'auto' },
-  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: UNET_QUANTIZATION[o.unetWeights] }), external: true },
+  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: o.unetWeights === 'float' ? 'none' : o.unetWeights }), external: true },
   { name: 'vae_encoder', build: (c, w) => buildVaeEncoder(c.vae, w), external: 'auto' },
   { name: 'vae_decoder', build: (c, w) => buildVaeDecoder(c.vae, w), external: 'auto' },
 ];
