@@ -3,7 +3,8 @@
  * ours. A bare label ("DPM++ 2M") maps to the scheduler A1111 1.9+ picks for it when `scheduler`
  * is "Automatic"; the older labels with the scheduler in the name ("DPM++ 2M Karras") carry it.
  * Labels A1111 has and we do not (DPM fast, DPM adaptive, Restart, DPM++ 2M SDE Heun, DDIM CFG++)
- * are absent: a caller should refuse them by name.
+ * are absent, and so are our samplers A1111 lacks (euler_cfg_pp, ipndm, deis, uni_pc_bh2, ddpm):
+ * a caller should refuse an unknown label by name.
  */
 export interface SamplerChoice {
   sampler: string;
@@ -35,13 +36,9 @@ export const A1111_SAMPLERS: Readonly<Record<string, SamplerChoice>> = {
   'DPM++ 3M SDE Karras': pair('dpmpp_3m_sde', 'karras'),
   'DPM++ 3M SDE Exponential': pair('dpmpp_3m_sde', 'exponential'),
   DDIM: pair('ddim', 'ddim_uniform'),
-  DDPM: pair('ddpm', 'leading'),
   PLMS: pair('plms', 'ddim_uniform'),
   UniPC: pair('uni_pc', 'normal'),
   LCM: pair('lcm', 'normal'),
-  'Euler CFG++': pair('euler_cfg_pp', 'normal'),
-  iPNDM: pair('ipndm', 'normal'),
-  DEIS: pair('deis', 'normal'),
 };
 
 /**

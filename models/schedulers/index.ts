@@ -19,3 +19,4 @@ export type { SamplerChoice } from './a1111.ts';
 export type { Denoiser, GuidedDenoiser, Sampler, SamplerDescriptor, SamplerSetup, StepResult } from './sampler.ts';
 export type { NoiseSource, StepNoise } from '../noise.ts';
 export { createNoise, createStepNoise } from '../noise.ts';
+export { samplerTable, scheduleTable } from './describe.ts';
