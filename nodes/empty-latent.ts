@@ -1,4 +1,5 @@
-import { defineNode, int, LatentflowError, output, socket } from '../runtime/index.ts';
+import { defineNode, int, output, socket } from '../runtime/index.ts';
+import { imageSideInvalid, nativeSizeNeedsUnet } from './lib/errors.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Latent, UnetHandle } from './lib/sd-types.ts';
 
@@ -40,15 +41,11 @@ export default defineNode({
     for (const [name, value] of Object.entries(sides) as ['width' | 'height', number][]) {
       if (value === 0) {
         if (!unet) {
-          throw new LatentflowError('invalid_value', `${name} is 0 (the model's native size) but no unet is linked: link one or give a size`, {
-            input: name,
-          });
+          throw nativeSizeNeedsUnet(name);
         }
         sides[name] = unet.nativeImageSize;
       } else if (value % 8 !== 0 || value < MIN_IMAGE_SIDE) {
-        throw new LatentflowError('invalid_value', `${name} must be a multiple of 8 from ${MIN_IMAGE_SIDE} to ${MAX_IMAGE_SIDE}, or 0, got ${value}`, {
-          input: name,
-        });
+        throw imageSideInvalid(name, value, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE);
       }
     }
     const shape = [batch_size, 4, sides.height / 8, sides.width / 8];

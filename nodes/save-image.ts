@@ -1,4 +1,5 @@
-import { defineNode, LatentflowError, output, socket, string } from '../runtime/index.ts';
+import { defineNode, output, socket, string } from '../runtime/index.ts';
+import { outputWriteFailed } from './lib/errors.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -38,10 +39,7 @@ export default defineNode({
       try {
         filename = await writeNumberedFile(ctx.env.outputDir, filename_prefix, 'png', png);
       } catch (cause) {
-        throw new LatentflowError('invalid_value', `cannot save "${filename_prefix}" in ${ctx.env.outputDir}: ${(cause as Error).message}`, {
-          input: 'filename_prefix',
-          cause,
-        });
+        throw outputWriteFailed(filename_prefix, ctx.env.outputDir, cause);
       }
       ctx.log.info(`saved ${filename}`);
       images.push({ filename, width: image.width, height: image.height });

@@ -10,7 +10,7 @@ const tags = ['workflows'];
 
 export function workflowFilesOf(ctx: ServerContext, projectId: string): WorkflowFiles {
   ctx.projects.get(projectId);
-  return new WorkflowFiles(projectId, ctx.folders.workflows(projectId));
+  return new WorkflowFiles(projectId, ctx.folders.workflows(projectId), ctx.registry);
 }
 
 /** A project's saved workflows, one JSON file each, written atomically. */
