@@ -1,5 +1,6 @@
 import { defineNode, output, socket, string } from '../runtime/index.ts';
-import { outputWriteFailed } from './lib/errors.ts';
+import { filenamePrefixInvalid, outputWriteFailed } from './lib/errors.ts';
+import { resolveInside } from './lib/safe-path.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -32,6 +33,11 @@ export default defineNode({
   },
   async execute({ image, filename_prefix }, ctx) {
     const text = { workflow: JSON.stringify(ctx.env.workflow), Software: 'latentflow' };
+    try {
+      resolveInside(ctx.env.outputDir, `${filename_prefix}.png`);
+    } catch (cause) {
+      throw filenamePrefixInvalid(filename_prefix, cause);
+    }
     const images: SavedImage[] = [];
     for (let b = 0; b < image.batch; b++) {
       const png = encodePng(batchItem(image, b), { text });

@@ -75,6 +75,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_corrupt: 500,
   // nodes
   output_write_failed: 500,
+  filename_prefix_invalid: 400,
   vae_encoder_missing: 400,
   image_size_not_multiple_of_8: 400,
   image_name_invalid: 400,

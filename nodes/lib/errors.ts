@@ -6,6 +6,7 @@ import { LatentflowError } from '../../runtime/index.ts';
  */
 export const NODE_CODES = [
   'output_write_failed',
+  'filename_prefix_invalid',
   'vae_encoder_missing',
   'image_size_not_multiple_of_8',
   'image_name_invalid',
@@ -29,6 +30,9 @@ const nodeError = (code: NodeCode, message: string, details: { input?: string; c
 /** The disk, not the user: a full disk or a read-only output folder. */
 export const outputWriteFailed = (name: string, dir: string, cause: unknown) =>
   nodeError('output_write_failed', `cannot write "${name}" in ${dir}: ${(cause as Error).message}`, { cause });
+
+export const filenamePrefixInvalid = (prefix: string, cause: unknown) =>
+  nodeError('filename_prefix_invalid', `filename_prefix "${prefix}" must name a file inside the output folder`, { input: 'filename_prefix', cause });
 
 export const vaeEncoderMissing = (model: string) =>
   nodeError('vae_encoder_missing', `model "${model}" has no VAE encoder (vae_encoder/model.onnx), so it cannot do img2img`, { input: 'vae' });

@@ -25,7 +25,7 @@ describe('EmptyLatent', () => {
 
   it('refuses a side of 0 without a linked unet, naming the input', async () => {
     await expect(emptyLatent.execute({ unet: undefined, width: 64, height: 0, batch_size: 1 }, await fakeContext())).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'native_size_needs_unet',
       input: 'height',
       message: expect.stringContaining('no unet is linked'),
     });
@@ -34,11 +34,11 @@ describe('EmptyLatent', () => {
   it('refuses sizes that are not multiples of 8 or below 64, naming the input', async () => {
     const ctx = await fakeContext();
     await expect(emptyLatent.execute({ unet: undefined, width: 64, height: 100, batch_size: 1 }, ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'image_side_invalid',
       input: 'height',
     });
     await expect(emptyLatent.execute({ unet: unetOfSize(512), width: 32, height: 64, batch_size: 1 }, ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'image_side_invalid',
       input: 'width',
     });
   });
