@@ -4,6 +4,7 @@
 export { WorkflowSchema, LinkSchema, isLink, MAX_WORKFLOW_NODES } from './workflow.ts';
 export type { Workflow, WorkflowNode, Link, InputValue } from './workflow.ts';
 export { checkJsonBounds, JSON_LIMITS } from './json-bounds.ts';
+export { workflowShapeIssues } from './workflow-shape.ts';
 export type { JsonBoundsProblem } from './json-bounds.ts';
 export { overrideInputs, parseOverrideKey } from './overrides.ts';
 export type { Issue, ErrorInfo } from './issue.ts';

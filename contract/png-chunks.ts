@@ -115,7 +115,17 @@ function textParts({ type, data }: PngChunk): TextParts | undefined {
   return { key, body: data.subarray(translatedEnd + 1), compressed: data[keyEnd + 1] === 1, encoding: 'utf8' };
 }
 
-const decode = (parts: TextParts, body: Uint8Array) => (parts.encoding === 'utf8' ? utf8 : latin1).decode(body);
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** tEXt is Latin-1 by the spec, but some writers put UTF-8 there: text that is valid UTF-8 is read as such. */
+function decode(parts: TextParts, body: Uint8Array): string {
+  if (parts.encoding === 'utf8') return utf8.decode(body);
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return latin1.decode(body);
+  }
+}
 
 /** The key/text pair of a tEXt, zTXt or iTXt chunk, or undefined for other chunks (and compressed ones without `inflate`). */
 export function parseTextChunk(chunk: PngChunk, inflate?: Inflate): [string, string] | undefined {

@@ -1,5 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
-import { checkJsonBounds, isLink, WorkflowSchema, type Issue, type Link, type Workflow } from '../contract/index.ts';
+import { isLink, workflowShapeIssues, type Issue, type Link, type Workflow } from '../contract/index.ts';
 import { linkTypeOf, SEED_MAX } from './describe.ts';
 import type { ValidationCode } from './errors.ts';
 import { findCycles, hasNode } from './graph.ts';
@@ -12,7 +11,6 @@ export interface ValidationIssue extends Issue {
   code: ValidationCode;
 }
 
-const MAX_SCHEMA_ISSUES = 20;
 const MAX_SHOWN_VALUE = 80;
 
 export type LoadedWorkflow = { workflow: Workflow; issues: [] } | { workflow: undefined; issues: ValidationIssue[] };
@@ -22,10 +20,8 @@ export type LoadedWorkflow = { workflow: Workflow; issues: [] } | { workflow: un
  * migrated. Everything that reads a stored workflow (a file, run history, a PNG) goes through it.
  */
 export function loadWorkflow(json: unknown, registry: Registry): LoadedWorkflow {
-  const bounds = checkJsonBounds(json, 'the workflow');
-  if (bounds !== undefined) return { workflow: undefined, issues: [{ code: bounds.code, message: bounds.message }] };
-  const schemaIssues = checkSchema(json);
-  if (schemaIssues.length > 0) return { workflow: undefined, issues: schemaIssues };
+  const shapeIssues = workflowShapeIssues(json) as ValidationIssue[];
+  if (shapeIssues.length > 0) return { workflow: undefined, issues: shapeIssues };
   const migrated = migrateWorkflow(json as Workflow, registry);
   if (migrated.issues.length > 0) return { workflow: undefined, issues: migrated.issues as ValidationIssue[] };
   return { workflow: migrated.workflow, issues: [] };
@@ -63,19 +59,6 @@ function checkGraph(graph: Workflow, registry: Registry): ValidationIssue[] {
   return issues;
 }
 
-function checkSchema(workflow: unknown): ValidationIssue[] {
-  if (Value.Check(WorkflowSchema, workflow)) return [];
-  const issues: ValidationIssue[] = [];
-  for (const error of Value.Errors(WorkflowSchema, workflow)) {
-    if (issues.length === MAX_SCHEMA_ISSUES) break;
-    const [, top, nodeId] = error.path.split('/');
-    const where = error.path === '' ? 'the workflow' : error.path;
-    const issue: ValidationIssue = { code: 'invalid_workflow', message: `${where}: ${error.message}` };
-    if (top === 'nodes' && nodeId !== undefined) issue.nodeId = nodeId.replaceAll('~1', '/').replaceAll('~0', '~');
-    issues.push(issue);
-  }
-  return issues;
-}
 
 function checkInputs(workflow: Workflow, nodeId: string, definition: NodeDefinition, registry: Registry): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

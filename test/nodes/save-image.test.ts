@@ -53,7 +53,7 @@ describe('SaveImage', () => {
     await writeFile(path.join(ctx.env.outputDir, 'taken'), 'a file where a folder should be');
     const failure = saveImage.execute({ image: twoImages(), filename_prefix: 'taken/cat' }, ctx);
     await expect(failure).rejects.toMatchObject({ code: 'output_write_failed', message: expect.stringContaining('taken/cat') });
-    expect((await failure.catch((error: { input?: string }) => error)).input).toBeUndefined();
+    expect(((await failure.catch((error: unknown) => error)) as { input?: string }).input).toBeUndefined();
   });
 
   it('is an output node', () => {
