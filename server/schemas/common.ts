@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { WorkflowSchema } from '../../runtime/index.ts';
+import { WorkflowSchema } from '../../contract/index.ts';
 
 export const IssueSchema = Type.Object({
   code: Type.String(),

@@ -57,6 +57,8 @@ export const api = {
   workflows: async (projectId: string) =>
     (await request<{ name: string }[]>('GET', `/api/projects/${enc(projectId)}/workflows`)).map((item) => item.name),
   workflow: (projectId: string, name: string) => request<Workflow>('GET', `/api/projects/${enc(projectId)}/workflows/${enc(name)}`),
+  /** The workflow at the node versions the server runs (an imported file or PNG may be older). */
+  upgradeWorkflow: (workflow: Workflow) => request<Workflow>('POST', '/api/workflows/upgrade', workflow),
   saveWorkflow: (projectId: string, name: string, workflow: Workflow) =>
     request<unknown>('PUT', `/api/projects/${enc(projectId)}/workflows/${enc(name)}`, workflow),
 

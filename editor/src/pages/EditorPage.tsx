@@ -193,7 +193,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
 
   const openFile = useCallback(async (file: File) => {
     try {
-      const workflow = await workflowFromFile(file);
+      const workflow = await api.upgradeWorkflow(await workflowFromFile(file));
       await loadInto(workflow, workflowNameFrom(file.name), true);
       notify(`Loaded the workflow from ${file.name}`, 'info');
     } catch (e) {

@@ -52,6 +52,13 @@ describe('workflows', () => {
     expect((await server.app.inject({ url: url('old') })).json()).toEqual({ version: 1, nodes: { v: { type: 'TestVersioned', inputs: { value: 3 }, version: 2 } } });
   });
 
+  it('upgrades a workflow from a file or PNG to the current node versions without storing it', async () => {
+    const old = { version: 1, nodes: { v: { type: 'TestVersioned', inputs: { n: 3 } }, x: { type: 'NotInstalled' } } };
+    const response = await server.app.inject({ method: 'POST', url: '/api/workflows/upgrade', payload: old });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().nodes).toEqual({ v: { type: 'TestVersioned', inputs: { value: 3 }, version: 2 }, x: { type: 'NotInstalled' } });
+  });
+
   it('refuses to save JSON nested 5,000 levels deep with a coded 400, writing nothing', async () => {
     // Sent as text: JSON.stringify itself cannot write this document.
     const payload = `{"version":1,"nodes":{},"ui":{"deep":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`;
