@@ -1,4 +1,4 @@
-import { LatentflowError } from '../runtime/index.ts';
+import { noiseStreamOutOfRange, seedOutOfRange } from './errors.ts';
 
 /** Standard normal numbers from one seeded stream. */
 export interface NoiseSource {
@@ -48,10 +48,11 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-function checkKey(value: number, input: string): void {
-  if (!Number.isInteger(value) || value < 0 || value >= 2 ** 32) {
-    throw new LatentflowError('invalid_value', `${input === 'seed' ? 'Seed' : 'Noise stream'} ${value} is not an integer in [0, 2^32)`, { input });
-  }
+const isKey = (value: number) => Number.isInteger(value) && value >= 0 && value < 2 ** 32;
+
+function checkKeys(seed: number, stream: number): void {
+  if (!isKey(seed)) throw seedOutOfRange(seed);
+  if (!isKey(stream)) throw noiseStreamOutOfRange(stream);
 }
 
 /**
@@ -61,8 +62,7 @@ function checkKey(value: number, input: string): void {
  * the seed's initial noise; other streams are independent sequences of the same seed.
  */
 export function createNoise(seed: number, stream = 0): NoiseSource {
-  checkKey(seed, 'seed');
-  checkKey(stream, 'stream');
+  checkKeys(seed, stream);
   const next = xoshiro128(seed, stream);
   /** Uniform in (0, 1], 53 bits. */
   const uniform = () => 1 - ((next() >>> 5) * 2 ** 26 + (next() >>> 6)) / 2 ** 53;
@@ -99,7 +99,7 @@ const DRAWS_PER_STEP = 2;
  * before it, so a schedule split over several runs gets the same noise as one run.
  */
 export function createStepNoise(seed: number, length: number): StepNoise {
-  checkKey(seed, 'seed');
+  checkKeys(seed, 0);
   return (step, draw = 0) => {
     if (!Number.isInteger(step) || step < 0 || !(draw === 0 || draw === 1)) {
       throw new RangeError(`step noise needs a step >= 0 and draw 0 or 1, got step ${step}, draw ${draw}`);

@@ -3,8 +3,23 @@ import { buildSchedule, DENOISE_RULES, SAMPLERS, SCHEDULE_ALIASES, SCHEDULERS } 
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Schedule } from './lib/sd-types.ts';
 
+/** What `default` meant for each sampler before version 2, where a ComfyUI name gives exactly the same levels. */
+function canonicalSchedule(sampler: unknown): string {
+  if (sampler === 'ddpm' || sampler === 'ddim' || sampler === 'plms') return 'leading';
+  // dpm_2 and dpm_2_ancestral under `normal` drop a level as ComfyUI does, which `default` never did.
+  if (sampler === 'dpm_2' || sampler === 'dpm_2_ancestral' || typeof sampler !== 'string') return 'default';
+  return 'normal';
+}
+
 export default defineNode({
   type: 'Scheduler',
+  version: 2,
+  /** Version 1 knew only `default` (its default) and `karras`: name the same spacing the ComfyUI way where one exists. */
+  migrate(inputs, fromVersion) {
+    if (fromVersion >= 2) return inputs;
+    const schedule = inputs.schedule ?? 'default';
+    return { ...inputs, schedule: schedule === 'default' ? canonicalSchedule(inputs.sampler) : schedule };
+  },
   displayName: 'Scheduler',
   category: 'sampling',
   description:

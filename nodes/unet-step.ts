@@ -1,4 +1,5 @@
-import { boolean, choice, defineNode, float, int, LatentflowError, output, seed, socket } from '../runtime/index.ts';
+import { boolean, choice, defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
+import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
 import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
@@ -50,14 +51,8 @@ export default defineNode({
     const steps = schedule.sigmas.length - 1;
     const start = inputs.start_step;
     const end = inputs.end_step === 0 ? steps : Math.min(inputs.end_step, steps);
-    if (start >= end) {
-      throw new LatentflowError('invalid_value', `start_step ${start} leaves no step to run (the schedule has ${steps}, end_step is ${end})`, {
-        input: 'start_step',
-      });
-    }
-    if (latent.shape.length !== 4 || latent.shape[1] !== 4) {
-      throw new LatentflowError('invalid_value', `latent has shape [${latent.shape.join(', ')}]; expected [B, 4, h, w]`, { input: 'latent' });
-    }
+    if (start >= end) throw noStepsToRun(start, end, steps);
+    if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
     const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;

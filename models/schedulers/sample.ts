@@ -1,4 +1,4 @@
-import { cancelled, LatentflowError } from '../../runtime/index.ts';
+import { samplerNeedsUnconditional, samplingCancelled, sigmasInvalid, stepsOutsideSchedule, unknownSampler } from '../errors.ts';
 import type { NoiseSource, StepNoise } from '../noise.ts';
 import type { Denoiser, GuidedDenoiser } from './sampler.ts';
 import { findSampler, SAMPLERS } from './samplers/index.ts';
@@ -29,7 +29,7 @@ export interface SampleOptions {
   /** Step to stop before; default sigmas.length - 1 (all steps). */
   endStep?: number;
   onStep?: (step: StepInfo) => void;
-  /** Checked before every step; aborting throws a `cancelled` error. */
+  /** Checked before every step; aborting throws a `sampling_cancelled` error. */
   signal?: AbortSignal;
 }
 
@@ -43,22 +43,16 @@ export interface SampleOptions {
 export async function sample(options: SampleOptions): Promise<Float32Array> {
   const { sampler, denoiser, guidedDenoiser, sigmas, noise, onStep, signal } = options;
   const descriptor = findSampler(sampler);
-  if (!descriptor) {
-    throw new LatentflowError('invalid_value', `Unknown sampler "${sampler}"; samplers are ${SAMPLERS.join(', ')}`, { input: 'sampler' });
-  }
-  if (descriptor.needsUnconditional && !guidedDenoiser) {
-    throw new LatentflowError('invalid_value', `Sampler ${sampler} needs the unconditional estimate; pass a guided denoiser`, { input: 'sampler' });
-  }
+  if (!descriptor) throw unknownSampler(sampler, SAMPLERS);
+  if (descriptor.needsUnconditional && !guidedDenoiser) throw samplerNeedsUnconditional(sampler);
   const steps = sigmas.length - 1;
   const start = options.startStep ?? 0;
   const end = options.endStep ?? steps;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > steps || start > end) {
-    throw new LatentflowError('invalid_value', `Steps [${start}, ${end}) are outside the schedule's ${steps} steps`, { input: 'start_step' });
+    throw stepsOutsideSchedule(start, end, steps);
   }
   if (!sigmas.every((sigma, i) => sigma >= 0 && Number.isFinite(sigma) && (i === 0 || sigma <= sigmas[i - 1]))) {
-    throw new LatentflowError('invalid_value', `Sigmas must be finite, non-negative and non-increasing, got [${sigmas.join(', ')}]`, {
-      input: 'schedule',
-    });
+    throw sigmasInvalid(sigmas);
   }
   const step = descriptor.create({
     denoiser,
@@ -68,7 +62,7 @@ export async function sample(options: SampleOptions): Promise<Float32Array> {
   });
   let x = options.x;
   for (let i = start; i < end; i++) {
-    if (signal?.aborted) throw cancelled(signal.reason);
+    if (signal?.aborted) throw samplingCancelled(signal.reason);
     const result = await step(i - start, x);
     x = result.x;
     onStep?.({ i, x, sigma: sigmas[i], denoised: result.denoised });

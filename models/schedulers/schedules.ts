@@ -1,4 +1,12 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import {
+  denoiseLeavesNoSteps,
+  denoiseOutOfRange,
+  denoiseStretchesTooFar,
+  stepsOutOfRange,
+  unknownDenoiseRule,
+  unknownSampler,
+  unknownSchedule,
+} from '../errors.ts';
 import { findSampler, SAMPLERS } from './samplers/index.ts';
 import { SPACINGS } from './spacings.ts';
 import { sigmaToTimestep, TRAINING_TIMESTEPS } from './training-schedule.ts';
@@ -39,17 +47,13 @@ export interface BuiltSchedule {
   timesteps: Float64Array;
 }
 
-function invalid(input: string, message: string): LatentflowError {
-  return new LatentflowError('invalid_value', message, { input });
-}
-
 /** The full schedule of n steps (the last level 0 included). */
 function fullSigmas(sampler: string, schedule: string, steps: number): number[] {
   const descriptor = findSampler(sampler);
-  if (!descriptor) throw invalid('sampler', `Unknown sampler "${sampler}"; samplers are ${SAMPLERS.join(', ')}`);
+  if (!descriptor) throw unknownSampler(sampler, SAMPLERS);
   const alias = schedule === 'default';
   const spacing = SPACINGS.find((s) => s.name === (alias ? descriptor.defaultSpacing : schedule));
-  if (!spacing) throw invalid('schedule', `Unknown schedule "${schedule}"; schedules are ${[...SCHEDULERS, ...SCHEDULE_ALIASES].join(', ')}`);
+  if (!spacing) throw unknownSchedule(schedule, [...SCHEDULERS, ...SCHEDULE_ALIASES]);
   if (alias || !descriptor.discardPenultimateSigma) return [...spacing.levels(steps), 0];
   const levels = spacing.levels(steps + 1);
   return [...levels.slice(0, -1), 0];
@@ -63,23 +67,15 @@ function fullSigmas(sampler: string, schedule: string, steps: number): number[] 
  */
 export function buildSchedule(options: ScheduleOptions): BuiltSchedule {
   const { sampler, schedule, steps, denoise = 1, denoiseRule = 'truncate' } = options;
-  if (!Number.isInteger(steps) || steps < 1 || steps > TRAINING_TIMESTEPS) {
-    throw invalid('steps', `steps must be an integer in [1, ${TRAINING_TIMESTEPS}], got ${steps}`);
-  }
-  if (!(denoise >= 0 && denoise <= 1)) throw invalid('denoise', `denoise must be in [0, 1], got ${denoise}`);
-  if (!(DENOISE_RULES as readonly string[]).includes(denoiseRule)) {
-    throw invalid('denoise_rule', `Unknown denoise rule "${denoiseRule}"; rules are ${DENOISE_RULES.join(', ')}`);
-  }
+  if (!Number.isInteger(steps) || steps < 1 || steps > TRAINING_TIMESTEPS) throw stepsOutOfRange(steps, TRAINING_TIMESTEPS);
+  if (!(denoise >= 0 && denoise <= 1)) throw denoiseOutOfRange(denoise);
+  if (!(DENOISE_RULES as readonly string[]).includes(denoiseRule)) throw unknownDenoiseRule(denoiseRule, DENOISE_RULES);
   const total = denoiseRule === 'stretch' ? Math.floor(steps / denoise) : steps;
-  if (total > TRAINING_TIMESTEPS) {
-    throw invalid('denoise', `denoise ${denoise} stretches ${steps} steps to ${total}, more than ${TRAINING_TIMESTEPS}`);
-  }
+  if (total > TRAINING_TIMESTEPS) throw denoiseStretchesTooFar(denoise, steps, total, TRAINING_TIMESTEPS);
   const full = fullSigmas(sampler, schedule, total);
   const built = full.length - 1;
   const kept = denoiseRule === 'stretch' ? Math.min(steps, built) : Math.floor(built * denoise);
-  if (kept === 0) {
-    throw invalid('denoise', `denoise ${denoise} with ${steps} steps leaves no step to run (int(steps * denoise) is 0)`);
-  }
+  if (kept === 0) throw denoiseLeavesNoSteps(denoise, steps);
   const sigmas = full.slice(built - kept);
   return { sigmas: Float64Array.from(sigmas), timesteps: Float64Array.from(sigmas.slice(0, -1), sigmaToTimestep) };
 }

@@ -43,7 +43,7 @@ describe('createNoise', () => {
 
   it('rejects seeds outside [0, 2^32) and non-integers', () => {
     for (const seed of [-1, 2 ** 32, 1.5, Number.NaN]) {
-      expect(() => createNoise(seed)).toThrow(expect.objectContaining({ code: 'invalid_value', input: 'seed' }));
+      expect(() => createNoise(seed)).toThrow(expect.objectContaining({ code: 'seed_out_of_range', input: 'seed' }));
     }
   });
 });
@@ -59,7 +59,7 @@ describe('createNoise streams', () => {
   });
 
   it('rejects a stream outside [0, 2^32)', () => {
-    expect(() => createNoise(1, -1)).toThrow(expect.objectContaining({ code: 'invalid_value', input: 'stream' }));
+    expect(() => createNoise(1, -1)).toThrow(expect.objectContaining({ code: 'noise_stream_out_of_range' }));
   });
 });
 

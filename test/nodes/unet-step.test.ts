@@ -178,14 +178,14 @@ describe('UNetStep', () => {
       progress(value, max);
       if (value === 2) controller.abort();
     };
-    await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 10) }), ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 10) }), ctx)).rejects.toMatchObject({ code: 'sampling_cancelled' });
     expect(session.calls).toHaveLength(2);
   });
 
   it('refuses a start_step that leaves nothing to run', async () => {
     const ctx = await fakeContext({ sessions: { [unet.path]: oracleUnet() } });
     await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 4), start_step: 4 }), ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'no_steps_to_run',
       input: 'start_step',
     });
   });
@@ -212,5 +212,25 @@ describe('Scheduler', () => {
     const { schedule: stretched } = await scheduler.execute({ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 0.5, denoise_rule: 'stretch' }, await fakeContext());
     const { schedule: full } = await scheduler.execute({ sampler: 'euler', schedule: 'normal', steps: 20, denoise: 1, denoise_rule: 'truncate' }, await fakeContext());
     expect(stretched.sigmas).toEqual(full.sigmas.slice(10));
+  });
+});
+
+describe('Scheduler version 2 migration', () => {
+  it('names version 1\'s `default` the ComfyUI way where the levels are the same, and fills in the old default', () => {
+    const migrate = scheduler.migrate!;
+    expect(migrate({ sampler: 'ddim', schedule: 'default', steps: 20 }, 1)).toMatchObject({ schedule: 'leading' });
+    expect(migrate({ sampler: 'euler', steps: 20 }, 1)).toMatchObject({ schedule: 'normal' });
+    expect(migrate({ sampler: 'dpm_2', schedule: 'default' }, 1)).toMatchObject({ schedule: 'default' });
+    expect(migrate({ sampler: 'lms', schedule: 'karras' }, 1)).toMatchObject({ schedule: 'karras' });
+    expect(migrate({ sampler: 'lms', schedule: 'default' }, 2)).toMatchObject({ schedule: 'default' });
+  });
+
+  it('gives the migrated schedule exactly the levels version 1 gave', async () => {
+    for (const sampler of ['ddpm', 'plms', 'euler', 'lms', 'dpm_2']) {
+      const old = { sampler, schedule: 'default', steps: 17, denoise: 1, denoise_rule: 'truncate' as const };
+      const migrated = scheduler.migrate!(old, 1) as typeof old;
+      const [a, b] = [await scheduler.execute(old, await fakeContext()), await scheduler.execute(migrated, await fakeContext())];
+      expect(b.schedule.sigmas, sampler).toEqual(a.schedule.sigmas);
+    }
   });
 });

@@ -107,7 +107,7 @@ describe.each(SAMPLERS)('sampler %s', (sampler) => {
     expect(out).toHaveLength(16);
   });
 
-  it('stops between steps with a cancelled error when the signal aborts', async () => {
+  it('stops between steps with a sampling_cancelled error when the signal aborts', async () => {
     const { sigmas } = buildSchedule({ sampler, schedule: 'normal', steps: 10 });
     const controller = new AbortController();
     let calls = 0;
@@ -124,7 +124,7 @@ describe.each(SAMPLERS)('sampler %s', (sampler) => {
       signal: controller.signal,
       onStep: ({ i }) => i === 1 && controller.abort(),
     });
-    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(running).rejects.toMatchObject({ code: 'sampling_cancelled' });
     expect(calls).toBeLessThanOrEqual(4);
   });
 

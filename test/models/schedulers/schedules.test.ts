@@ -138,18 +138,18 @@ describe('buildSchedule', () => {
 
   it('names the input at fault', () => {
     const bad = [
-      [{ sampler: 'dpm_fast', schedule: 'normal', steps: 10 }, 'sampler'],
-      [{ sampler: 'euler', schedule: 'kl_optimal', steps: 10 }, 'schedule'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 0 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 2.5 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 1001 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 1.5 }, 'denoise'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 0.05 }, 'denoise'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 500, denoise: 0.2, denoiseRule: 'stretch' }, 'denoise'],
-      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoiseRule: 'sideways' }, 'denoise_rule'],
+      [{ sampler: 'dpm_fast', schedule: 'normal', steps: 10 }, 'sampler', 'unknown_sampler'],
+      [{ sampler: 'euler', schedule: 'kl_optimal', steps: 10 }, 'schedule', 'unknown_schedule'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 0 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 2.5 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 1001 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 1.5 }, 'denoise', 'denoise_out_of_range'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 0.05 }, 'denoise', 'denoise_leaves_no_steps'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 500, denoise: 0.2, denoiseRule: 'stretch' }, 'denoise', 'denoise_stretches_too_far'],
+      [{ sampler: 'euler', schedule: 'normal', steps: 10, denoiseRule: 'sideways' }, 'denoise_rule', 'unknown_denoise_rule'],
     ] as const;
-    for (const [options, input] of bad) {
-      expect(() => buildSchedule(options), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'invalid_value', input }));
+    for (const [options, input, code] of bad) {
+      expect(() => buildSchedule(options), JSON.stringify(options)).toThrow(expect.objectContaining({ code, input }));
     }
   });
 });
