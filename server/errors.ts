@@ -62,3 +62,15 @@ export const forbiddenHost = (host: string) =>
 
 export const forbiddenOrigin = (origin: string) =>
   new ServerError('forbidden_origin', 403, `Requests that change state must come from this server's own origin, not "${origin}"`);
+
+export const queueUnavailable = (reason: string) =>
+  new ServerError('queue_unavailable', 503, `Runs cannot be queued now: the run queue (Redis) is unreachable (${reason}); history stays readable`);
+
+export const noWorkerAvailable = (needs: string, workers: number) =>
+  new ServerError(
+    'no_worker_available',
+    503,
+    workers === 0
+      ? `No worker is connected, so nothing can run ${needs}; start one with "latentflow worker --redis <url>"`
+      : `None of the ${workers} live worker(s) has ${needs}; see GET /api/workers for what each has`,
+  );

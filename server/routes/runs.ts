@@ -35,7 +35,7 @@ export function runRoutes(ctx: ServerContext) {
           summary: 'Queue a run of an inline or saved workflow, with overrides such as {"unet.seed": 7}',
           params: ProjectParams,
           body: QueueRunBody,
-          response: { 202: QueuedSchema, ...errorResponses(400, 404, 422) },
+          response: { 202: QueuedSchema, ...errorResponses(400, 404, 422, 503) },
         },
       },
       async (request, reply) => {
