@@ -74,3 +74,6 @@ export const noWorkerAvailable = (needs: string, workers: number) =>
       ? `No worker is connected, so nothing can run ${needs}; start one with "latentflow worker --redis <url>"`
       : `None of the ${workers} live worker(s) has ${needs}; see GET /api/workers for what each has`,
   );
+
+export const runLost = (runId: string, reason: string) =>
+  new ServerError('run_lost', 500, `Run "${runId}" was given up by the worker queue: ${reason}`);

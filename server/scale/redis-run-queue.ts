@@ -1,6 +1,6 @@
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import type { Logger, Workflow } from '../../runtime/index.ts';
-import { noWorkerAvailable, queueUnavailable, runNotCancellable } from '../errors.ts';
+import { noWorkerAvailable, queueUnavailable, runLost, runNotCancellable } from '../errors.ts';
 import type { ProjectFolders } from '../files/project-folders.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { RunQueue } from '../run-queue.ts';
@@ -46,6 +46,7 @@ const JOB_OPTIONS = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 *
  */
 export class RedisRunQueue implements RunQueue {
   private readonly queues = new Map<string, Queue<RunJob>>();
+  private readonly queueEvents: QueueEvents[] = [];
   /** Runs recorded as queued that no pool queue holds yet (no capable worker, or Redis away). */
   private readonly unsent = new Set<string>();
   private readonly sending = new Set<string>();
@@ -80,7 +81,7 @@ export class RedisRunQueue implements RunQueue {
     clearInterval(this.latentsTimer);
     this.deps.workers.stop();
     await this.intake.close();
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all([...this.queues.values(), ...this.queueEvents].map((queue) => queue.close()));
     await this.deps.closeConnections();
   }
 
@@ -148,6 +149,16 @@ export class RedisRunQueue implements RunQueue {
     if (removeJob) this.outstanding.delete(runId);
   }
 
+  /** BullMQ gave up on a run (it stalled too often, or the worker could not hand it in): it ends failed. */
+  private lost(runId: string, reason: string): void {
+    const { runs, hub } = this.deps;
+    const run = runs.find(runId);
+    const error = runLost(runId, reason);
+    if (!run || !runs.finishOnce(runId, { status: 'failed', error: { code: error.code, message: error.message }, nodes: this.relay.liveNodes.get(runId) ?? {} })) return;
+    hub.publish(run.projectId, { type: 'run_failed', runId, time: Date.now(), error: { code: error.code, message: error.message } });
+    this.settled(runId);
+  }
+
   private settled(runId: string): void {
     this.outstanding.delete(runId);
     this.relay.liveNodes.delete(runId);
@@ -172,6 +183,10 @@ export class RedisRunQueue implements RunQueue {
       queue = new Queue<RunJob>(queueNames.pool(pool), { connection: this.deps.redis, prefix: KEY_PREFIX });
       queue.on('error', (error) => this.deps.log.warn('Run queue', { pool, error: error.message }));
       this.queues.set(pool, queue);
+      const events = new QueueEvents(queueNames.pool(pool), { connection: this.deps.redis, prefix: KEY_PREFIX });
+      events.on('error', () => undefined);
+      events.on('failed', ({ jobId, failedReason }) => this.lost(jobId, failedReason));
+      this.queueEvents.push(events);
     }
     return queue;
   }

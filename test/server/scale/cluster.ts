@@ -50,6 +50,6 @@ export function startWorker(redisUrl: string, name: string, lockMs: number): Pro
 }
 
 /** txt2img on shapes-tiny with a few steps; each seed makes a different image (so nothing comes from a cache). */
-export function txt2imgRun(seed: number, steps = 6, model = 'shapes-tiny') {
+export function txt2imgRun(seed: number, steps = 2, model = 'shapes-tiny') {
   return { workflow: TXT2IMG, overrides: { 'model.model': model, 'schedule.steps': steps, 'unet.seed': seed } };
 }
