@@ -1,5 +1,5 @@
 import type {
-  ApiError, GalleryImage, HardwareInfo, Project, RunSummary,
+  ApiError, GalleryImage, HardwareInfo, Project, RunSummary, WorkerList,
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
@@ -79,6 +79,7 @@ export const api = {
   run: (runId: string) => request<RunSummary>('GET', `/api/runs/${enc(runId)}`),
   cancelRun: (runId: string) => request<unknown>('POST', `/api/runs/${enc(runId)}/cancel`),
   interrupt: () => request<unknown>('POST', '/api/interrupt'),
+  workers: () => request<WorkerList>('GET', '/api/workers'),
 
   images: async (projectId: string) => list<GalleryImage | string>(await request('GET', `/api/projects/${enc(projectId)}/images`), 'images')
     .map((item) => (typeof item === 'string'
