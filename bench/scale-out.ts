@@ -14,8 +14,8 @@ const WORKERS = 3;
 const RUNS_PER_WORKER = 10;
 
 function startWorker(redisUrl: string, name: string, work: string): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redisUrl, '--name', name, '--data', 'data', '--work', join(work, name)];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redisUrl, '--name', name, '--data', 'data', '--work', join(work, name), '--threads', '1'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (data: Buffer) => data.toString().includes('is taking runs') && resolve(child));
     child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}) before taking runs`)));
@@ -62,8 +62,8 @@ export async function scaleOutFigures(): Promise<{ figures: Figure[]; unavailabl
       figures: [{
         id: 'scale_out.throughput', label, value: ratio, unit: 'x',
         target: { kind: 'min', limit: 2.5, text: '≥ 2.5x with 3 workers' },
-        note: `${(alone / RUNS_PER_WORKER).toFixed(0)} ms/run with 1 worker, ${(together / (RUNS_PER_WORKER * WORKERS)).toFixed(0)} ms/run with ${WORKERS}, all on this machine; `
-          + 'the target needs a device (or cores) per worker: CPU workers sharing 2 cores share their compute',
+        note: `${(alone / RUNS_PER_WORKER).toFixed(0)} ms/run with 1 worker, ${(together / (RUNS_PER_WORKER * WORKERS)).toFixed(0)} ms/run with ${WORKERS}, all on this machine, `
+          + 'each worker with one ORT thread per network; the target needs a core (or device) per worker: 3 workers on 2 cores share them',
       }],
       unavailable: [],
     };

@@ -4,7 +4,7 @@ import { defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR } from './registry.ts';
 
 const USAGE = `usage: latentflow worker --redis <url> [--backend <name>[,<name>...]] [--concurrency <n>] [--name <name>]
-                         [--data <dir>] [--work <dir>] [--plugins <dir>] [--lock-ms <ms>]
+                         [--data <dir>] [--work <dir>] [--plugins <dir>] [--lock-ms <ms>] [--threads <n>]
 
   Takes runs from the Redis queue of a \`latentflow serve --redis\` server and executes them here;
   see docs/scale-out.md. Stops on SIGINT/SIGTERM after finishing its runs (a second signal puts
@@ -18,7 +18,9 @@ const USAGE = `usage: latentflow worker --redis <url> [--backend <name>[,<name>.
   --work         where runs' input and output files are kept (default a temp folder)
   --plugins      third-party node plugins (default ./plugins), as on the server
   --lock-ms      BullMQ job lock: if this worker dies, its runs go to another worker
-                 after about this long (default 30000)`;
+                 after about this long (default 30000)
+  --threads      ORT threads per network (default one per core); with several workers on one
+                 machine, give each its share of the cores`;
 
 function positiveInteger(option: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -38,6 +40,7 @@ export const main = defineCommand({
     work: { type: 'string' },
     plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
     'lock-ms': { type: 'string' },
+    threads: { type: 'string' },
   },
   async run({ values }) {
     if (!values.redis) throw new UsageError('--redis <url> is required');
@@ -50,6 +53,7 @@ export const main = defineCommand({
       concurrency: positiveInteger('concurrency', values.concurrency, 1),
       name: values.name,
       lockMs: positiveInteger('lock-ms', values['lock-ms'], 30_000),
+      threads: values.threads === undefined ? undefined : positiveInteger('threads', values.threads, 1),
       pluginsDir: values.plugins,
       log,
     });

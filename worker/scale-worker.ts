@@ -9,6 +9,7 @@ import { advertisedModels, poolKey } from '../server/scale/capabilities.ts';
 import type { ModelAdvert, ResultJob, RunJob, WorkerInfo } from '../server/scale/protocol.ts';
 import { connectRedis, KEY_PREFIX, keys, queueNames, whenReady, type Redis } from '../server/scale/redis.ts';
 import { runJob, type JobRunnerDeps } from './job-runner.ts';
+import { threadLimitedPool } from './thread-limited-pool.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface ScaleWorkerOptions {
@@ -23,6 +24,8 @@ export interface ScaleWorkerOptions {
   name?: string;
   /** BullMQ lock duration: a worker that stops renewing its lock (killed) loses the run to another after this, checked as often. */
   lockMs?: number;
+  /** ORT intra-op threads per session (default ORT's: one per core); set it when several workers share a machine. */
+  threads?: number;
   pluginsDir?: string;
   log: Logger;
 }
@@ -93,7 +96,7 @@ export class ScaleWorker {
     await subscriber.subscribe(keys.cancelChannel);
 
     const { registry } = await loadRegistry({ builtinNodes: true, plugins: [], pluginsDir: path.resolve(options.pluginsDir ?? 'plugins'), log: options.log });
-    this.sessions = createSessionPool({ logger: options.log });
+    this.sessions = threadLimitedPool(createSessionPool({ logger: options.log }), options.threads);
     const executor = createExecutor({ registry, log: options.log });
     this.results = new Queue<ResultJob>(queueNames.results, { connection: redis, prefix: KEY_PREFIX });
     const deps: JobRunnerDeps = {

@@ -32,9 +32,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** `latentflow worker` as its own process, on the repository's data folder (shapes-tiny); resolves once it takes runs. */
+/**
+ * `latentflow worker` as its own process, on the repository's data folder (shapes-tiny), one ORT thread per
+ * network (three workers share two cores); resolves once it takes runs.
+ */
 export function startWorker(redisUrl: string, name: string, lockMs: number): Promise<WorkerProcess> {
-  const args = ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redisUrl, '--name', name, '--data', 'data', '--work', tempDir(`work-${name}`), '--lock-ms', String(lockMs)];
+  const args = ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redisUrl, '--name', name, '--data', 'data', '--work', tempDir(`work-${name}`), '--lock-ms', String(lockMs), '--threads', '1'];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

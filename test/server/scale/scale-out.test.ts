@@ -163,6 +163,23 @@ describeWithRedis('scale-out: one server hands runs to worker processes through 
     }
   }, SLOW_TEST_MS);
 
+  it('a server restart loses nothing: runs queued before it finish once, recorded by the new server', async () => {
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((i) => queueRun(txt2imgRun(8000 + i, 10))));
+    const { dataDir } = server.context;
+    live.socket.close();
+    await server.close();
+    server = await startOrchestrator(redis.url, dataDir);
+    live = await connect(`ws://127.0.0.1:${(server.app.server.address() as { port: number }).port}/api/ws`);
+    await subscribe(live, { previews: true });
+    await finished(ids, 120_000);
+    expect(ids.map((id) => run(id).status)).toEqual(Array(5).fill('finished'));
+    const origins = [...server.context.images.origins('default').values()];
+    for (const id of ids) {
+      expect(run(id).outputs.images).toHaveLength(1);
+      expect(origins.filter((origin) => origin.runId === id)).toHaveLength(1);
+    }
+  }, SLOW_TEST_MS);
+
   it('SIGTERM lets a worker finish the run it has, hand it in and leave the worker list', async () => {
     const remaining = workers.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
     for (const worker of remaining.slice(1)) worker.child.kill('SIGTERM');
