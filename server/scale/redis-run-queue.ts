@@ -49,7 +49,8 @@ export class RedisRunQueue implements RunQueue {
   private readonly queueEvents: QueueEvents[] = [];
   /** Runs recorded as queued that no pool queue holds yet (no capable worker, or Redis away). */
   private readonly unsent = new Set<string>();
-  private readonly sending = new Set<string>();
+  private sending = false;
+  private sendAgain = false;
   /** Run id -> pool, for runs sent and not yet ended: how busy each pool is. */
   private readonly outstanding = new Map<string, string>();
   private readonly relay: EventRelay;
@@ -191,16 +192,28 @@ export class RedisRunQueue implements RunQueue {
     return queue;
   }
 
+  /** Sends the waiting runs one after another, oldest first, so workers take them in the order they were queued. */
   private sendWaiting(): void {
     if (this.deps.redis.status !== 'ready') return;
-    for (const runId of this.unsent) {
-      if (this.sending.has(runId)) continue;
-      this.sending.add(runId);
-      this.send(runId)
-        .then((sent) => sent && this.unsent.delete(runId))
-        .catch((error: Error) => this.deps.log.warn('Could not send a run to the workers yet', { runId, error: error.message }))
-        .finally(() => this.sending.delete(runId));
+    if (this.sending) {
+      this.sendAgain = true;
+      return;
     }
+    this.sending = true;
+    void (async () => {
+      do {
+        this.sendAgain = false;
+        for (const runId of [...this.unsent]) {
+          try {
+            if (await this.send(runId)) this.unsent.delete(runId);
+          } catch (error) {
+            this.deps.log.warn('Could not send a run to the workers yet', { runId, error: (error as Error).message });
+            break;
+          }
+        }
+      } while (this.sendAgain && this.deps.redis.status === 'ready');
+      this.sending = false;
+    })();
   }
 
   /** Sends a queued (or, after a restart, running) run to its pool's queue; false while no pool can take it. */

@@ -180,6 +180,18 @@ describeWithRedis('scale-out: one server hands runs to worker processes through 
     }
   }, SLOW_TEST_MS);
 
+  it('cancelling stops a run on its worker, and a queued run before any worker starts it', async () => {
+    const busy = await Promise.all([1, 2].map((i) => queueRun(txt2imgRun(9000 + i, 200))));
+    const waiting = await queueRun(txt2imgRun(9100, 200));
+    await waitFor(() => (busy.every((id) => run(id).status === 'running') ? true : undefined), 60_000);
+    const cancelledQueued = await server.app.inject({ method: 'POST', url: `/api/runs/${waiting}/cancel` });
+    expect(cancelledQueued.json().status).toBe('cancelled');
+    for (const id of busy) expect((await server.app.inject({ method: 'POST', url: `/api/runs/${id}/cancel` })).statusCode).toBe(200);
+    await finished(busy);
+    expect(busy.map((id) => run(id).status)).toEqual(['cancelled', 'cancelled']);
+    expect(run(waiting).attempts).toBeUndefined();
+  }, SLOW_TEST_MS);
+
   it('SIGTERM lets a worker finish the run it has, hand it in and leave the worker list', async () => {
     const remaining = workers.filter((worker) => worker.child.exitCode === null && worker.child.signalCode === null);
     for (const worker of remaining.slice(1)) worker.child.kill('SIGTERM');
