@@ -44,6 +44,13 @@ export class ServerError extends Error {
 }
 
 
+export const invalidRequest = (message: string) => new ServerError('invalid_request', message);
+
+export const uploadNameTaken = (wanted: string) =>
+  new ServerError('upload_name_taken', `Too many uploads named "${wanted}"; choose another name`);
+
+export const unsupportedMediaType = (message: string) => new ServerError('unsupported_media_type', message);
+
 export const routeNotFound = (method: string, url: string) =>
   new ServerError('route_not_found', `No route for ${method} ${url.split('?')[0]}`);
 
