@@ -1,0 +1,11 @@
+export { apiPromptToWorkflow } from './to-workflow.ts';
+export type { ConvertedWorkflow } from './to-workflow.ts';
+export { uiWorkflowToApiPrompt } from './ui-workflow.ts';
+export { detectFormat, toLatentflowWorkflow } from './convert.ts';
+export type { WorkflowFormat } from './convert.ts';
+export { comfyEnvironment } from './environment.ts';
+export { COMFY_CLASSES } from './classes/index.ts';
+export { ComfyConversionError, COMFY_CODES } from './errors.ts';
+export type { ComfyIssue, ComfyCode } from './errors.ts';
+export { parseApiPrompt, isApiLink, jsonDepthExceeds } from './api-prompt.ts';
+export type { ApiPrompt } from './api-prompt.ts';
