@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { comfyRoutes, createComfyBridge } from './comfyui/index.ts';
 import type { ServerContext } from './context.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { editorRoutes } from './routes/editor.ts';
@@ -49,6 +50,10 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
     },
     { prefix: '/api' },
   );
+  // ComfyUI clients address the server at / or /api (docs/compat.md); its WebSocket is /ws, ours stays /api/ws.
+  const comfy = createComfyBridge(ctx);
+  await app.register(comfyRoutes(ctx, comfy, { root: true }));
+  await app.register(comfyRoutes(ctx, comfy, { root: false }), { prefix: '/api' });
   await app.register(editorRoutes(options.editorDir));
   return app;
 }
