@@ -19,7 +19,16 @@ function executionOrder(prompt: ApiPrompt, issues: ComfyIssue[]): string[] {
     const stack: { id: string; deps: string[] }[] = [];
     const enter = (id: string) => {
       state.set(id, 'visiting');
-      const deps = Object.values(prompt[id].inputs).filter(isApiLink).map(([from]) => String(from)).filter((from) => from in prompt);
+      const deps: string[] = [];
+      for (const [input, raw] of Object.entries(prompt[id].inputs)) {
+        if (!isApiLink(raw)) continue;
+        const from = String(raw[0]);
+        if (from in prompt) deps.push(from);
+        else {
+          const where = { nodeId: id, classType: prompt[id].class_type, input };
+          issues.push(comfyIssue('comfy_link_to_missing_node', `Node ${id} (${prompt[id].class_type}): input "${input}" links to node ${from}, which does not exist`, where));
+        }
+      }
       stack.push({ id, deps });
     };
     if (state.has(root)) continue;
@@ -136,6 +145,10 @@ export function apiPromptToWorkflow(value: unknown, env: ComfyEnvironment): Conv
   const conversion = new Conversion(prompt, env);
   for (const id of executionOrder(prompt, issues)) {
     const node = prompt[id];
+    if (issues.some((issue) => issue.nodeId === id)) {
+      conversion.failed.add(id);
+      continue;
+    }
     const entry = COMFY_CLASSES[node.class_type];
     if (entry === undefined) {
       issues.push(comfyIssue('comfy_unmapped_class', `Node ${id}: class "${node.class_type}" has no latentflow equivalent`, { nodeId: id, classType: node.class_type }));
