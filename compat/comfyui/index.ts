@@ -9,3 +9,4 @@ export { ComfyConversionError, COMFY_CODES } from './errors.ts';
 export type { ComfyIssue, ComfyCode } from './errors.ts';
 export { parseApiPrompt, isApiLink, jsonDepthExceeds } from './api-prompt.ts';
 export type { ApiPrompt } from './api-prompt.ts';
+export { workflowToApiPrompt } from './from-workflow.ts';

@@ -11,7 +11,7 @@ function seedOf(node: ComfyNodeView, name: string): InputValue {
 }
 
 const samplingInputs = (seedName: string): ComfyInputSpec[] => [
-  { name: seedName, type: 'INT', default: 0, min: 0, max: 0xffffffffffffffff, controlAfterGenerate: true },
+  { name: seedName, type: 'INT', default: 0, min: 0, max: 2 ** 64 - 1, controlAfterGenerate: true },
   { name: 'steps', type: 'INT', default: 20, min: 1, max: 10000 },
   { name: 'cfg', type: 'FLOAT', default: 8, min: 0, max: 100, step: 0.1, round: 0.01 },
   { name: 'sampler_name', type: 'COMBO', choices: samplerChoices },
@@ -73,6 +73,22 @@ function noiseControl(node: ComfyNodeView, start: number, end: number, steps: nu
   return inputs;
 }
 
+/**
+ * Noise added at a later step is latentflow's img2img: a Scheduler keeping the last steps - start steps, and a
+ * UNetStep from its first (where it adds the noise). Used when UNetStep has no add_noise input.
+ */
+function truncated(node: ComfyNodeView, steps: number, start: number, end: number) {
+  const denoise = (steps - start + 0.5) / steps;
+  const schedule = node.add('schedule', 'Scheduler', { sampler: samplerOf(node), schedule: schedulerOf(node), steps, denoise });
+  const id = node.add('', 'UNetStep', {
+    ...unetInputs(node, schedule, 'noise_seed'),
+    start_step: 0,
+    end_step: end === steps ? 0 : end - start,
+    ...noiseControl(node, 0, end - start, steps - start),
+  });
+  return out(id, 'latent');
+}
+
 export const KSamplerAdvanced: ComfyClass = {
   category: 'sampling',
   description: 'Scheduler over all `steps` and UNetStep running [start_at_step, end_at_step), with add_noise and return_with_leftover_noise.',
@@ -91,6 +107,7 @@ export const KSamplerAdvanced: ComfyClass = {
     const end = Math.min(node.number('end_at_step'), steps);
     // As in ComfyUI, a range with no step returns the latent unchanged.
     if (start >= end) return [node.socket('latent_image')];
+    if (start > 0 && node.string('add_noise') === 'enable' && !node.env.hasInput('UNetStep', 'add_noise')) return [truncated(node, steps, start, end)];
     const schedule = node.add('schedule', 'Scheduler', { sampler: samplerOf(node), schedule: schedulerOf(node), steps, denoise: 1 });
     const id = node.add('', 'UNetStep', {
       ...unetInputs(node, schedule, 'noise_seed'),
