@@ -3,7 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { a1111Routes } from './a1111/routes.ts';
-import { comfyRoutes, createComfyBridge } from './comfyui/index.ts';
+import { comfyImportRoute, comfyRoutes, createComfyBridge } from './comfyui/index.ts';
 import type { ServerContext } from './context.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { editorRoutes } from './routes/editor.ts';
@@ -55,6 +55,7 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
   const comfy = createComfyBridge(ctx);
   await app.register(comfyRoutes(ctx, comfy, { root: true }));
   await app.register(comfyRoutes(ctx, comfy, { root: false }), { prefix: '/api' });
+  await app.register(comfyImportRoute(comfy.runs), { prefix: '/api' });
   await app.register(a1111Routes(ctx, comfy.runs), { prefix: '/sdapi/v1' });
   await app.register(editorRoutes(options.editorDir));
   return app;

@@ -2,21 +2,9 @@ import type { Workflow } from '../../runtime/index.ts';
 import type { ComfyEnvironment } from './class-entry.ts';
 import { failWith } from './errors.ts';
 import { apiPromptToWorkflow, type ConvertedWorkflow } from './to-workflow.ts';
-import { isUiWorkflow, uiWorkflowToApiPrompt, type UiLayout } from './ui-workflow.ts';
+import { detectFormat, type WorkflowFormat } from './detect.ts';
+import { uiWorkflowToApiPrompt, type UiLayout } from './ui-workflow.ts';
 
-export type WorkflowFormat = 'latentflow' | 'comfyui-api' | 'comfyui-ui';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Which format a parsed JSON document is in, or undefined when it is none of ours. */
-export function detectFormat(value: unknown): WorkflowFormat | undefined {
-  if (!isObject(value)) return undefined;
-  if (value.version === 1 && isObject(value.nodes)) return 'latentflow';
-  if (isUiWorkflow(value)) return 'comfyui-ui';
-  const nodes = Object.values(value);
-  if (nodes.length > 0 && nodes.every((node) => isObject(node) && typeof node.class_type === 'string')) return 'comfyui-api';
-  return undefined;
-}
 
 /** Helper nodes a ComfyUI node became are placed below its position. */
 const HELPER_OFFSET = 160;
@@ -33,7 +21,8 @@ function placed(converted: ConvertedWorkflow, layout: UiLayout): Workflow {
   const ui: Record<string, unknown> = { positions };
   if (layout.groups.length > 0) ui.groups = layout.groups;
   if (layout.notes.length > 0) ui.notes = layout.notes;
-  if (layout.viewport) ui.viewport = layout.viewport;
+  // ComfyUI's canvas offset and scale, kept as they are: the editor's viewport counts differently.
+  if (layout.viewport) ui.comfyuiCanvas = layout.viewport;
   return { ...converted.workflow, ui };
 }
 

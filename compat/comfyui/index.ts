@@ -1,8 +1,9 @@
 export { apiPromptToWorkflow } from './to-workflow.ts';
 export type { ConvertedWorkflow } from './to-workflow.ts';
 export { uiWorkflowToApiPrompt } from './ui-workflow.ts';
-export { detectFormat, toLatentflowWorkflow } from './convert.ts';
-export type { WorkflowFormat } from './convert.ts';
+export { toLatentflowWorkflow } from './convert.ts';
+export { detectFormat } from './detect.ts';
+export type { WorkflowFormat } from './detect.ts';
 export { comfyEnvironment } from './environment.ts';
 export { COMFY_CLASSES } from './classes/index.ts';
 export { ComfyConversionError, COMFY_CODES } from './errors.ts';

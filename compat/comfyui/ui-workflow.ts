@@ -1,6 +1,7 @@
 import type { ApiNode, ApiPrompt } from './api-prompt.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './api-prompt.ts';
 import { isWidget } from './class-entry.ts';
+import { isUiWorkflow } from './detect.ts';
 import { COMFY_CLASSES } from './classes/index.ts';
 import { comfyIssue, ComfyConversionError, failWith, type ComfyIssue } from './errors.ts';
 
@@ -34,14 +35,12 @@ export interface UiLayout {
   positions: Record<string, [number, number]>;
   groups: { title: string; bounding: number[]; color?: string }[];
   notes: { text: string; position: [number, number] }[];
+  /** ComfyUI's canvas offset and scale (extra.ds). */
   viewport?: { x: number; y: number; k: number };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function isUiWorkflow(value: unknown): boolean {
-  return isObject(value) && Array.isArray(value.nodes) && Array.isArray(value.links);
-}
 
 function readLinks(raw: unknown[]): Map<number, UiLink> {
   const links = new Map<number, UiLink>();

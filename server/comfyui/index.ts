@@ -5,6 +5,7 @@ import { ComfySockets } from './comfy-socket.ts';
 import type { ComfyBridge } from './routes.ts';
 
 export { comfyRoutes } from './routes.ts';
+export { comfyImportRoute } from './import-route.ts';
 export type { ComfyBridge } from './routes.ts';
 
 /** The ComfyUI side of one server: its runs on the shared queue, and its WebSocket clients hearing the hub. */

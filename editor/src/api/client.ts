@@ -77,6 +77,9 @@ export const api = {
     request<{ id: string }>('POST', `/api/projects/${enc(projectId)}/runs`, run),
   runs: async (projectId: string) => list<RunSummary>(await request('GET', `/api/projects/${enc(projectId)}/runs`), 'runs'),
   run: (runId: string) => request<RunSummary>('GET', `/api/runs/${enc(runId)}`),
+  /** A ComfyUI workflow (API or UI format) converted by the server's one converter. */
+  importComfyWorkflow: async (workflow: unknown) =>
+    (await request<{ workflow: Workflow }>('POST', '/api/comfyui/import', { workflow })).workflow,
   cancelRun: (runId: string) => request<unknown>('POST', `/api/runs/${enc(runId)}/cancel`),
   interrupt: () => request<unknown>('POST', '/api/interrupt'),
 

@@ -5,6 +5,7 @@ import { asWorkflow, type Workflow } from './types.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const KEY = 'workflow';
+const COMFYUI_PROMPT_KEY = 'prompt';
 
 export async function readPngTextChunks(bytes: Uint8Array): Promise<Map<string, string>> {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) throw new EditorError('png_without_workflow', 'not a PNG file');
@@ -26,17 +27,22 @@ export async function readPngTextChunks(bytes: Uint8Array): Promise<Map<string, 
   return texts;
 }
 
-export async function readPngWorkflow(bytes: Uint8Array, fileName: string): Promise<Workflow> {
-  const text = (await readPngTextChunks(bytes)).get(KEY);
-  if (text === undefined) throw new EditorError('png_without_workflow', `${fileName} has no "${KEY}" text chunk (was it saved by SaveImage?)`);
-  let parsed: unknown;
+/** The JSON a PNG carries: latentflow's (or ComfyUI's UI) workflow under "workflow", else ComfyUI's API prompt under "prompt". */
+export async function readPngWorkflowDocument(bytes: Uint8Array, fileName: string): Promise<unknown> {
+  const texts = await readPngTextChunks(bytes);
+  const key = texts.has(KEY) ? KEY : texts.has(COMFYUI_PROMPT_KEY) ? COMFYUI_PROMPT_KEY : undefined;
+  if (key === undefined) throw new EditorError('png_without_workflow', `${fileName} has no "${KEY}" text chunk (was it saved by SaveImage?)`);
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(texts.get(key) as string);
   } catch (cause) {
-    throw new EditorError('png_without_workflow', `${fileName}: the "${KEY}" text chunk is not JSON`, { cause });
+    throw new EditorError('png_without_workflow', `${fileName}: the "${key}" text chunk is not JSON`, { cause });
   }
-  return asWorkflow(parsed, fileName);
 }
+
+export async function readPngWorkflow(bytes: Uint8Array, fileName: string): Promise<Workflow> {
+  return asWorkflow(await readPngWorkflowDocument(bytes, fileName), fileName);
+}
+
 
 async function readTextChunk(type: string, data: Uint8Array): Promise<[string, string] | undefined> {
   const keyEnd = data.indexOf(0);

@@ -97,11 +97,11 @@ describe('ComfyUI UI format -> latentflow', () => {
     expect(Object.keys(workflow.nodes)).not.toContain('15');
   });
 
-  it('keeps positions, groups, notes and the viewport in the ui block', () => {
+  it('keeps positions, groups, notes and ComfyUI\'s canvas offset in the ui block', () => {
     expect(workflow.ui?.positions).toMatchObject({ '3': [863, 186], '3.schedule': [863, 346], '9': [1800, 186] });
     expect(workflow.ui?.groups).toEqual([{ title: 'Sampling', bounding: [840, 100, 700, 400], color: '#3f789e' }]);
     expect(workflow.ui?.notes).toEqual([{ text: 'Two KSamplerAdvanced halves: steps [0, 10) then [10, 20).', position: [20, 20] }]);
-    expect(workflow.ui?.viewport).toEqual({ x: 120, y: -40, k: 0.8 });
+    expect(workflow.ui?.comfyuiCanvas).toEqual({ x: 120, y: -40, k: 0.8 });
   });
 
   it('reads links written as objects (the version 1 schema) like link arrays', () => {
