@@ -35,6 +35,10 @@ export interface ComfyEnvironment {
   choices(type: string, input: string): string[];
   /** Whether a latentflow node type has this input (lets entries use inputs that land later). */
   hasInput(type: string, input: string): boolean;
+  hasOutput(type: string, output: string): boolean;
+  hasType(type: string): boolean;
+  /** LoRA files in data/loras/. */
+  loras: string[];
   /** Image files a LoadImage can read. */
   inputImages: string[];
 }
@@ -62,6 +66,8 @@ export interface ComfyNodeView {
 
 /** One ComfyUI class: its declared interface (object_info, UI widget order) and how it becomes latentflow nodes. */
 export interface ComfyClass {
+  /** The latentflow node types it becomes: a class whose types this installation lacks is unmapped here. */
+  uses: string[];
   category: string;
   description: string;
   outputNode?: boolean;

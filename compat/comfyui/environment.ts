@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Registry } from '../../runtime/index.ts';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
 import { EXAMPLE_IMAGES_DIR } from '../../nodes/load-image.ts';
@@ -6,6 +7,7 @@ import type { ComfyEnvironment } from './class-entry.ts';
 import { checkpointNames } from './model-names.ts';
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+const LORA_EXTENSIONS = ['.safetensors', '.pt', '.ckpt'];
 const filesIn = (dir: string, extensions: string[]) =>
   existsSync(dir) ? readdirSync(dir).filter((file) => !file.startsWith('.') && extensions.some((ext) => file.toLowerCase().endsWith(ext))) : [];
 
@@ -21,6 +23,9 @@ export function comfyEnvironment(options: { registry: Registry; dataDir: string;
       return input?.kind === 'enum' ? input.choices : [];
     },
     hasInput: (type, name) => inputOf(type, name) !== undefined,
+    hasOutput: (type, name) => descriptions.get(type)?.outputs.some((output) => output.name === name) ?? false,
+    hasType: (type) => descriptions.has(type),
+    loras: filesIn(path.join(options.dataDir, 'loras'), LORA_EXTENSIONS),
     inputImages: [...new Set(images)],
   };
 }

@@ -1,7 +1,7 @@
 import type { InputValue, Workflow, WorkflowNode } from '../../runtime/index.ts';
 import { isApiLink, parseApiPrompt, type ApiNode, type ApiPrompt } from './api-prompt.ts';
 import { isWidget, type ComfyClass, type ComfyEnvironment, type ComfyNodeView, type ComfyValue, type LinkedValue } from './class-entry.ts';
-import { COMFY_CLASSES } from './classes/index.ts';
+import { availableClass, COMFY_CLASSES } from './classes/index.ts';
 import { comfyIssue, ComfyConversionError, type ComfyIssue } from './errors.ts';
 
 export interface ConvertedWorkflow {
@@ -12,7 +12,7 @@ export interface ConvertedWorkflow {
 
 /** The ComfyUI nodes the output nodes depend on, producers first (ComfyUI runs and validates only those). */
 function executionOrder(prompt: ApiPrompt, issues: ComfyIssue[]): string[] {
-  const outputs = Object.keys(prompt).filter((id) => COMFY_CLASSES[prompt[id].class_type]?.outputNode);
+  const outputs = Object.keys(prompt).filter((id) => Object.hasOwn(COMFY_CLASSES, prompt[id].class_type) && COMFY_CLASSES[prompt[id].class_type].outputNode);
   const order: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   for (const root of outputs) {
@@ -76,7 +76,7 @@ class Conversion {
       const [from, slot] = [String(raw[0]), raw[1]];
       const producer = this.prompt[from];
       if (producer === undefined) return fail('comfy_link_to_missing_node', name, `input "${name}" links to node ${from}, which does not exist`);
-      const outputs = COMFY_CLASSES[producer.class_type]?.outputs ?? [];
+      const outputs = Object.hasOwn(COMFY_CLASSES, producer.class_type) ? COMFY_CLASSES[producer.class_type].outputs : [];
       if (slot < 0 || slot >= outputs.length) {
         return fail('comfy_slot_out_of_range', name, `input "${name}" links to output ${slot} of node ${from} (${producer.class_type}), which has ${outputs.length} output(s)`);
       }
@@ -149,9 +149,11 @@ export function apiPromptToWorkflow(value: unknown, env: ComfyEnvironment): Conv
       conversion.failed.add(id);
       continue;
     }
-    const entry = COMFY_CLASSES[node.class_type];
+    const entry = availableClass(node.class_type, env.hasType);
     if (entry === undefined) {
-      issues.push(comfyIssue('comfy_unmapped_class', `Node ${id}: class "${node.class_type}" has no latentflow equivalent`, { nodeId: id, classType: node.class_type }));
+      const missing = (Object.hasOwn(COMFY_CLASSES, node.class_type) ? COMFY_CLASSES[node.class_type].uses : []).filter((type) => !env.hasType(type));
+      const why = missing.length > 0 ? `needs latentflow node(s) ${missing.join(', ')}, which this installation lacks` : 'has no latentflow equivalent';
+      issues.push(comfyIssue('comfy_unmapped_class', `Node ${id}: class "${node.class_type}" ${why}`, { nodeId: id, classType: node.class_type }));
       conversion.failed.add(id);
       continue;
     }

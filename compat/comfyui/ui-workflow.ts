@@ -121,7 +121,7 @@ export function uiWorkflowToApiPrompt(value: unknown): { prompt: ApiPrompt; layo
     if (FRONTEND_ONLY.has(node.type) || node.mode === MUTED || node.mode === BYPASSED) continue;
     if (position) layout.positions[id] = position;
     const inputs: Record<string, unknown> = {};
-    const widgets = (COMFY_CLASSES[node.type]?.inputs ?? []).filter(isWidget);
+    const widgets = (Object.hasOwn(COMFY_CLASSES, node.type) ? COMFY_CLASSES[node.type].inputs : []).filter(isWidget);
     const values = node.widgets_values;
     if (Array.isArray(values)) {
       let index = 0;

@@ -1,5 +1,6 @@
 import type { ComfyClass, ComfyEnvironment, ComfyInputSpec } from '../../compat/comfyui/class-entry.ts';
 import { isWidget } from '../../compat/comfyui/class-entry.ts';
+import { availableClass } from '../../compat/comfyui/classes/index.ts';
 import { COMFY_CLASSES } from '../../compat/comfyui/index.ts';
 
 /** One input as /object_info declares it: [type, options], a combo as [[choices], options]. */
@@ -37,8 +38,8 @@ function describeClass(name: string, entry: ComfyClass, env: ComfyEnvironment) {
   };
 }
 
-/** GET /object_info: the ComfyUI classes latentflow runs, with this installation's combo lists. */
+/** GET /object_info: the ComfyUI classes this installation runs (their latentflow nodes are registered), with its combo lists. */
 export function objectInfo(env: ComfyEnvironment, only?: string): Record<string, unknown> {
-  const names = only === undefined ? Object.keys(COMFY_CLASSES) : Object.keys(COMFY_CLASSES).filter((name) => name === only);
+  const names = Object.keys(COMFY_CLASSES).filter((name) => (only === undefined || name === only) && availableClass(name, env.hasType));
   return Object.fromEntries(names.map((name) => [name, describeClass(name, COMFY_CLASSES[name], env)]));
 }

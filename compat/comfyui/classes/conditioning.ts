@@ -2,6 +2,7 @@ import type { ComfyClass } from '../class-entry.ts';
 import { out } from '../class-entry.ts';
 
 export const CLIPTextEncode: ComfyClass = {
+  uses: ['Tokenizer', 'TextEncoder'],
   category: 'conditioning',
   description: 'Tokenizer then TextEncoder (with the clip_skip a CLIPSetLastLayer before it chose).',
   inputs: [
@@ -18,6 +19,7 @@ export const CLIPTextEncode: ComfyClass = {
 };
 
 export const CLIPSetLastLayer: ComfyClass = {
+  uses: ['TextEncoder'],
   category: 'conditioning',
   description: 'No node of its own: sets clip_skip (-1 = 1, -2 = 2) on the TextEncoders this CLIP reaches.',
   inputs: [

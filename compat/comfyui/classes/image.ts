@@ -2,19 +2,22 @@ import type { ComfyClass } from '../class-entry.ts';
 import { out } from '../class-entry.ts';
 
 export const LoadImage: ComfyClass = {
+  uses: ['LoadImage'],
   category: 'image',
-  description: 'LoadImage from the input folder (uploads). Its MASK output has no latentflow equivalent yet.',
+  description: 'LoadImage from the input folder (uploads); MASK is its transparency where latentflow\'s LoadImage has a mask output.',
   inputs: [{ name: 'image', type: 'COMBO', choices: (env) => env.inputImages, imageUpload: true }],
   outputs: [
     { name: 'IMAGE', type: 'IMAGE' },
     { name: 'MASK', type: 'MASK' },
   ],
   translate(node) {
-    return [out(node.add('', 'LoadImage', { image: node.value('image') }), 'image'), undefined];
+    const id = node.add('', 'LoadImage', { image: node.value('image') });
+    return [out(id, 'image'), node.env.hasOutput('LoadImage', 'mask') ? out(id, 'mask') : undefined];
   },
 };
 
 export const SaveImage: ComfyClass = {
+  uses: ['SaveImage'],
   category: 'image',
   description: 'SaveImage into the output folder, the workflow embedded.',
   outputNode: true,
@@ -30,6 +33,7 @@ export const SaveImage: ComfyClass = {
 };
 
 export const PreviewImage: ComfyClass = {
+  uses: ['PreviewImage'],
   category: 'image',
   description: 'PreviewImage: sent as preview events, not saved.',
   outputNode: true,

@@ -3,6 +3,7 @@ import { out } from '../class-entry.ts';
 import { modelForCheckpoint } from '../model-names.ts';
 
 export const CheckpointLoaderSimple: ComfyClass = {
+  uses: ['LoadModel'],
   category: 'loaders',
   description: 'LoadModel: a checkpoint file in data/ (converted on first use, then reused) or a model folder under data/models/.',
   inputs: [{ name: 'ckpt_name', type: 'COMBO', choices: (env) => env.checkpoints }],

@@ -3,6 +3,7 @@ import type { ComfyClass, WidgetSpec } from '../class-entry.ts';
 /** ComfyUI's Primitive* nodes: a constant, which latentflow writes into the inputs it feeds. */
 function primitive(widget: WidgetSpec): ComfyClass {
   return {
+    uses: [],
     category: 'utils/primitive',
     description: 'No node of its own: its value is written into the inputs it feeds.',
     inputs: [widget],

@@ -44,6 +44,7 @@ function unetInputs(node: ComfyNodeView, schedule: string, seedName: string): Re
 }
 
 export const KSampler: ComfyClass = {
+  uses: ['Scheduler', 'UNetStep'],
   category: 'sampling',
   description: 'Scheduler (steps, sampler, scheduler, denoise as ComfyUI counts it) and UNetStep over the whole schedule.',
   inputs: [{ name: 'model', type: 'MODEL' }, ...samplingInputs('seed'), { name: 'denoise', type: 'FLOAT', default: 1, min: 0, max: 1, step: 0.01 }],
@@ -90,6 +91,7 @@ function truncated(node: ComfyNodeView, steps: number, start: number, end: numbe
 }
 
 export const KSamplerAdvanced: ComfyClass = {
+  uses: ['Scheduler', 'UNetStep'],
   category: 'sampling',
   description: 'Scheduler over all `steps` and UNetStep running [start_at_step, end_at_step), with add_noise and return_with_leftover_noise.',
   inputs: [

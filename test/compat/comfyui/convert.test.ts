@@ -125,6 +125,34 @@ describe('what cannot convert is an error naming the ComfyUI node', () => {
     ]);
   });
 
+  it('a class in the table whose latentflow nodes this installation lacks names what is missing', () => {
+    const prompt = txt2img();
+    prompt['10'] = { class_type: 'LoraLoader', inputs: { model: ['4', 0], clip: ['4', 1], lora_name: 'x.safetensors', strength_model: 1, strength_clip: 1 } };
+    prompt['3'].inputs.model = ['10', 0];
+    const lacking = { ...env, hasType: (type: string) => type !== 'LoraLoader' && env.hasType(type) };
+    expect(issuesOf(() => apiPromptToWorkflow(prompt, lacking))[0]).toMatchObject({
+      code: 'comfy_unmapped_class',
+      nodeId: '10',
+      message: expect.stringContaining('needs latentflow node(s) LoraLoader'),
+    });
+  });
+
+  it('an entry translates once its latentflow nodes are there (LoraLoader keeps the CLIP skip set before it)', () => {
+    const prompt = fixture('img2img-api.json');
+    prompt['2'].inputs.stop_at_clip_layer = -2;
+    prompt['11'] = { class_type: 'LoraLoader', inputs: { model: ['1', 0], clip: ['2', 0], lora_name: 'style.safetensors', strength_model: 0.8, strength_clip: 0.5 } };
+    prompt['3'].inputs.clip = ['11', 1];
+    prompt['8'].inputs.model = ['11', 0];
+    const withLora = { ...env, hasType: (type: string) => type === 'LoraLoader' || env.hasType(type) };
+    const { workflow } = apiPromptToWorkflow(prompt, withLora);
+    expect(workflow.nodes['11']).toEqual({
+      type: 'LoraLoader',
+      inputs: { unet: { from: '1', output: 'unet' }, clip: { from: '1', output: 'clip' }, lora_name: 'style.safetensors', strength_model: 0.8, strength_clip: 0.5 },
+    });
+    expect(workflow.nodes['3'].inputs).toMatchObject({ clip: { from: '11', output: 'clip' }, clip_skip: 2 });
+    expect(workflow.nodes['8'].inputs?.unet).toEqual({ from: '11', output: 'unet' });
+  });
+
   it('a link to a missing node, a slot out of range, a missing input', () => {
     const prompt = txt2img();
     prompt['8'].inputs.vae = ['99', 0];

@@ -37,7 +37,7 @@ describe('the editor opens ComfyUI workflows through the server\'s converter', (
   it('a ComfyUI PNG (API prompt in its "prompt" chunk) opens too; a latentflow file never reaches the converter', async () => {
     const prompt = fs.readFileSync(path.join(fixtures, 'txt2img-api.json'), 'utf8');
     const png = encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.of(1, 2, 3) }, { text: { prompt } });
-    const workflow = await workflowFromFile(new File([png], 'ComfyUI_00001_.png', { type: 'image/png' }), convert);
+    const workflow = await workflowFromFile(new File([Buffer.from(png)], 'ComfyUI_00001_.png', { type: 'image/png' }), convert);
     expect(workflow.nodes['4'].type).toBe('LoadModel');
     const ours = new File([fs.readFileSync(path.resolve(import.meta.dirname, '../../../workflows/txt2img.json'))], 'txt2img.json');
     const refuse = async () => {
