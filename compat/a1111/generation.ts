@@ -22,7 +22,7 @@ export interface GenerationSettings {
  * One image's latentflow workflow (A1111 seeds image i of a request with seed + i, so each image is its own run).
  * img2img follows A1111: int(steps * denoising_strength) steps run, on the encoded init image.
  */
-export function generationWorkflow(settings: GenerationSettings, seed: number, filenamePrefix: string): Workflow {
+export function generationWorkflow(settings: GenerationSettings, seed: number, filenamePrefix: string, versionOf: (type: string) => number): Workflow {
   const link = (from: string, output: string) => ({ from, output });
   const encode = (text: string, tokens: string): Record<string, { type: string; inputs: Record<string, InputValue> }> => ({
     [tokens]: { type: 'Tokenizer', inputs: { clip: link('model', 'clip'), text } },
@@ -34,34 +34,33 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
         latent: { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('image', 'image') } },
       }
     : { latent: { type: 'EmptyLatent', inputs: { unet: link('model', 'unet'), width: settings.width, height: settings.height, batch_size: 1 } } };
-  return {
-    version: 1,
-    meta: { source: 'a1111-api' },
-    nodes: {
-      model: { type: 'LoadModel', inputs: { model: settings.model, backend: 'default' } },
-      ...encode(settings.prompt, 'positive'),
-      ...encode(settings.negative_prompt, 'negative'),
-      schedule: {
-        type: 'Scheduler',
-        inputs: { sampler: settings.sampler, schedule: settings.schedule, steps: settings.steps, denoise: settings.initImage ? settings.denoising_strength : 1 },
-      },
-      ...latentNodes,
-      unet: {
-        type: 'UNetStep',
-        inputs: {
-          unet: link('model', 'unet'),
-          positive: link('encode_positive', 'conditioning'),
-          negative: link('encode_negative', 'conditioning'),
-          latent: link('latent', 'latent'),
-          schedule: link('schedule', 'schedule'),
-          cfg: settings.cfg_scale,
-          seed,
-          start_step: 0,
-          end_step: 0,
-        },
-      },
-      decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link('unet', 'latent') } },
-      save: { type: 'SaveImage', inputs: { image: link('decode', 'image'), filename_prefix: filenamePrefix } },
+  const nodes: Workflow['nodes'] = {
+    model: { type: 'LoadModel', inputs: { model: settings.model, backend: 'default' } },
+    ...encode(settings.prompt, 'positive'),
+    ...encode(settings.negative_prompt, 'negative'),
+    schedule: {
+      type: 'Scheduler',
+      inputs: { sampler: settings.sampler, schedule: settings.schedule, steps: settings.steps, denoise: settings.initImage ? settings.denoising_strength : 1 },
     },
+    ...latentNodes,
+    unet: {
+      type: 'UNetStep',
+      inputs: {
+        unet: link('model', 'unet'),
+        positive: link('encode_positive', 'conditioning'),
+        negative: link('encode_negative', 'conditioning'),
+        latent: link('latent', 'latent'),
+        schedule: link('schedule', 'schedule'),
+        cfg: settings.cfg_scale,
+        seed,
+        start_step: 0,
+        end_step: 0,
+      },
+    },
+    decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link('unet', 'latent') } },
+    save: { type: 'SaveImage', inputs: { image: link('decode', 'image'), filename_prefix: filenamePrefix } },
   };
+  // Each node records the version its inputs were written for, so later migrations know what they hold.
+  for (const node of Object.values(nodes)) if (versionOf(node.type) > 1) node.version = versionOf(node.type);
+  return { version: 1, meta: { source: 'a1111-api' }, nodes };
 }

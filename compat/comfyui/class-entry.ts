@@ -37,6 +37,8 @@ export interface ComfyEnvironment {
   hasInput(type: string, input: string): boolean;
   hasOutput(type: string, output: string): boolean;
   hasType(type: string): boolean;
+  /** A latentflow node type's current version: converted nodes record it, so later migrations know what they hold. */
+  versionOf(type: string): number;
   /** LoRA files in data/loras/. */
   loras: string[];
   /** Image files a LoadImage can read. */

@@ -25,6 +25,7 @@ export function comfyEnvironment(options: { registry: Registry; dataDir: string;
     hasInput: (type, name) => inputOf(type, name) !== undefined,
     hasOutput: (type, name) => descriptions.get(type)?.outputs.some((output) => output.name === name) ?? false,
     hasType: (type) => descriptions.has(type),
+    versionOf: (type) => descriptions.get(type)?.version ?? 1,
     loras: filesIn(path.join(options.dataDir, 'loras'), LORA_EXTENSIONS),
     inputImages: [...new Set(images)],
   };

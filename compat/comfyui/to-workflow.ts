@@ -127,7 +127,8 @@ class Conversion {
         let nodeId = part === '' ? id : `${id}.${part}`;
         while (nodeId in this.nodes) nodeId = `${nodeId}_`;
         const title = node._meta?.title;
-        this.nodes[nodeId] = { type, inputs, ...(part === '' && title && title !== node.class_type ? { title } : {}) };
+        const version = this.env.versionOf(type);
+        this.nodes[nodeId] = { type, inputs, ...(part === '' && title && title !== node.class_type ? { title } : {}), ...(version > 1 ? { version } : {}) };
         this.origin[nodeId] = id;
         return nodeId;
       },

@@ -5,7 +5,8 @@ import { samplingFor } from '../../compat/a1111/sampler-labels.ts';
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
 import { validateWorkflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
-import { invalidWorkflow, ServerError } from '../errors.ts';
+import { CompatError } from '../compat-errors.ts';
+import { invalidWorkflow } from '../errors.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
 import { resolveInside } from '../files/safe-path.ts';
@@ -14,8 +15,17 @@ import { A1111_PROJECT_ID, type A1111Jobs } from './jobs.ts';
 import type { A1111OptionsFile } from './options.ts';
 import type { GenerationRequest } from './schemas.ts';
 
-/** A run failing for what the request asked (a missing file, a bad value) is the caller's fault, not the server's. */
-const CALLER_FAULTS = new Set(['invalid_value', 'model_not_found', 'file_not_found', 'bad_override']);
+/** A generation's run failed: its code (of whichever layer) gives the status, so a bad value is a 4xx and a broken disk a 5xx. */
+class GenerationFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly nodeId?: string,
+  ) {
+    super(message);
+    this.name = 'GenerationFailed';
+  }
+}
 
 export interface GenerationDeps {
   ctx: ServerContext;
@@ -30,11 +40,11 @@ const withoutHash = (title: string) => title.replace(/\s*\[[0-9a-f]{8,}\]$/i, ''
 async function storeInitImage(ctx: ServerContext, encoded: string): Promise<string> {
   const bytes = Buffer.from(encoded.replace(/^data:image\/[a-z]+;base64,/i, ''), 'base64');
   const mime: ImageMime | undefined = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'image/png' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : undefined;
-  if (!mime) throw new ServerError('a1111_bad_init_image', 400, 'init_images[0] is not a base64 PNG or JPEG');
+  if (!mime) throw new CompatError('a1111_bad_init_image', 'init_images[0] is not a base64 PNG or JPEG');
   try {
     readImageHeader(bytes, mime);
   } catch (cause) {
-    throw new ServerError('a1111_bad_init_image', 400, `init_images[0] is not a readable ${mime}: ${(cause as Error).message}`, { cause });
+    throw new CompatError('a1111_bad_init_image', `init_images[0] is not a readable ${mime}: ${(cause as Error).message}`, { cause });
   }
   const dir = ctx.folders.inputs(A1111_PROJECT_ID);
   await fs.mkdir(dir, { recursive: true });
@@ -51,15 +61,15 @@ function settingsOf(deps: GenerationDeps, body: GenerationRequest): GenerationSe
   const checkpoint = withoutHash(String(overrides.sd_model_checkpoint ?? saved.sd_model_checkpoint));
   const model = modelForCheckpoint(checkpoint, env.checkpoints);
   if (model === undefined) {
-    throw new ServerError('a1111_unknown_model', 400, `sd_model_checkpoint "${checkpoint}" is not installed; available: ${env.checkpoints.join(', ')}`);
+    throw new CompatError('a1111_unknown_model', `sd_model_checkpoint "${checkpoint}" is not installed; available: ${env.checkpoints.join(', ')}`);
   }
   const clipSkip = Number(overrides.CLIP_stop_at_last_layers ?? saved.CLIP_stop_at_last_layers);
-  if (clipSkip !== 1 && clipSkip !== 2) throw new ServerError('a1111_unsupported_clip_skip', 400, `CLIP_stop_at_last_layers ${clipSkip}: latentflow gives 1 or 2`);
+  if (clipSkip !== 1 && clipSkip !== 2) throw new CompatError('a1111_unsupported_clip_skip', `CLIP_stop_at_last_layers ${clipSkip}: latentflow gives 1 or 2`);
   const samplerName = body.sampler_name ?? body.sampler_index ?? 'Euler a';
   const sampling = samplingFor(samplerName, body.scheduler, { samplers: env.choices('Scheduler', 'sampler'), schedules: env.choices('Scheduler', 'schedule') });
   if ('missing' in sampling) {
     const what = sampling.missing === 'sampler_name' ? `sampler_name "${samplerName}"` : `scheduler "${body.scheduler}"`;
-    throw new ServerError(sampling.missing === 'sampler_name' ? 'a1111_unknown_sampler' : 'a1111_unknown_scheduler', 400, `${what} is not available in latentflow (GET /sdapi/v1/samplers and /schedulers list what is)`);
+    throw new CompatError(sampling.missing === 'sampler_name' ? 'a1111_unknown_sampler' : 'a1111_unknown_scheduler', `${what} is not available in latentflow (GET /sdapi/v1/samplers and /schedulers list what is)`);
   }
   return {
     prompt: body.prompt ?? '',
@@ -93,11 +103,11 @@ function infotext(settings: GenerationSettings, samplerLabel: string, scheduler:
 
 /** POST /sdapi/v1/txt2img and /img2img: one run per image on the shared queue, answered as A1111 does. */
 export async function generate(deps: GenerationDeps, body: GenerationRequest, mode: 'txt2img' | 'img2img') {
-  if (body.enable_hr) throw new ServerError('a1111_hires_fix_unavailable', 422, 'Hires fix (enable_hr) needs latent upscaling, which latentflow does not have yet');
+  if (body.enable_hr) throw new CompatError('a1111_hires_fix_unavailable', 'Hires fix (enable_hr) needs latent upscaling, which latentflow does not have yet');
   if (typeof body.mask === 'string' && body.mask !== '') {
-    throw new ServerError('a1111_inpainting_unavailable', 422, 'Inpainting (mask) needs latentflow\'s masking nodes, which this server does not have yet');
+    throw new CompatError('a1111_inpainting_unavailable', 'Inpainting (mask) needs latentflow\'s masking nodes, which this server does not have yet');
   }
-  if (mode === 'img2img' && !body.init_images?.length) throw new ServerError('a1111_bad_init_image', 400, 'img2img needs init_images with one base64 image');
+  if (mode === 'img2img' && !body.init_images?.length) throw new CompatError('a1111_bad_init_image', 'img2img needs init_images with one base64 image');
   const settings = settingsOf(deps, body);
   if (mode === 'img2img') settings.initImage = await storeInitImage(deps.ctx, (body.init_images as string[])[0]);
 
@@ -108,7 +118,7 @@ export async function generate(deps: GenerationDeps, body: GenerationRequest, mo
   const scheduler = body.scheduler ?? 'Automatic';
   const texts = seeds.map((s) => infotext(settings, samplerLabel, scheduler, s, mode === 'img2img'));
   const workflows = seeds.map((s, i) => {
-    const workflow = generationWorkflow(settings, s, mode);
+    const workflow = generationWorkflow(settings, s, mode, deps.comfy.environment().versionOf);
     return { ...workflow, meta: { ...workflow.meta, pngText: { parameters: texts[i] } } };
   });
   const problems = validateWorkflow(workflows[0], deps.ctx.registry);
@@ -117,8 +127,7 @@ export async function generate(deps: GenerationDeps, body: GenerationRequest, mo
   const runs = await deps.jobs.run(workflows);
   const failed = runs.find((run) => run.status === 'failed');
   if (failed?.error) {
-    const status = CALLER_FAULTS.has(failed.error.code) ? 422 : 500;
-    throw new ServerError(failed.error.code, status, `Generation failed: ${failed.error.message}`);
+    throw new GenerationFailed(failed.error.code, `Generation failed: ${failed.error.message}`, failed.error.nodeId);
   }
   const images = body.send_images === false ? [] : (await Promise.all(runs.filter((run) => run.status === 'finished').map((run) => deps.jobs.imagesOf(run)))).flat();
   const info = {

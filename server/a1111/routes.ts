@@ -4,7 +4,7 @@ import { A1111_SCHEDULER_LABELS, availableLabels, schedulerLabelName } from '../
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
 import type { ComfyRuns } from '../comfyui/comfy-runs.ts';
 import type { ServerContext } from '../context.ts';
-import { ServerError } from '../errors.ts';
+import { CompatError } from '../compat-errors.ts';
 import { generate } from './generate.ts';
 import { A1111Jobs } from './jobs.ts';
 import { A1111OptionsFile } from './options.ts';
@@ -57,11 +57,11 @@ export function a1111Routes(ctx: ServerContext, comfy: ComfyRuns) {
       const { sd_model_checkpoint: checkpoint, CLIP_stop_at_last_layers: clipSkip } = request.body;
       if (checkpoint !== undefined) {
         const title = String(checkpoint).replace(/\s*\[[0-9a-f]{8,}\]$/i, '');
-        if (modelForCheckpoint(title, available().env.checkpoints) === undefined) throw new ServerError('a1111_unknown_model', 400, `sd_model_checkpoint "${title}" is not installed`);
+        if (modelForCheckpoint(title, available().env.checkpoints) === undefined) throw new CompatError('a1111_unknown_model', `sd_model_checkpoint "${title}" is not installed`);
         changes.sd_model_checkpoint = title;
       }
       if (clipSkip !== undefined) {
-        if (clipSkip !== 1 && clipSkip !== 2) throw new ServerError('a1111_unsupported_clip_skip', 400, `CLIP_stop_at_last_layers ${String(clipSkip)}: latentflow gives 1 or 2`);
+        if (clipSkip !== 1 && clipSkip !== 2) throw new CompatError('a1111_unsupported_clip_skip', `CLIP_stop_at_last_layers ${String(clipSkip)}: latentflow gives 1 or 2`);
         changes.CLIP_stop_at_last_layers = clipSkip;
       }
       await options.set(changes);

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerContext } from '../context.ts';
+import { CompatError } from '../compat-errors.ts';
 import { ServerError } from '../errors.ts';
 import { createFileAtomic, writeFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
@@ -16,7 +17,7 @@ function folderOf(ctx: ServerContext, type: string): string {
   if (type === 'output') return ctx.folders.outputs(COMFY_PROJECT_ID);
   if (type === 'input') return ctx.folders.inputs(COMFY_PROJECT_ID);
   if (type === 'temp') return comfyTempDir(ctx);
-  throw new ServerError('comfy_bad_folder_type', 400, `type "${type}" must be output, input or temp`);
+  throw new CompatError('comfy_bad_folder_type', `type "${type}" must be output, input or temp`);
 }
 
 /** GET /view: a file by ComfyUI's filename, subfolder and type; nothing outside those folders. */
@@ -27,7 +28,7 @@ export async function viewFile(ctx: ServerContext, query: { filename: string; su
     dir = path.join(dir, part);
   }
   const mime = MIME_BY_EXTENSION[path.extname(query.filename).toLowerCase()] ?? 'application/octet-stream';
-  const notFound = () => new ServerError('comfy_file_not_found', 404, `No file "${query.filename}" in ${query.type || 'output'}/${query.subfolder ?? ''}`);
+  const notFound = () => new CompatError('comfy_file_not_found', `No file "${query.filename}" in ${query.type || 'output'}/${query.subfolder ?? ''}`);
   const file = await resolveInside(dir, query.filename, 'filename').catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? notFound() : error;
   });
@@ -37,7 +38,7 @@ export async function viewFile(ctx: ServerContext, query: { filename: string; su
   return { mime, bytes };
 }
 
-const malformed = (message: string) => new ServerError('comfy_malformed_upload', 400, message);
+const malformed = (message: string) => new CompatError('comfy_malformed_upload', message);
 
 /** The image of a multipart/form-data upload (field `image`), read by the platform's own form parser. */
 export async function readUploadForm(body: Buffer, contentType: string): Promise<{ name: string; bytes: Buffer; mime: ImageMime; overwrite: boolean }> {
@@ -76,5 +77,5 @@ export async function storeUpload(ctx: ServerContext, upload: { name: string; by
     const filename = attempt === 0 ? `${base}${extension}` : `${base}_${attempt}${extension}`;
     if (await createFileAtomic(await resolveInside(dir, filename, 'upload name'), upload.bytes)) return filename;
   }
-  throw new ServerError('upload_name_taken', 409, `Too many uploads named "${base}"; choose another name`);
+  throw new ServerError('upload_name_taken', `Too many uploads named "${base}"; choose another name`);
 }

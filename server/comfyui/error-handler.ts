@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../runtime/index.ts';
-import { ServerError } from '../errors.ts';
+import { stableCodeOf, type Logger } from '../../runtime/index.ts';
+import { statusOf } from '../error-status.ts';
 import { comfyError, ComfyRequestError } from './node-errors.ts';
 
 const FASTIFY_CODES: Record<string, string> = {
@@ -16,12 +16,12 @@ export function createComfyErrorHandler(log: Logger) {
     if (error instanceof ComfyRequestError) return reply.status(error.statusCode).send(error.body());
     let status: number;
     let type: string;
-    if (error instanceof ServerError) {
-      status = error.statusCode;
-      type = error.code;
-    } else if ('validation' in error && error.validation) {
+    if ('validation' in error && error.validation) {
       status = 400;
       type = 'invalid_prompt';
+    } else if (stableCodeOf(error) !== undefined) {
+      type = stableCodeOf(error) as string;
+      status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : statusOf(type);
     } else if ('statusCode' in error && error.statusCode !== undefined && error.statusCode < 500) {
       status = error.statusCode;
       type = FASTIFY_CODES[error.code] ?? 'invalid_request';

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ComfyConversionError, toLatentflowWorkflow } from '../../compat/comfyui/index.ts';
-import { ServerError } from '../errors.ts';
+import { CompatError } from '../compat-errors.ts';
 import { errorResponses } from '../schemas/common.ts';
 import type { ComfyRuns } from './comfy-runs.ts';
 
@@ -20,7 +20,7 @@ export function comfyImportRoute(runs: ComfyRuns) {
         } catch (error) {
           if (!(error instanceof ComfyConversionError)) throw error;
           const errors = error.issues.map(({ code, message, nodeId, input }) => ({ code, message, ...(nodeId ? { nodeId } : {}), ...(input ? { input } : {}) }));
-          throw new ServerError('comfy_conversion_failed', 400, `The ComfyUI workflow cannot be converted: ${error.message}`, { details: { errors } });
+          throw new CompatError('comfy_conversion_failed', `The ComfyUI workflow cannot be converted: ${error.message}`, { issues: errors });
         }
       },
     );

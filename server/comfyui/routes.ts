@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
-import { ServerError } from '../errors.ts';
+import { CompatError } from '../compat-errors.ts';
 import { readUploadForm, storeUpload, viewFile } from './comfy-files.ts';
 import type { ComfyRuns } from './comfy-runs.ts';
 import type { ComfySockets } from './comfy-socket.ts';
@@ -74,7 +74,7 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
       app.post(`/upload/${kind}`, { bodyLimit: MAX_UPLOAD_BYTES, schema: { tags, summary: `Upload an ${kind} (multipart field "image") into the input folder` } }, async (request) => {
         const contentType = request.headers['content-type'] ?? '';
         if (!Buffer.isBuffer(request.body) || !contentType.startsWith('multipart/form-data')) {
-          throw new ServerError('comfy_malformed_upload', 400, 'Upload with Content-Type multipart/form-data and a file field "image"');
+          throw new CompatError('comfy_malformed_upload', 'Upload with Content-Type multipart/form-data and a file field "image"');
         }
         const name = await storeUpload(ctx, await readUploadForm(request.body, contentType));
         return { name, subfolder: '', type: 'input' };
@@ -90,7 +90,7 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
     app.get('/models', { schema: { tags, summary: 'Model folders' } }, async () => ['checkpoints']);
     app.get<{ Params: Static<typeof FolderParams> }>('/models/:folder', { schema: { tags, summary: 'Model files of one folder', params: FolderParams } }, async (request) => {
       if (request.params.folder === 'checkpoints') return runs.environment().checkpoints;
-      throw new ServerError('comfy_unknown_model_folder', 404, `No model folder "${request.params.folder}"; latentflow has: checkpoints`);
+      throw new CompatError('comfy_unknown_model_folder', `No model folder "${request.params.folder}"; latentflow has: checkpoints`);
     });
 
     if (!options.root) return;
