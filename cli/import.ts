@@ -1,7 +1,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand, EXIT, UsageError } from './args.ts';
-import { readAnyWorkflowFile } from './any-workflow-file.ts';
+import { readAnyWorkflowFile } from './workflow-file.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
 
 const USAGE = `usage: latentflow import <comfyui.json|image.png> [--out <workflow.json>] [options]

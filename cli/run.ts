@@ -7,7 +7,7 @@ import { defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
 import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
-import { readAnyWorkflowFile } from './any-workflow-file.ts';
+import { readAnyWorkflowFile } from './workflow-file.ts';
 
 const USAGE = `usage: latentflow run <workflow.json|comfyui.json|image.png> [options]
 
