@@ -34,6 +34,7 @@ export default defineNode({
     const runBackend = backend === 'default' ? ctx.env.backend : backend;
     const files = await resolveModel(ctx.env.dataDir, model, {
       backend: runBackend,
+      signal: ctx.signal,
       onProgress: (done: number, total: number) => ctx.progress(done, total),
     });
     ctx.log.info(`model "${files.name}" from ${files.dir} on ${runBackend}`);

@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import loadModel from '../../nodes/load-model.ts';
 import { fakeContext } from './fake-context.ts';
+import { writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
+import { cancelled } from '../../runtime/errors.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../data');
 
@@ -74,5 +76,28 @@ describe('LoadModel', () => {
       const data = await dataWith();
       expect(typeof (await fingerprintOf(data, '../secrets'))).toBe('string');
     });
+  });
+});
+
+describe('LoadModel converting a checkpoint on first use', () => {
+  it('stops the conversion when the run is cancelled, leaving no model folder and no staging folder', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-cancel-'));
+    writeTinyCheckpoint(path.join(data, 'dreamy.ckpt'));
+    const controller = new AbortController();
+    const ctx = await fakeContext({ env: { dataDir: data }, signal: controller.signal });
+    // Cancel as soon as the worker reports the first progress: the conversion is under way.
+    ctx.progress = () => controller.abort(cancelled());
+    await expect(loadModel.execute({ model: 'dreamy', backend: 'default' }, ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(readdirSync(path.join(data, 'models'))).toEqual([]);
+  });
+
+  it('does not start converting when the run is already cancelled', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-cancel-'));
+    writeTinyCheckpoint(path.join(data, 'dreamy.ckpt'));
+    const controller = new AbortController();
+    controller.abort(cancelled());
+    const ctx = await fakeContext({ env: { dataDir: data }, signal: controller.signal });
+    await expect(loadModel.execute({ model: 'dreamy', backend: 'default' }, ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(existsSync(path.join(data, 'models', 'dreamy'))).toBe(false);
   });
 });
