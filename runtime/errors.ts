@@ -35,6 +35,7 @@ export const RUNTIME_CODES = [
   'model_not_found',
   'file_not_found',
   'invalid_value',
+  'image_too_large',
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
