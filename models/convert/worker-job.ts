@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertCheckpoint, type ConvertOptions, type ConvertResult } from '../convert.ts';
 import { isModelFileError } from '../checkpoint/errors.ts';
@@ -15,6 +16,12 @@ export type ConvertMessage =
   | { type: 'failed'; error: { code?: string; message: string; path?: string } };
 
 const job = workerData as ConvertJob;
+// A conversion takes minutes of CPU: below the main thread, which keeps serving meanwhile (pid 0: this thread).
+try {
+  setPriority(0, Math.min(19, getPriority(0) + 10));
+} catch {
+  // not permitted here: same priority as the main thread
+}
 const post = (message: ConvertMessage) => parentPort?.postMessage(message);
 
 try {

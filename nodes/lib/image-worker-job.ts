@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { decodeImageFile } from './image-file.ts';
 import { fitForVae } from './image.ts';
 import type { ImageBatch } from './image.ts';
+import { runInBackground } from './background-thread.ts';
 
 export type ImageRequest =
   | { kind: 'decode'; bytes: Uint8Array; multiple: number; maxSide: number }
@@ -13,6 +14,8 @@ export type ImageReply =
   | { id: number; image: ImageBatch }
   | { id: number; checked: { width: number; height: number } }
   | { id: number; error: string };
+
+runInBackground();
 
 parentPort?.on('message', (job: ImageJob) => {
   try {
