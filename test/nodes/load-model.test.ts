@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import loadModel from '../../nodes/load-model.ts';
 import { fakeContext } from './fake-context.ts';
-import { writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
+import { writeTinyCheckpoint, writeTinyDiffusersFolder } from '../fixtures/tiny-checkpoint.ts';
 import { cancelled } from '../../runtime/errors.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../data');
@@ -99,5 +99,28 @@ describe('LoadModel converting a checkpoint on first use', () => {
     const ctx = await fakeContext({ env: { dataDir: data }, signal: controller.signal });
     await expect(loadModel.execute({ model: 'dreamy', backend: 'default' }, ctx)).rejects.toMatchObject({ code: 'cancelled' });
     expect(existsSync(path.join(data, 'models', 'dreamy'))).toBe(false);
+  });
+});
+
+describe('LoadModel on an inpainting checkpoint', () => {
+  it('converts it and says so on the UNet handle (inChannels 9); an ordinary model has 4', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-inpaint-'));
+    const key = 'model.diffusion_model.input_blocks.0.0.weight';
+    writeTinyCheckpoint(path.join(data, 'inpaint.safetensors'), {
+      edit: (tensors) => tensors.map((t) => (t.name === key ? { name: key, shape: [t.shape[0], 9, 3, 3], values: () => new Float32Array(t.shape[0] * 81) } : t)),
+    });
+    writeTinyCheckpoint(path.join(data, 'plain.ckpt'));
+    const ctx = await fakeContext({ env: { dataDir: data } });
+    expect((await loadModel.execute({ model: 'inpaint', backend: 'cpu' }, ctx)).unet.inChannels).toBe(9);
+    expect((await loadModel.execute({ model: 'plain', backend: 'cpu' }, ctx)).unet.inChannels).toBe(4);
+  });
+
+  it('finds a diffusers PyTorch folder in data/ by its name and converts it on first use', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-diffusers-'));
+    writeTinyDiffusersFolder(path.join(data, 'hub-model'));
+    const ctx = await fakeContext({ env: { dataDir: data } });
+    const { unet } = await loadModel.execute({ model: 'hub-model', backend: 'cpu' }, ctx);
+    expect(unet.path).toBe(path.join(data, 'models', 'hub-model', 'unet', 'model.onnx'));
+    expect(existsSync(unet.path)).toBe(true);
   });
 });
