@@ -2,9 +2,12 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertCheckpoint, type ConvertOptions, type ConvertResult } from '../convert.ts';
 import { isModelFileError } from '../checkpoint/errors.ts';
+import { convertVae, type ConvertVaeResult } from '../convert-vae.ts';
 import type { ConvertProgress } from './write-networks.ts';
 
 export interface ConvertJob {
+  /** A whole checkpoint (default), or only a VAE (convertVae). */
+  kind?: 'vae';
   path: string;
   outDir: string;
   options: Omit<ConvertOptions, 'onProgress'>;
@@ -12,7 +15,7 @@ export interface ConvertJob {
 
 export type ConvertMessage =
   | { type: 'progress'; progress: ConvertProgress }
-  | { type: 'done'; result: ConvertResult }
+  | { type: 'done'; result: ConvertResult | ConvertVaeResult }
   | { type: 'failed'; error: { code?: string; message: string; path?: string } };
 
 const job = workerData as ConvertJob;
@@ -25,10 +28,10 @@ try {
 const post = (message: ConvertMessage) => parentPort?.postMessage(message);
 
 try {
-  const result = await convertCheckpoint(job.path, job.outDir, {
-    ...job.options,
-    onProgress: (progress) => post({ type: 'progress', progress }),
-  });
+  const onProgress = (progress: ConvertProgress) => post({ type: 'progress', progress });
+  const result = job.kind === 'vae'
+    ? await convertVae(job.path, job.outDir, { onProgress })
+    : await convertCheckpoint(job.path, job.outDir, { ...job.options, onProgress });
   post({ type: 'done', result });
 } catch (error) {
   const { message } = error instanceof Error ? error : new Error(String(error));
