@@ -10,7 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import { silentLogger } from '../runtime/index.ts';
 import { createServer } from '../server/index.ts';
-import { writeChunks } from '../nodes/lib/png-chunks.ts';
+import { writeChunks } from '../contract/png-chunks.ts';
 import { ZipWriter } from '../models/checkpoint/zip-writer.ts';
 
 const TARGET_P99_MS = 100;

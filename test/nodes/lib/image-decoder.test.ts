@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkImageDecodes, decodeForVae } from '../../../nodes/lib/image-decoder.ts';
 import { MAX_IMAGE_PIXELS } from '../../../nodes/lib/image-dimensions.ts';
 import { encodePng } from '../../../nodes/lib/png.ts';
-import { writeChunks } from '../../../nodes/lib/png-chunks.ts';
+import { writeChunks } from '../../../contract/png-chunks.ts';
 
 /** A PNG whose header declares `width` x `height` RGB pixels over whatever IDAT bytes are given. */
 function pngDeclaring(width: number, height: number, idat: Uint8Array): Uint8Array {
