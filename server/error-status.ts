@@ -92,6 +92,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   image_name_invalid: 400,
   input_image_not_found: 404,
   image_unreadable: 400,
+  image_too_large: 413,
   no_steps_to_run: 400,
   latent_shape_invalid: 400,
   native_size_needs_unet: 400,
