@@ -2,6 +2,7 @@ import { defineNode, float, int, LatentflowError, output, seed, socket } from '.
 import { createNoise, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
+import { unetModelPath } from './lib/patched-network.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
 
@@ -47,7 +48,7 @@ export default defineNode({
       throw new LatentflowError('invalid_value', `latent has shape [${latent.shape.join(', ')}]; expected [B, 4, h, w]`, { input: 'latent' });
     }
 
-    const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
+    const session = await ctx.env.sessions.open(unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
     const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);

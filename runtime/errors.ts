@@ -35,6 +35,17 @@ export const RUNTIME_CODES = [
   'model_not_found',
   'file_not_found',
   'invalid_value',
+  // LoRAs and textual-inversion embeddings (models/adapters/errors.ts)
+  'lora_not_found',
+  'lora_unreadable',
+  'lora_invalid',
+  'lora_wrong_architecture',
+  'lora_shape_mismatch',
+  'lora_unsupported',
+  'embedding_not_found',
+  'embedding_unreadable',
+  'embedding_invalid',
+  'model_not_patchable',
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
