@@ -91,3 +91,45 @@ describe('patchedNetwork', () => {
       .toThrow(expect.objectContaining({ code: 'lora_shape_mismatch', path: wide }));
   });
 });
+
+describe('patchedNetwork on quantised and float16 conversions', () => {
+  it('requantises an int8 UNet weight it changes and keeps the others byte for byte', async () => {
+    const { convertCheckpoint } = await import('../../../models/convert.ts');
+    const { expectedTensors } = await import('../../../models/sd15/index.ts');
+    const { syntheticTensors, writeSafetensors } = await import('../../../models/checkpoint/index.ts');
+    const dataDir = dataDirWithTinyModel();
+    const checkpoint = join(dataDir, 'tiny-int8.safetensors');
+    writeSafetensors(checkpoint, syntheticTensors(expectedTensors(TINY_SD15_CONFIG), { seed: 3 }));
+    await convertCheckpoint(checkpoint, join(dataDir, 'models', 'tiny-int8'), { unetWeights: 'int8' });
+    const unet = join(dataDir, 'models/tiny-int8/unet/model.onnx');
+    const file = kohyaLora(join(dataDir, 'loras', 'kohya.safetensors'));
+    const patched = patchedNetwork(unet, 'unet', [{ file, sha256: fileSha256(file), strength: 1 }], join(dataDir, 'cache'));
+    const [base, after] = [stored(unet), stored(patched)];
+    const delta = matmul(values(64, 2), values(128, 1), 32, 2, 64);
+    const wanted = base.read(TO_K, [32, 64]).map((w, i) => w + 0.5 * delta[i]);
+    const got = after.read(TO_K, [32, 64]);
+    const step = Math.max(...wanted.map(Math.abs)) / 63;
+    got.forEach((w, i) => expect(Math.abs(w - wanted[i])).toBeLessThanOrEqual(step));
+    const untouched = [...readOnnxInitializers(unet).values()].find((init) => init.name.includes('to_q') && init.name.endsWith(':int8'));
+    const copy = readOnnxInitializers(patched).get(untouched?.name as string);
+    expect(readFileSync(copy?.file as string).subarray(copy?.offset, (copy?.offset ?? 0) + (copy?.length ?? 0)))
+      .toEqual(readFileSync(untouched?.file as string).subarray(untouched?.offset, (untouched?.offset ?? 0) + (untouched?.length ?? 0)));
+  });
+
+  it('patches the float16 shapes-tiny UNet within float16 precision', async () => {
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dataDir = mkdtempSync(join(tmpdir(), 'lf-lora-fp16-'));
+    cpSync('data/models/shapes-tiny', join(dataDir, 'models', 'shapes-tiny'), { recursive: true });
+    const unet = join(dataDir, 'models/shapes-tiny/unet/model.onnx');
+    const key = `${U}input_blocks.1.1.transformer_blocks.0.attn2.to_v.weight`;
+    const file = writeLora(join(dataDir, 'v.safetensors'), [
+      spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_down.weight', [4, 64], 1),
+      spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_up.weight', [64, 4], 2),
+    ]);
+    const patched = patchedNetwork(unet, 'unet', [{ file, sha256: fileSha256(file), strength: 2 }], join(dataDir, 'cache'));
+    const delta = matmul(values(256, 2), values(256, 1), 64, 4, 64);
+    const wanted = stored(unet).read(key, [64, 64]).map((w, i) => w + 2 * delta[i]);
+    stored(patched).read(key, [64, 64]).forEach((w, i) => expect(w).toBeCloseTo(wanted[i], 2));
+  });
+});
