@@ -10,6 +10,7 @@ import { liveRoutes } from './routes/live.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { systemRoutes } from './routes/system.ts';
+import { adapterFileRoutes } from './routes/adapter-files.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { createRequestGuard, type GuardOptions } from './security/request-guard.ts';
 
@@ -42,7 +43,7 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
 
   await app.register(
     async (api) => {
-      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes]) {
+      for (const routes of [systemRoutes, adapterFileRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes]) {
         await api.register(routes(ctx));
       }
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

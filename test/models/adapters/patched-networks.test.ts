@@ -31,7 +31,6 @@ function kohyaLora(path: string): string {
 }
 
 const stored = (model: string) => new StoredWeights(readOnnxInitializers(model).values());
-const shapeOf = (key: string) => (key === CONV ? [32, 32, 3, 3] : key === TO_K ? [32, 64] : [64, 64]);
 
 describe('patchedNetwork', () => {
   const dataDir = dataDirWithTinyModel();
