@@ -48,6 +48,13 @@ function list<T>(value: unknown, key: string): T[] {
   return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
+/** A LoRA or embedding file the server lists. */
+export interface AdapterFile {
+  name: string;
+  file: string;
+  bytes: number;
+}
+
 export interface RunRequest {
   workflow?: Workflow;
   workflowName?: string;
@@ -57,6 +64,8 @@ export interface RunRequest {
 export const api = {
   nodes: async () => normalizeDescriptions(list(await request('GET', '/api/nodes'), 'nodes')),
   hardware: () => request<HardwareInfo>('GET', '/api/hardware'),
+  loras: () => request<AdapterFile[]>('GET', '/api/loras'),
+  embeddings: () => request<AdapterFile[]>('GET', '/api/embeddings'),
 
   projects: async () => list<Project>(await request('GET', '/api/projects'), 'projects'),
   project: (id: string) => request<Project>('GET', `/api/projects/${enc(id)}`),

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, type AdapterFile } from '../api/client.ts';
 import type { GalleryImage, NodeDescription, Project } from '../api/types.ts';
 import { randomSeed } from '../graph/seeds.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
@@ -11,6 +11,8 @@ import { useTracker } from '../ui/use-tracker.ts';
 import { withOverrides } from '../workflow/types.ts';
 import { generationRequest, type GenerateSettings } from './generate/generation-request.ts';
 import { SettingsForm } from './generate/SettingsForm.tsx';
+import { LoraPicker } from './generate/LoraPicker.tsx';
+import { withLoras, type LoraChoice } from './generate/with-loras.ts';
 
 const DEFAULTS: GenerateSettings = {
   prompt: 'a red circle on a blue background',
@@ -35,6 +37,8 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const [runId, setRunId] = useState<string>();
   const [gallery, setGallery] = useState<GalleryImage[]>([]);
   const [tracker, snapshot] = useTracker(projectId);
+  const [adapters, setAdapters] = useState<{ loras: AdapterFile[]; embeddings: AdapterFile[] }>({ loras: [], embeddings: [] });
+  const [loras, setLoras] = useState<LoraChoice[]>([]);
 
   const refreshGallery = useCallback(() => {
     api.images(projectId).then((images) => setGallery([...images].reverse()), (e: Error) => notify(e.message, 'error'));
@@ -43,6 +47,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   useEffect(() => {
     api.project(projectId).then(setProject, (e: Error) => notify(`Could not open project ${projectId}: ${e.message}`, 'error'));
     api.nodes().then(setNodes, (e: Error) => notify(e.message, 'error'));
+    Promise.all([api.loras(), api.embeddings()]).then(([l, e]) => setAdapters({ loras: l, embeddings: e }), (e: Error) => notify(e.message, 'error'));
     refreshGallery();
   }, [projectId, notify, refreshGallery]);
 
@@ -64,12 +69,18 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
     return filename;
   };
 
-  const buildRequest = async () => generationRequest(settings, await uploadInitImage());
+  /** The shipped workflow by name with overrides; with LoRAs, the workflow itself with LoraLoaders added. */
+  const buildRequest = async () => {
+    const request = generationRequest(settings, await uploadInitImage());
+    if (loras.length === 0) return request;
+    const workflow = withLoras(withOverrides(await api.workflow(projectId, request.workflowName), request.overrides), loras);
+    return { workflowName: request.workflowName, overrides: {}, workflow };
+  };
 
   const generate = async () => {
     try {
       const request = await buildRequest();
-      const { id } = await api.queueRun(projectId, request);
+      const { id } = await api.queueRun(projectId, request.workflow ? { workflow: request.workflow } : request);
       tracker?.track(id, request.workflowName);
       setRunId(id);
       if (settings.randomizeSeed) setSettings((s) => ({ ...s, seed: randomSeed() }));
@@ -81,7 +92,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const openInEditor = async () => {
     try {
       const request = await buildRequest();
-      const workflow = withOverrides(await api.workflow(projectId, request.workflowName), request.overrides);
+      const workflow = request.workflow ?? withOverrides(await api.workflow(projectId, request.workflowName), request.overrides);
       writeDraft(projectId, { workflowName: request.workflowName, workflow, dirty: true });
       location.hash = editorHref(projectId, request.workflowName);
     } catch (e) {
@@ -95,6 +106,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
         <h1>{project?.name ?? projectId}</h1>
         {project?.description && <p className="lf-muted">{project.description}</p>}
         <SettingsForm settings={settings} onChange={setSettings} specs={specs} initImage={initImage} onInitImage={setInitImage} />
+        <LoraPicker available={adapters.loras} embeddings={adapters.embeddings} chosen={loras} onChange={setLoras} />
         <div className="lf-actions">
           <button type="button" className="lf-primary" onClick={() => void generate()} disabled={run !== undefined && isActive(run)} data-testid="generate">Generate</button>
           {run && isActive(run) && <button type="button" onClick={() => void api.cancelRun(run.runId).catch((e: Error) => notify(e.message, 'error'))}>Cancel</button>}
