@@ -10,7 +10,7 @@ const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir
   Prints the CLIP input ids the text encoder gets for the prompt (77 per chunk of
   ${MAX_PROMPT_TOKENS} tokens; BREAK starts a new chunk), how many BPE tokens the prompt has, and the
   weights parsed from (word), ((word)), (word:1.3) and [word].
-  --json          print {"ids", "count", "truncated", "tokens", "chunks", "weights", "parts"} as JSON
+  --json          print {"ids", "count", "tokens", "chunks", "weights", "parts"} as JSON
   --model <name>  use data/models/<name>/tokenizer (falls back to <data>/vocab.json)
   --data <dir>    the data folder (default ./data)`;
 
@@ -38,7 +38,7 @@ export const main = defineCommand({
     const tokens = parts.flatMap((part) => ('break' in part ? [] : tokenizer.encode(part.text)));
     const { ids, count, chunks, weights } = tokenizeWeighted(tokenizer, text);
     if (values.json) {
-      const json = { ids: Array.from(ids), count, truncated: false, tokens, chunks, weights: Array.from(weights), parts };
+      const json = { ids: Array.from(ids), count, tokens, chunks, weights: Array.from(weights), parts };
       process.stdout.write(`${JSON.stringify(json)}\n`);
       return EXIT.ok;
     }

@@ -34,7 +34,7 @@ export default defineNode({
     });
     const parts = parsePromptWeights(text);
     if (parts.some((part) => 'break' in part || part.weight !== 1)) ctx.log.info('prompt weights', { parts });
-    const tokens: Tokens = { ids: weighted.ids, count: weighted.count, truncated: false, weights: weighted.weights };
+    const tokens: Tokens = { ids: weighted.ids, count: weighted.count, weights: weighted.weights };
     const extra = embeddings.extra();
     if (extra) tokens.embeddings = extra;
     return { tokens };

@@ -37,9 +37,8 @@ export interface VaeHandle {
 export interface Tokens {
   /** 77 ids per chunk: BOS, up to 75 BPE ids, EOS, EOS padding. */
   ids: Int32Array;
-  /** BPE tokens of the prompt (embedding vectors included) before truncation; more than 75 means the prompt was cut. */
+  /** Tokens of the prompt, embedding vectors included (more than 75 take more than one chunk). */
   count: number;
-  truncated: boolean;
   /** Emphasis of each id (1 when absent). */
   weights?: Float32Array;
   /** Rows of textual-inversion embeddings, which the ids from the vocabulary size on refer to. */

@@ -24,10 +24,10 @@ describe('latentflow tokenize', () => {
   it('prints JSON with --json', () => {
     const { code, stdout } = tokenize('--json', 'Hello &amp; world');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { ids: number[]; count: number; truncated: boolean; tokens: number[] };
+    const result = JSON.parse(stdout) as { ids: number[]; count: number; tokens: number[]; chunks: number };
     expect(result.ids).toHaveLength(77);
     expect(result.count).toBe(3);
-    expect(result.truncated).toBe(false);
+    expect(result.chunks).toBe(1);
     expect(result.ids.slice(1, 4)).toEqual(result.tokens);
   });
 
