@@ -32,7 +32,7 @@ export default defineNode({
     conditioning: output<Conditioning>(SD_TYPES.conditioning, 'Text embedding [1, 77 x chunks, 768]'),
   },
   async execute({ clip, tokens, clip_skip, weighting }, ctx) {
-    const session = await ctx.env.sessions.open(textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend });
+    const session = await ctx.env.sessions.open(await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
       throw new LatentflowError(

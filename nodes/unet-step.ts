@@ -48,7 +48,7 @@ export default defineNode({
       throw new LatentflowError('invalid_value', `latent has shape [${latent.shape.join(', ')}]; expected [B, 4, h, w]`, { input: 'latent' });
     }
 
-    const session = await ctx.env.sessions.open(unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
+    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
     const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type TensorSpec } from '../../models/checkpoint/index.ts';
 import { fileSha256 } from '../../models/adapters/files.ts';
-import { patchedNetwork } from '../../models/adapters/patched-networks.ts';
+import { patchNetwork } from '../../models/adapters/patched-networks.ts';
 import { loraTargets } from '../../models/adapters/targets.ts';
 import { existingConversion } from '../../models/convert.ts';
 
@@ -45,8 +45,8 @@ export async function applyLora(args: { modelDir: string; workDir: string }): Pr
     return performance.now() - started;
   };
   const unet = join(args.modelDir, 'unet', 'model.onnx');
-  const unetMs = timed(() => patchedNetwork(unet, 'unet', applied, cache));
-  const textEncoderMs = timed(() => patchedNetwork(join(args.modelDir, 'text_encoder', 'model.onnx'), 'text_encoder', applied, cache));
-  const cachedMs = timed(() => patchedNetwork(unet, 'unet', applied, cache));
+  const unetMs = timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
+  const textEncoderMs = timed(() => patchNetwork({ model: join(args.modelDir, 'text_encoder', 'model.onnx'), network: 'text_encoder', loras: applied, cacheDir: cache }));
+  const cachedMs = timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
   return { loraBytes: statSync(file).size, layers: targets.length, unetMs, textEncoderMs, cachedMs };
 }

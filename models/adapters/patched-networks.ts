@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { existingConversion, type ConvertedModelIndex } from '../convert.ts';
 import { buildTextEncoder } from '../sd15/index.ts';
 import { StoredWeights } from '../sd15/stored-weights.ts';
@@ -31,25 +31,42 @@ export interface ExtraTokens {
 const KEPT_COPIES = 4;
 const CACHE_FORMAT = 1;
 
+export interface PatchRequest {
+  /** The base network's model.onnx in a converted folder. */
+  model: string;
+  network: LoraNetwork;
+  loras: readonly AppliedLora[];
+  cacheDir: string;
+  extra?: ExtraTokens;
+}
+
 /**
  * The model.onnx to open for a network of a converted folder with LoRAs (and, for the text
- * encoder, extra token rows) applied: `model` itself when there is nothing to apply, else a copy in
- * `cacheDir` named by the hash of the base network's files, the LoRA contents and strengths and
- * the extra rows, made once (atomically) and reused while it exists.
+ * encoder, extra token rows) applied, when no work is needed: `model` itself when there is nothing
+ * to apply, or the copy in `cacheDir` named by the hash of the base network's files, the LoRA
+ * contents and strengths and the extra rows, when it was made before. Undefined: call patchNetwork.
  */
-export function patchedNetwork(model: string, network: LoraNetwork, loras: readonly AppliedLora[], cacheDir: string, extra?: ExtraTokens): string {
-  const active = loras.filter((lora) => lora.strength !== 0);
-  if (active.length === 0 && extra === undefined) return model;
+export function existingPatchedNetwork(request: PatchRequest): string | undefined {
+  const active = request.loras.filter((lora) => lora.strength !== 0);
+  if (active.length === 0 && request.extra === undefined) return request.model;
+  const result = join(request.cacheDir, cacheKey(request.model, request.network, active, request.extra), request.network, 'model.onnx');
+  if (!existsSync(result)) return undefined;
+  const now = new Date();
+  utimesSync(dirname(dirname(result)), now, now);
+  return result;
+}
+
+/** Makes the copy existingPatchedNetwork looks for (atomically; a copy made meanwhile by another caller is kept) and returns its model.onnx. */
+export function patchNetwork(request: PatchRequest): string {
+  const found = existingPatchedNetwork(request);
+  if (found) return found;
+  const { model, network, cacheDir, extra } = request;
+  const active = request.loras.filter((lora) => lora.strength !== 0);
   const index = existingConversion(networkFolderOf(model));
   if (!index) throw modelNotPatchable(model, 'it is not a folder converted by latentflow (LoRAs and embeddings are applied to the converted weights)');
   const id = cacheKey(model, network, active, extra);
   const dir = join(cacheDir, id);
   const result = join(dir, network, 'model.onnx');
-  if (existsSync(result)) {
-    const now = new Date();
-    utimesSync(dir, now, now);
-    return result;
-  }
   mkdirSync(cacheDir, { recursive: true });
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = active.map((lora) => openLora(lora.file, index.config));

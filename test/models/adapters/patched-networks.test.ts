@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { patchedNetwork } from '../../../models/adapters/patched-networks.ts';
+import { patchNetwork } from '../../../models/adapters/patched-networks.ts';
 import { openLora } from '../../../models/adapters/read-lora.ts';
 import { fileSha256 } from '../../../models/adapters/files.ts';
 import { readOnnxInitializers } from '../../../models/model-folder/onnx-initializers.ts';
@@ -32,7 +32,7 @@ function kohyaLora(path: string): string {
 
 const stored = (model: string) => new StoredWeights(readOnnxInitializers(model).values());
 
-describe('patchedNetwork', () => {
+describe('patchNetwork', () => {
   const dataDir = dataDirWithTinyModel();
   const cache = join(dataDir, 'cache');
   const unet = join(dataDir, 'models/tiny/unet/model.onnx');
@@ -48,7 +48,7 @@ describe('patchedNetwork', () => {
   });
 
   it('adds strength x (alpha / rank) x up @ down to each adapted UNet weight and leaves every other byte as it was', () => {
-    const patched = patchedNetwork(unet, 'unet', applied(0.8), cache);
+    const patched = patchNetwork({ model: unet, network: 'unet', loras: applied(0.8), cacheDir: cache });
     expect(patched.startsWith(cache)).toBe(true);
     const [base, after] = [stored(unet), stored(patched)];
     const toK = matmul(values(64, 2, 0.1).subarray(0, 64), values(128, 1), 32, 2, 64);
@@ -63,22 +63,22 @@ describe('patchedNetwork', () => {
   });
 
   it('patches the text encoder with the lora_te_ layers', () => {
-    const patched = patchedNetwork(textEncoder, 'text_encoder', applied(1), cache);
+    const patched = patchNetwork({ model: textEncoder, network: 'text_encoder', loras: applied(1), cacheDir: cache });
     const delta = matmul(values(128, 6), values(128, 5), 64, 2, 64);
     const expected = stored(textEncoder).read(Q_PROJ, [64, 64]).map((w, i) => w + delta[i]);
     stored(patched).read(Q_PROJ, [64, 64]).forEach((w, i) => expect(w).toBeCloseTo(expected[i], 6));
   });
 
   it('makes a copy once per model, LoRA content and strength, and reuses it', () => {
-    const first = patchedNetwork(unet, 'unet', applied(0.5), cache);
+    const first = patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache });
     const written = statSync(first).mtimeMs;
-    expect(patchedNetwork(unet, 'unet', applied(0.5), cache)).toBe(first);
+    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache })).toBe(first);
     expect(statSync(first).mtimeMs).toBe(written);
-    expect(patchedNetwork(unet, 'unet', applied(0.6), cache)).not.toBe(first);
+    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0.6), cacheDir: cache })).not.toBe(first);
   });
 
   it('opens the base network itself at strength 0', () => {
-    expect(patchedNetwork(unet, 'unet', applied(0), cache)).toBe(unet);
+    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0), cacheDir: cache })).toBe(unet);
   });
 
   it('reads back shape checks: a LoRA for a wider model is a coded error naming the file and layer', () => {
@@ -86,12 +86,12 @@ describe('patchedNetwork', () => {
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_down.weight', [2, 768], 1),
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_up.weight', [32, 2], 2),
     ]);
-    expect(() => patchedNetwork(unet, 'unet', [{ file: wide, sha256: fileSha256(wide), strength: 1 }], cache))
+    expect(() => patchNetwork({ model: unet, network: 'unet', loras: [{ file: wide, sha256: fileSha256(wide), strength: 1 }], cacheDir: cache }))
       .toThrow(expect.objectContaining({ code: 'lora_shape_mismatch', path: wide }));
   });
 });
 
-describe('patchedNetwork on quantised and float16 conversions', () => {
+describe('patchNetwork on quantised and float16 conversions', () => {
   it('requantises an int8 UNet weight it changes and keeps the others byte for byte', async () => {
     const { convertCheckpoint } = await import('../../../models/convert.ts');
     const { expectedTensors } = await import('../../../models/sd15/index.ts');
@@ -102,7 +102,7 @@ describe('patchedNetwork on quantised and float16 conversions', () => {
     await convertCheckpoint(checkpoint, join(dataDir, 'models', 'tiny-int8'), { unetWeights: 'int8' });
     const unet = join(dataDir, 'models/tiny-int8/unet/model.onnx');
     const file = kohyaLora(join(dataDir, 'loras', 'kohya.safetensors'));
-    const patched = patchedNetwork(unet, 'unet', [{ file, sha256: fileSha256(file), strength: 1 }], join(dataDir, 'cache'));
+    const patched = patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 1 }], cacheDir: join(dataDir, 'cache') });
     const [base, after] = [stored(unet), stored(patched)];
     const delta = matmul(values(64, 2), values(128, 1), 32, 2, 64);
     const wanted = base.read(TO_K, [32, 64]).map((w, i) => w + 0.5 * delta[i]);
@@ -126,7 +126,7 @@ describe('patchedNetwork on quantised and float16 conversions', () => {
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_down.weight', [4, 64], 1),
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_up.weight', [64, 4], 2),
     ]);
-    const patched = patchedNetwork(unet, 'unet', [{ file, sha256: fileSha256(file), strength: 2 }], join(dataDir, 'cache'));
+    const patched = patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 2 }], cacheDir: join(dataDir, 'cache') });
     const delta = matmul(values(256, 2), values(256, 1), 64, 4, 64);
     const wanted = stored(unet).read(key, [64, 64]).map((w, i) => w + 2 * delta[i]);
     stored(patched).read(key, [64, 64]).forEach((w, i) => expect(w).toBeCloseTo(wanted[i], 2));
