@@ -1,7 +1,8 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { defineNode, LatentflowError, output, string } from '../runtime/index.ts';
+import { defineNode, output, string } from '../runtime/index.ts';
+import { imageNameInvalid, imageUnreadable, inputImageNotFound } from './lib/errors.ts';
 import { fitForVae } from './lib/image.ts';
 import { decodeImageFile } from './lib/image-file.ts';
 import { resolveInside } from './lib/safe-path.ts';
@@ -18,7 +19,7 @@ async function locateImage(image: string, inputDir: string): Promise<{ path: str
   try {
     candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
   } catch (cause) {
-    throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
+    throw imageNameInvalid(image, cause);
   }
   for (const path of candidates) {
     try {
@@ -27,9 +28,7 @@ async function locateImage(image: string, inputDir: string): Promise<{ path: str
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new LatentflowError('file_not_found', `image "${image}" is not in ${inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
-    input: 'image',
-  });
+  throw inputImageNotFound(image, [inputDir, EXAMPLE_IMAGES_DIR]);
 }
 
 export default defineNode({
@@ -57,7 +56,7 @@ export default defineNode({
     try {
       return { image: fitForVae(decodeImageFile(bytes), 8, MAX_IMAGE_SIDE) };
     } catch (cause) {
-      throw new LatentflowError('invalid_value', `cannot use ${found.path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
+      throw imageUnreadable(found.path, cause);
     }
   },
 });

@@ -1,4 +1,4 @@
-import { defineNode, float, LatentflowError, output, socket, string, type ErrorCode } from '../runtime/index.ts';
+import { defineNode, float, LatentflowError, output, socket, string } from '../runtime/index.ts';
 import { fileSha256, findAdapterFile, listAdapterFiles, LORA_DIR } from '../models/adapters/files.ts';
 import { loraNotFound, modelNotPatchable } from '../models/adapters/errors.ts';
 import { openLora } from '../models/adapters/read-lora.ts';
@@ -58,6 +58,6 @@ export default defineNode({
 });
 
 /** A file error attributed to the node input that named the file. */
-function withInput(error: Error & { code: ErrorCode }, input: string): LatentflowError {
+function withInput(error: Error & { code: string }, input: string): LatentflowError {
   return new LatentflowError(error.code, error.message, { input, cause: error });
 }

@@ -1,7 +1,8 @@
-import { choice, defineNode, int, LatentflowError, output, socket } from '../runtime/index.ts';
+import { choice, defineNode, int, output, socket } from '../runtime/index.ts';
 import type { ModelSession, Tensor } from '../runtime/backends/index.ts';
 import { CONTEXT_LENGTH, END_OF_TEXT, START_OF_TEXT } from '../models/tokenizer/index.ts';
 import { applyA1111Emphasis, applyComfyEmphasis, EMPHASIS_MODES } from '../models/sd15/emphasis.ts';
+import { textEncoderOutputMissing } from './lib/errors.ts';
 import { textEncoderModelPath } from './lib/patched-network.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ClipHandle, Conditioning, Tokens } from './lib/sd-types.ts';
@@ -35,12 +36,8 @@ export default defineNode({
     const session = await ctx.env.sessions.open(await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
-      throw new LatentflowError(
-        'invalid_value',
-        `the text encoder of model "${clip.model}" (${clip.textEncoder}) has no "${wanted}" output` +
-          (clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : ''),
-        { input: 'clip_skip' },
-      );
+      const hint = clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : '';
+      throw textEncoderOutputMissing(clip.model, clip.textEncoder, wanted, hint);
     }
     const encode = (ids: Int32Array) => encodeChunks(session, ids, wanted, ctx.signal);
     const { data: hidden, width } = await encode(tokens.ids);

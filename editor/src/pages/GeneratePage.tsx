@@ -8,11 +8,20 @@ import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { editorHref } from '../ui/route.ts';
 import type { Notify } from '../ui/toasts.tsx';
 import { useTracker } from '../ui/use-tracker.ts';
-import { withOverrides } from '../workflow/types.ts';
+import type { Workflow } from '../workflow/types.ts';
+import { overrideInputs } from '../../../contract/index.ts';
+import { EditorError } from '../errors.ts';
 import { generationRequest, type GenerateSettings } from './generate/generation-request.ts';
 import { SettingsForm } from './generate/SettingsForm.tsx';
 import { LoraPicker } from './generate/LoraPicker.tsx';
 import { withLoras, type LoraChoice } from './generate/with-loras.ts';
+
+/** The workflow with the form's overrides; a bad override is the editor's bug, reported as such. */
+function overridden(workflow: Workflow, overrides: Record<string, unknown>): Workflow {
+  const { workflow: result, issues } = overrideInputs(workflow, overrides);
+  if (issues.length > 0) throw new EditorError('bad_workflow', issues[0].message);
+  return result as Workflow;
+}
 
 const DEFAULTS: GenerateSettings = {
   prompt: 'a red circle on a blue background',
@@ -73,7 +82,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const buildRequest = async () => {
     const request = generationRequest(settings, await uploadInitImage());
     if (loras.length === 0) return request;
-    const workflow = withLoras(withOverrides(await api.workflow(projectId, request.workflowName), request.overrides), loras);
+    const workflow = withLoras(overridden(await api.workflow(projectId, request.workflowName), request.overrides), loras);
     return { workflowName: request.workflowName, overrides: {}, workflow };
   };
 
@@ -92,7 +101,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const openInEditor = async () => {
     try {
       const request = await buildRequest();
-      const workflow = request.workflow ?? withOverrides(await api.workflow(projectId, request.workflowName), request.overrides);
+      const workflow = request.workflow ?? overridden(await api.workflow(projectId, request.workflowName), request.overrides);
       writeDraft(projectId, { workflowName: request.workflowName, workflow, dirty: true });
       location.hash = editorHref(projectId, request.workflowName);
     } catch (e) {

@@ -25,8 +25,9 @@ export function withLoras(workflow: Workflow, loras: readonly LoraChoice[]): Wor
   });
   for (const [id, node] of Object.entries(nodes)) {
     if (node.type === 'LoraLoader' && id.startsWith('lora')) continue;
-    for (const [name, value] of Object.entries(node.inputs)) {
-      if (isLink(value) && value.from === 'model' && (value.output === 'unet' || value.output === 'clip')) node.inputs[name] = { from, output: value.output };
+    const inputs = node.inputs ?? {};
+    for (const [name, value] of Object.entries(inputs)) {
+      if (isLink(value) && value.from === 'model' && (value.output === 'unet' || value.output === 'clip')) inputs[name] = { from, output: value.output };
     }
   }
   return { ...workflow, nodes };
