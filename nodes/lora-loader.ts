@@ -7,7 +7,8 @@ import { fileStamp } from './lib/file-stamp.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { AppliedLora, ClipHandle, UnetHandle } from './lib/sd-types.ts';
 
-const STRENGTH = { default: 1, min: -10, max: 10, step: 0.05 } as const;
+/** ComfyUI's range, so its workflows validate as they are. */
+const STRENGTH = { default: 1, min: -100, max: 100, step: 0.01 } as const;
 
 export default defineNode({
   type: 'LoraLoader',

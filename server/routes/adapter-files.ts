@@ -10,12 +10,17 @@ const AdapterFileSchema = Type.Object({
   bytes: Type.Integer(),
 });
 
+const AdaptersSchema = Type.Object({ loras: Type.Array(AdapterFileSchema), embeddings: Type.Array(AdapterFileSchema) });
+
 /** The LoRAs in data/loras/ and the textual-inversion embeddings in data/embeddings/, for pickers. */
 export function adapterFileRoutes(ctx: ServerContext) {
   const list = (folder: typeof LORA_DIR | typeof EMBEDDING_DIR) => listAdapterFiles(ctx.dataDir, folder)
     .map(({ name, file, path }) => ({ name, file, bytes: statSync(path).size }));
   return async function registerAdapterFileRoutes(app: FastifyInstance): Promise<void> {
-    app.get('/loras', { schema: { tags: ['models'], summary: 'LoRA files in data/loras/', response: { 200: Type.Array(AdapterFileSchema) } } }, async () => list(LORA_DIR));
-    app.get('/embeddings', { schema: { tags: ['models'], summary: 'Embedding files in data/embeddings/', response: { 200: Type.Array(AdapterFileSchema) } } }, async () => list(EMBEDDING_DIR));
+    // Not /api/embeddings: that is ComfyUI's route (a list of names), served by the ComfyUI compatibility layer.
+    app.get('/adapters', { schema: { tags: ['models'], summary: 'LoRA files in data/loras/ and embedding files in data/embeddings/', response: { 200: AdaptersSchema } } }, async () => ({
+      loras: list(LORA_DIR),
+      embeddings: list(EMBEDDING_DIR),
+    }));
   };
 }

@@ -56,8 +56,7 @@ export interface RunRequest {
 export const api = {
   nodes: () => request<NodeDescription[]>('GET', '/api/nodes'),
   hardware: () => request<HardwareInfo>('GET', '/api/hardware'),
-  loras: () => request<AdapterFile[]>('GET', '/api/loras'),
-  embeddings: () => request<AdapterFile[]>('GET', '/api/embeddings'),
+  adapters: () => request<{ loras: AdapterFile[]; embeddings: AdapterFile[] }>('GET', '/api/adapters'),
 
   projects: () => request<Project[]>('GET', '/api/projects'),
   project: (id: string) => request<Project>('GET', `/api/projects/${enc(id)}`),

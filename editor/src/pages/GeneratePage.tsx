@@ -56,7 +56,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   useEffect(() => {
     api.project(projectId).then(setProject, (e: Error) => notify(`Could not open project ${projectId}: ${e.message}`, 'error'));
     api.nodes().then(setNodes, (e: Error) => notify(e.message, 'error'));
-    Promise.all([api.loras(), api.embeddings()]).then(([l, e]) => setAdapters({ loras: l, embeddings: e }), (e: Error) => notify(e.message, 'error'));
+    api.adapters().then(setAdapters, (e: Error) => notify(e.message, 'error'));
     refreshGallery();
   }, [projectId, notify, refreshGallery]);
 
