@@ -3,6 +3,7 @@ import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
 import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
+import { unetModelPath } from './lib/patched-network.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
 
@@ -54,7 +55,7 @@ export default defineNode({
     if (start >= end) throw noStepsToRun(start, end, steps);
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
-    const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
+    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const guidedDenoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, signal: ctx.signal });
     const denoiser = async (x: Float32Array, sigma: number) => (await guidedDenoiser(x, sigma)).denoised;

@@ -30,6 +30,21 @@ function conditioningFor(conditioning: Conditioning, batch: number, input: strin
   return out;
 }
 
+/** The conditioning [B, S, W] repeated along S to `sequence` (a multiple of S). */
+function repeatedTo(conditioning: Conditioning, sequence: number): Conditioning {
+  const [rows, length, width] = conditioning.shape;
+  if (length === sequence) return conditioning;
+  const data = new Float32Array(rows * sequence * width);
+  for (let r = 0; r < rows; r++) {
+    const row = conditioning.data.subarray(r * length * width, (r + 1) * length * width);
+    for (let at = 0; at < sequence; at += length) data.set(row, (r * sequence + at) * width);
+  }
+  return { data, shape: [rows, sequence, width] };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number) => (a / gcd(a, b)) * b;
+
 function findInput(session: ModelSession, name: string, types: readonly string[]): TensorInfo {
   const info = session.inputs.find((i) => i.name === name);
   if (!info) {
@@ -69,13 +84,15 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
   const timestepInfo = findInput(session, 'timestep', ['float32', 'int64']);
   findInput(session, 'sample', ['float32']);
   findInput(session, 'encoder_hidden_states', ['float32']);
-  const cond = conditioningFor(options.positive, batch, 'positive');
+  // Prompts of different chunk counts are repeated to a common length (ComfyUI's rule: the least common multiple).
+  const sequence = guided ? lcm(options.positive.shape[1], options.negative.shape[1]) : options.positive.shape[1];
+  const cond = conditioningFor(repeatedTo(options.positive, sequence), batch, 'positive');
   const context = guided ? new Float32Array(cond.length * 2) : cond;
   if (guided) {
     context.set(cond);
-    context.set(conditioningFor(options.negative, batch, 'negative'), cond.length);
+    context.set(conditioningFor(repeatedTo(options.negative, sequence), batch, 'negative'), cond.length);
   }
-  const contextDims = [rows, ...options.positive.shape.slice(1)];
+  const contextDims = [rows, sequence, options.positive.shape[2]];
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
   return async (x, sigma) => {
