@@ -2,6 +2,7 @@ import { defineNode, float, int, LatentflowError, output, seed, socket } from '.
 import { createNoise, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
+import { inpaintSampling } from './lib/inpaint-sampling.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
 
@@ -18,7 +19,10 @@ export default defineNode({
     'UNetStep that stopped at that step, adding no noise: with the same seed, single-step samplers (also the ancestral ones) ' +
     'give the same result as one unsplit run; multistep samplers restart their history there. ' +
     'After every step it reports progress and previews the current estimate of the clean latent (raw, and as a cheap ' +
-    'RGB picture at latent resolution). Cancelling stops it between steps.',
+    'RGB picture at latent resolution). Cancelling stops it between steps. ' +
+    'A latent with a noise mask (SetLatentNoiseMask, VAEEncodeForInpaint) changes only where the mask is set: elsewhere it ' +
+    'keeps the input latent, re-noised to each step\'s level. An inpainting UNet (9 input channels) also gets the mask and ' +
+    'the masked image\'s latent.',
   inputs: {
     unet: socket<UnetHandle>(SD_TYPES.unet),
     positive: socket<Conditioning>(SD_TYPES.conditioning, { description: 'What the image should show.' }),
@@ -48,7 +52,11 @@ export default defineNode({
     }
 
     const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
-    const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
+    // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
+    const inpaint = inpaintSampling(session, latent, start === 0 ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
+    const denoiser = inpaint.wrap(
+      createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, concat: inpaint.concat, signal: ctx.signal }),
+    );
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);
     // The stochastic samplers draw one latent's worth of noise per step; skipping what the initial
@@ -71,6 +79,6 @@ export default defineNode({
         ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
       },
     });
-    return { latent: { data: result, shape: latent.shape } };
+    return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
   },
 });

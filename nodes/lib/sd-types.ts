@@ -2,6 +2,8 @@
 // (paths and settings); sessions are opened on demand through `ctx.env.sessions`.
 
 export type { ImageBatch } from './image.ts';
+export type { Mask } from './mask.ts';
+import type { Mask } from './mask.ts';
 
 /** The text encoder and the vocabulary of one model. */
 export interface ClipHandle {
@@ -53,6 +55,11 @@ export interface Schedule {
 export interface Latent {
   data: Float32Array;
   shape: number[];
+  /**
+   * Where sampling may change the latent (SetLatentNoiseMask, VAEEncodeForInpaint): 1 = repaint,
+   * 0 = keep, at any resolution (resampled to the latent's). UNetStep keeps it on its output.
+   */
+  noiseMask?: Mask;
 }
 
 /** Socket type names, as they appear in node descriptions and workflow validation. */
@@ -65,6 +72,7 @@ export const SD_TYPES = {
   schedule: 'SCHEDULE',
   latent: 'LATENT',
   image: 'IMAGE',
+  mask: 'MASK',
 } as const;
 
 /** SD 1.5's VAE latent scale factor. */

@@ -14,11 +14,14 @@ describe('built-in plugin', () => {
   const registry = createRegistry();
   registry.register(builtin);
 
-  it('registers the eleven Stable Diffusion node types, each with a description', () => {
+  it('registers the Stable Diffusion node types and the editing nodes, each with a description', () => {
     const described = registry.describe();
-    expect(described.map((d) => d.type).sort()).toEqual(
-      ['EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'],
-    );
+    const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'];
+    const editing = [
+      'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
+      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled',
+    ];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });

@@ -1,0 +1,57 @@
+import type { BigIntStats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { LatentflowError } from '../../runtime/index.ts';
+import { fitForVae } from './image.ts';
+import type { ImageBatch } from './image.ts';
+import { decodePixels } from './image-file.ts';
+import type { Pixels } from './png.ts';
+import { resolveInside } from './safe-path.ts';
+import { MAX_IMAGE_SIDE } from '../empty-latent.ts';
+
+/** Example images shipped with the repository, so the image workflows run out of the box. */
+export const EXAMPLE_IMAGES_DIR = fileURLToPath(new URL('../../workflows/assets/', import.meta.url));
+
+/** The file `image` names: in the input folder, else among the example images. */
+export async function locateImage(image: string, inputDir: string): Promise<{ path: string; stats: BigIntStats }> {
+  let candidates: string[];
+  try {
+    candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
+  } catch (cause) {
+    throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
+  }
+  for (const path of candidates) {
+    try {
+      return { path, stats: await stat(path, { bigint: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  throw new LatentflowError('file_not_found', `image "${image}" is not in ${inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
+    input: 'image',
+  });
+}
+
+/** What a file input's node fingerprints: it re-runs when the file's path, size or modification time change. */
+export async function imageFingerprint(image: string, inputDir: string): Promise<string> {
+  const { path, stats } = await locateImage(image, inputDir);
+  return `${path} ${stats.size} ${stats.mtimeNs}`;
+}
+
+/**
+ * Reads and decodes the input image `image` and hands its pixels to `convert`, which builds the
+ * node's outputs; every image made from them must take `fit` (one shrink and crop for all).
+ */
+export async function readInputImage<T>(
+  image: string,
+  inputDir: string,
+  convert: (pixels: Pixels, fit: (image: ImageBatch) => ImageBatch) => T,
+): Promise<T> {
+  const found = await locateImage(image, inputDir);
+  const bytes = await readFile(found.path);
+  try {
+    return convert(decodePixels(bytes), (picture) => fitForVae(picture, 8, MAX_IMAGE_SIDE));
+  } catch (cause) {
+    throw new LatentflowError('invalid_value', `cannot use ${found.path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
+  }
+}
