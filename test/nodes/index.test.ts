@@ -35,6 +35,13 @@ describe('built-in plugin', () => {
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
   });
 
+  it.each(['inpaint', 'outpaint', 'hires-fix'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
+    const workflow = JSON.parse(await readFile(path.join(root, 'workflows', `${name}.json`), 'utf8'));
+    expect(validateWorkflow(workflow, registry)).toEqual([]);
+    expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());
+    expect(workflow.meta.description.length).toBeGreaterThan(40);
+  });
+
   describe('caching across runs of the shipped img2img workflow (tiny model)', { timeout: 60_000 }, () => {
     const sessions = createSessionPool();
     afterAll(() => sessions.close());
