@@ -110,6 +110,7 @@ describe('editing on the shipped shapes-tiny model, through the shipped workflow
       save: { type: 'SaveImage', inputs: { image: { from: 'decode', output: 'image' }, filename_prefix: 'roundtrip' } },
     };
     const result = await executor.run({ version: 1, nodes }, { env });
+    if (result.status !== 'finished') throw new Error(`round trip ${result.status}: ${JSON.stringify(result)}`);
     const [saved] = (result.outputs.save as { images: SavedImage[] }).images;
     return decodePng(await readFile(path.join(env.outputDir, saved.filename)));
   }
