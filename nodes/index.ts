@@ -1,6 +1,8 @@
 import { definePlugin } from '../runtime/index.ts';
 import emptyLatent from './empty-latent.ts';
 import featherMask from './feather-mask.ts';
+import freeU from './freeu.ts';
+import freeUV2 from './freeu-v2.ts';
 import growMask from './grow-mask.ts';
 import imagePadForOutpaint from './image-pad-for-outpaint.ts';
 import imageScale from './image-scale.ts';
@@ -34,10 +36,11 @@ export default definePlugin({
   description: 'Stable Diffusion 1.5: models, prompts, samplers, latents and images.',
   nodes: [
     loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage,
-    // editing: masks, inpainting and outpainting, hires fix, tiled VAE
+    // editing: masks, inpainting and outpainting, hires fix, tiled VAE, FreeU
     loadImageMask, invertMask, growMask, featherMask, thresholdMask, maskComposite,
     setLatentNoiseMask, vaeEncodeForInpaint, imagePadForOutpaint,
     latentUpscale, latentUpscaleBy, imageScale, imageScaleBy,
     vaeDecodeTiled, vaeEncodeTiled,
+    freeU, freeUV2,
   ],
 });

@@ -55,7 +55,9 @@ export default defineNode({
     // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
     const inpaint = inpaintSampling(session, latent, start === 0 ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
     const denoiser = inpaint.wrap(
-      createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, concat: inpaint.concat, signal: ctx.signal }),
+      createUnetDenoiser({
+        session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, signal: ctx.signal,
+      }),
     );
     const noise = createNoise(inputs.seed);
     const sigmas = Float64Array.from(schedule.sigmas);

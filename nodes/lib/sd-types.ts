@@ -19,6 +19,16 @@ export interface UnetHandle {
   path: string;
   /** Image side the model was trained at (512 for SD 1.5); EmptyLatent's size when given 0. */
   nativeImageSize: number;
+  /** FreeU factors set by the FreeU / FreeU_V2 nodes; fed to a UNet that has the FreeU inputs. */
+  freeU?: FreeUSettings;
+}
+
+export interface FreeUSettings {
+  b1: number;
+  b2: number;
+  s1: number;
+  s2: number;
+  version: 1 | 2;
 }
 
 export interface VaeHandle {

@@ -1,7 +1,8 @@
 import { LatentflowError } from '../../runtime/index.ts';
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
-import type { Conditioning } from './sd-types.ts';
+import { freeUFeeds } from './freeu-feeds.ts';
+import type { Conditioning, FreeUSettings } from './sd-types.ts';
 
 /** D(x, sigma): the denoised (x0) estimate in k-diffusion space, x = x0 + sigma * eps. */
 export type Denoiser = (x: Float32Array, sigma: number) => Promise<Float32Array>;
@@ -17,6 +18,7 @@ export interface UnetDenoiserOptions {
   sigmaToTimestep: (sigma: number) => number;
   /** Planes appended to the (scaled) latent of every image, [B, channels, h, w]: an inpainting UNet's mask and masked image. */
   concat?: { data: Float32Array; channels: number };
+  freeU?: FreeUSettings;
   signal?: AbortSignal;
 }
 
@@ -89,6 +91,7 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
     context.set(conditioningFor(options.negative, batch, 'negative'), cond.length);
   }
   const contextDims = [rows, ...options.positive.shape.slice(1)];
+  const freeU = freeUFeeds(session, options.freeU);
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
   return async (x, sigma) => {
@@ -106,6 +109,7 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
         sample: { type: 'float32', data: sample, dims: [rows, inChannels, ph, pw] },
         timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
         encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
+        ...freeU,
       },
       { signal },
     );

@@ -19,7 +19,7 @@ describe('built-in plugin', () => {
     const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'];
     const editing = [
       'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
-      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled',
+      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
     expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
