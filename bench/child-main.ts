@@ -6,6 +6,7 @@ import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
+import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-checkpoint': writeCheckpoint,
@@ -14,6 +15,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
+  'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
 };
 
