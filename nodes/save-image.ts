@@ -1,4 +1,6 @@
-import { defineNode, LatentflowError, output, socket, string } from '../runtime/index.ts';
+import { defineNode, output, socket, string } from '../runtime/index.ts';
+import { filenamePrefixInvalid, outputWriteFailed } from './lib/errors.ts';
+import { resolveInside } from './lib/safe-path.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -31,6 +33,11 @@ export default defineNode({
   },
   async execute({ image, filename_prefix }, ctx) {
     const text = { workflow: JSON.stringify(ctx.env.workflow), Software: 'latentflow' };
+    try {
+      resolveInside(ctx.env.outputDir, `${filename_prefix}.png`);
+    } catch (cause) {
+      throw filenamePrefixInvalid(filename_prefix, cause);
+    }
     const images: SavedImage[] = [];
     for (let b = 0; b < image.batch; b++) {
       const png = encodePng(batchItem(image, b), { text });
@@ -38,10 +45,7 @@ export default defineNode({
       try {
         filename = await writeNumberedFile(ctx.env.outputDir, filename_prefix, 'png', png);
       } catch (cause) {
-        throw new LatentflowError('invalid_value', `cannot save "${filename_prefix}" in ${ctx.env.outputDir}: ${(cause as Error).message}`, {
-          input: 'filename_prefix',
-          cause,
-        });
+        throw outputWriteFailed(filename_prefix, ctx.env.outputDir, cause);
       }
       ctx.log.info(`saved ${filename}`);
       images.push({ filename, width: image.width, height: image.height });

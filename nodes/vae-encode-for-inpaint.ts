@@ -1,4 +1,5 @@
-import { defineNode, int, LatentflowError, output, socket } from '../runtime/index.ts';
+import { defineNode, int, output, socket } from '../runtime/index.ts';
+import { maskBatchMismatch } from './lib/errors.ts';
 import { growMask, mapMask, maskPlane, resizeMask } from './lib/mask.ts';
 import { encodeImage } from './lib/vae-codec.ts';
 import { checkEncodable, vaeEncoderOf } from './lib/vae-inputs.ts';
@@ -32,7 +33,7 @@ export default defineNode({
     const encoder = vaeEncoderOf(vae);
     checkEncodable(image);
     if (mask.batch !== 1 && mask.batch !== image.batch) {
-      throw new LatentflowError('invalid_value', `mask has ${mask.batch} planes for ${image.batch} images; give 1 or ${image.batch}`, { input: 'mask' });
+      throw maskBatchMismatch(mask.batch, image.batch);
     }
     const grown = mapMask(growMask(resizeMask(mask, image.width, image.height), grow_mask_by, false), (v) => Math.round(v));
     const session = await ctx.env.sessions.open(encoder, vaeSessionOptions(vae.backend));

@@ -1,4 +1,4 @@
-import type { ApiError } from './api/types.ts';
+import type { Issue } from '../../contract/index.ts';
 
 /** Every failure the editor raises itself, each with a stable code. */
 export type EditorErrorCode =
@@ -16,13 +16,13 @@ export class EditorError extends Error {
   }
 }
 
-/** A failed API call; `errors` holds the server's validation errors when it sent some. */
+/** A failed API call; `issues` holds the server's list of problems when it sent one. */
 export class ApiRequestError extends EditorError {
   constructor(
     code: 'server_unreachable' | 'request_failed',
     message: string,
     readonly status: number,
-    readonly errors: ApiError[] = [],
+    readonly issues: Issue[] = [],
     options?: { cause?: unknown },
   ) {
     super(code, message, options);

@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import { unetFreeUUnsupported } from './errors.ts';
 import type { ModelSession, Tensor } from '../../runtime/backends/index.ts';
 import { FREEU_INPUTS, FREEU_OFF } from '../../models/sd15/freeu.ts';
 import type { FreeUSettings } from './sd-types.ts';
@@ -12,11 +12,7 @@ export function freeUFeeds(session: ModelSession, settings: FreeUSettings | unde
   const has = session.inputs.some((i) => i.name === FREEU_INPUTS[0]);
   if (!has) {
     if (settings) {
-      throw new LatentflowError(
-        'invalid_value',
-        `UNet ${session.modelPath} has no FreeU inputs (${FREEU_INPUTS.join(', ')}): it was converted without FreeU, so FreeU cannot change it`,
-        { input: 'unet' },
-      );
+      throw unetFreeUUnsupported(session.modelPath, FREEU_INPUTS);
     }
     return {};
   }

@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import { unetChannelsUnsupported } from './errors.ts';
 import type { ModelSession } from '../../runtime/backends/index.ts';
 import { keepKnown, latentMaskValues, withNoiseMask } from './noise-mask.ts';
 import type { Denoiser } from './unet-denoiser.ts';
@@ -38,11 +38,7 @@ export function inpaintSampling(session: ModelSession, latent: Latent, noise: Fl
   let concat: InpaintSampling['concat'];
   if (channels !== undefined && channels !== shape[1]) {
     if (channels !== shape[1] + INPAINT_EXTRA_CHANNELS) {
-      throw new LatentflowError(
-        'invalid_value',
-        `UNet ${session.modelPath} takes ${channels} input channels; latentflow runs ${shape[1]} (SD 1.5) or ${shape[1] + INPAINT_EXTRA_CHANNELS} (inpainting)`,
-        { input: 'unet' },
-      );
+      throw unetChannelsUnsupported(session.modelPath, channels, shape[1], shape[1] + INPAINT_EXTRA_CHANNELS);
     }
     concat = { data: inpaintPlanes(latent, batch, h, w), channels: INPAINT_EXTRA_CHANNELS };
   }

@@ -1,7 +1,7 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LatentflowError } from '../../runtime/index.ts';
+import { imageNameInvalid, imageUnreadable, inputImageNotFound } from './errors.ts';
 import { fitForVae } from './image.ts';
 import type { ImageBatch } from './image.ts';
 import { decodePixels } from './image-file.ts';
@@ -18,7 +18,7 @@ export async function locateImage(image: string, inputDir: string): Promise<{ pa
   try {
     candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
   } catch (cause) {
-    throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
+    throw imageNameInvalid(image, cause);
   }
   for (const path of candidates) {
     try {
@@ -27,9 +27,7 @@ export async function locateImage(image: string, inputDir: string): Promise<{ pa
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new LatentflowError('file_not_found', `image "${image}" is not in ${inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
-    input: 'image',
-  });
+  throw inputImageNotFound(image, [inputDir, EXAMPLE_IMAGES_DIR]);
 }
 
 /** What a file input's node fingerprints: it re-runs when the file's path, size or modification time change. */
@@ -52,6 +50,6 @@ export async function readInputImage<T>(
   try {
     return convert(decodePixels(bytes), (picture) => fitForVae(picture, 8, MAX_IMAGE_SIDE));
   } catch (cause) {
-    throw new LatentflowError('invalid_value', `cannot use ${found.path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
+    throw imageUnreadable(found.path, cause);
   }
 }

@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import { scaledSizeTooLarge } from './errors.ts';
 
 /**
  * The target size of a resize given as width/height, where 0 keeps the aspect ratio from the other
@@ -17,9 +17,7 @@ export function scaledSize(sourceWidth: number, sourceHeight: number, scale: num
   const round = (v: number) => Math.max(multiple, Math.round((v * scale) / multiple) * multiple);
   const size = { width: round(sourceWidth), height: round(sourceHeight) };
   if (size.width > max || size.height > max) {
-    throw new LatentflowError('invalid_value', `scaling ${sourceWidth}x${sourceHeight} by ${scale} gives ${size.width}x${size.height}, over ${max} a side`, {
-      input: 'scale_by',
-    });
+    throw scaledSizeTooLarge(sourceWidth, sourceHeight, scale, size, max);
   }
   return size;
 }

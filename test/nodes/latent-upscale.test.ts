@@ -27,7 +27,7 @@ describe('latent and image resizing nodes', () => {
 
   it('LatentUpscaleBy refuses a size past the largest latent', async () => {
     await expect(latentUpscaleBy.execute({ latent, upscale_method: 'bilinear', scale_by: 80 }, await fakeContext()))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'scale_by' });
+      .rejects.toMatchObject({ code: 'scaled_size_too_large', input: 'scale_by' });
   });
 
   it('ImageScale and ImageScaleBy resize 8-bit RGB with every method, a flat image staying flat', async () => {

@@ -56,6 +56,6 @@ describe('LoadImage mask output and LoadImageMask', () => {
     const ctx = await fakeContext();
     await mkdir(ctx.env.inputDir, { recursive: true });
     await writeFile(path.join(ctx.env.inputDir, 'x.png'), 'not an image');
-    await expect(loadImageMask.execute({ image: 'x.png', channel: 'red' }, ctx)).rejects.toMatchObject({ code: 'invalid_value', input: 'image' });
+    await expect(loadImageMask.execute({ image: 'x.png', channel: 'red' }, ctx)).rejects.toMatchObject({ code: 'image_unreadable', input: 'image' });
   });
 });

@@ -90,7 +90,7 @@ describe('UNetStep with a noise mask', () => {
   it('rejects a UNet whose input channels are neither 4 nor 9', async () => {
     const ctx = await fakeContext({ sessions: { [unet.path]: constantUnet(7) } });
     await expect(unetStep.execute(inputs({ data: known, shape: [1, 4, 8, 8] }, await schedule(2)), ctx))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'unet', message: expect.stringContaining('7 input channels') });
+      .rejects.toMatchObject({ code: 'unet_channels_unsupported', input: 'unet', message: expect.stringContaining('7 input channels') });
   });
 });
 

@@ -28,7 +28,7 @@ describe('VAEEncodeForInpaint', () => {
   it('rejects a mask batch that fits neither one nor every image', async () => {
     const masks: Mask = { ...dot, batch: 3, data: new Float32Array(3 * 128) };
     await expect(vaeEncodeForInpaint.execute({ vae, image: white, mask: masks, grow_mask_by: 0 }, await fakeContext({ sessions })))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'mask' });
+      .rejects.toMatchObject({ code: 'mask_batch_mismatch', input: 'mask' });
   });
 });
 

@@ -43,7 +43,7 @@ describe('tiled VAE', () => {
 
   it('rejects an overlap as large as the tile', async () => {
     await expect(vaeDecodeTiled.execute({ vae, latent: latent(8, 8), tile_size: 64, overlap: 64 }, await fakeContext({ sessions })))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'overlap' });
+      .rejects.toMatchObject({ code: 'tile_overlap_invalid', input: 'overlap' });
   });
 
   it('VAEDecode tiles on its own only when the decode would pass the memory limit (SD 1.5 512x512 does)', async () => {
