@@ -11,6 +11,7 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: 'list every problem in a workflow file', load: () => import('./validate.ts') },
   nodes: { summary: 'list the available node types', load: () => import('./nodes.ts') },
   serve: { summary: 'start the web editor and HTTP/WebSocket API', load: () => import('./serve.ts') },
+  worker: { summary: 'take runs from a server\'s Redis queue (scale-out)', load: () => import('./worker.ts') },
   convert: { summary: 'convert a .ckpt/.safetensors checkpoint to ONNX model files', load: () => import('./convert.ts') },
   'tiny-models': { summary: 'generate the tiny test models (data/models/tiny)', load: () => import('./tiny-models.ts') },
   tokenize: { summary: 'show the CLIP token ids of a prompt', load: () => import('./tokenize.ts') },

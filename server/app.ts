@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.ts';
+import { routeNotFound } from './errors.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -10,6 +11,7 @@ import { liveRoutes } from './routes/live.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { systemRoutes } from './routes/system.ts';
+import { workerRoutes } from './routes/workers.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { createRequestGuard, type GuardOptions } from './security/request-guard.ts';
 
@@ -28,9 +30,10 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES } });
   app.addHook('onRequest', createRequestGuard(options.guard));
   app.setErrorHandler(createErrorHandler(ctx.log));
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const error = routeNotFound(request.method, request.url);
+    return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -42,7 +45,7 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
 
   await app.register(
     async (api) => {
-      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes]) {
+      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes, workerRoutes]) {
         await api.register(routes(ctx));
       }
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

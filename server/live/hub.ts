@@ -81,6 +81,12 @@ export class LiveHub {
     }
   }
 
+  /** Whether any client asked for latent previews (workers on other machines send them only then). */
+  wantsLatents(): boolean {
+    for (const subscription of this.clients.values()) if (subscription?.latents) return true;
+    return false;
+  }
+
   closeAll(): void {
     clearInterval(this.heartbeat);
     for (const socket of this.clients.keys()) socket.close(1001, 'Server shutting down');

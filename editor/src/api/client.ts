@@ -1,5 +1,5 @@
 import type {
-  ApiError, GalleryImage, HardwareInfo, NodeDescription, Project, RunSummary,
+  ApiError, GalleryImage, HardwareInfo, NodeDescription, Project, RunSummary, WorkerList,
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
@@ -68,6 +68,7 @@ export const api = {
   run: (runId: string) => request<RunSummary>('GET', `/api/runs/${enc(runId)}`),
   cancelRun: (runId: string) => request<unknown>('POST', `/api/runs/${enc(runId)}/cancel`),
   interrupt: () => request<unknown>('POST', '/api/interrupt'),
+  workers: () => request<WorkerList>('GET', '/api/workers'),
 
   images: (projectId: string) => request<GalleryImage[]>('GET', `/api/projects/${enc(projectId)}/images`),
   upload: (projectId: string, file: File) =>
