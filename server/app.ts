@@ -2,6 +2,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { a1111Routes } from './a1111/routes.ts';
+import { comfyImportRoute, comfyRoutes, createComfyBridge } from './comfyui/index.ts';
 import type { ServerContext } from './context.ts';
 import { routeNotFound } from './errors.ts';
 import { createErrorHandler } from './error-handler.ts';
@@ -52,6 +54,12 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
     },
     { prefix: '/api' },
   );
+  // ComfyUI clients address the server at / or /api (docs/compat.md); its WebSocket is /ws, ours stays /api/ws.
+  const comfy = createComfyBridge(ctx);
+  await app.register(comfyRoutes(ctx, comfy, { root: true }));
+  await app.register(comfyRoutes(ctx, comfy, { root: false }), { prefix: '/api' });
+  await app.register(comfyImportRoute(comfy.runs), { prefix: '/api' });
+  await app.register(a1111Routes(ctx, comfy.runs), { prefix: '/sdapi/v1' });
   await app.register(editorRoutes(options.editorDir));
   return app;
 }
