@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
-import { defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
+import type { BackendInfo } from '../runtime/backends/index.ts';
+import { createFolder, defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
 import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
@@ -43,17 +43,19 @@ export const main = defineCommand({
     const registry = await loadRegistry(values.plugins);
     const log = createStderrLogger(values.verbose ? 'info' : 'warn');
     // Imported here so usage errors answer without loading onnxruntime.
-    const { createSessionPool } = await import('../runtime/backends/index.ts');
+    const { createSessionPool, listBackends } = await import('../runtime/backends/index.ts');
+    checkBackend(values.backend, listBackends());
+    const outputDir = resolve(values.out);
+    createFolder('--out', outputDir);
     const sessions = createSessionPool({ logger: log });
     const env: RunEnvironment = {
       dataDir: resolve(values.data),
-      outputDir: resolve(values.out),
+      outputDir,
       inputDir: resolve(values.input),
       backend: values.backend,
       workflow,
       sessions,
     };
-    mkdirSync(env.outputDir, { recursive: true });
     const onEvent = values.events === 'ndjson'
       ? (event: Parameters<typeof eventToNdjson>[0]) => process.stdout.write(eventToNdjson(event))
       : createProgressDisplay({ out: process.stdout, err: process.stderr, isTTY: process.stdout.isTTY === true });
@@ -75,6 +77,13 @@ export const main = defineCommand({
     }
   },
 });
+
+function checkBackend(name: string, backends: BackendInfo[]): void {
+  const backend = backends.find((candidate) => candidate.name === name);
+  const known = backends.map((candidate) => (candidate.available ? candidate.name : `${candidate.name} (unavailable)`)).join(', ');
+  if (!backend) throw new UsageError(`unknown backend "${name}"; this machine knows: ${known}`);
+  if (!backend.available) throw new UsageError(`backend "${name}" is not available here: ${backend.reason ?? 'unknown reason'}`);
+}
 
 /** Applies `--set` values; a workflow too broken to take them is left for validation to report. */
 function withOverrides(workflow: unknown, overrides: Record<string, unknown>): unknown {

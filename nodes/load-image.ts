@@ -1,10 +1,9 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { defineNode, LatentflowError, output, string } from '../runtime/index.ts';
+import { defineNode, isLatentflowError, LatentflowError, output, resolveInside, string } from '../runtime/index.ts';
 import { fitForVae } from './lib/image.ts';
 import { decodeImageFile } from './lib/image-file.ts';
-import { resolveInside } from './lib/safe-path.ts';
 import { MAX_IMAGE_SIDE } from './empty-latent.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch } from './lib/sd-types.ts';
@@ -16,9 +15,10 @@ export const EXAMPLE_IMAGES_DIR = fileURLToPath(new URL('../workflows/assets/', 
 async function locateImage(image: string, inputDir: string): Promise<{ path: string; stats: BigIntStats }> {
   let candidates: string[];
   try {
-    candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
-  } catch (cause) {
-    throw new LatentflowError('invalid_value', `image "${image}" must be a file name inside the input folder`, { input: 'image', cause });
+    candidates = [await resolveInside(inputDir, image), await resolveInside(EXAMPLE_IMAGES_DIR, image)];
+  } catch (error) {
+    if (isLatentflowError(error, 'path_escape')) throw new LatentflowError('path_escape', error.message, { input: 'image', cause: error });
+    throw error;
   }
   for (const path of candidates) {
     try {

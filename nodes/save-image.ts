@@ -1,4 +1,4 @@
-import { defineNode, LatentflowError, output, socket, string } from '../runtime/index.ts';
+import { defineNode, isLatentflowError, LatentflowError, output, socket, string } from '../runtime/index.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -38,6 +38,7 @@ export default defineNode({
       try {
         filename = await writeNumberedFile(ctx.env.outputDir, filename_prefix, 'png', png);
       } catch (cause) {
+        if (isLatentflowError(cause, 'path_escape')) throw new LatentflowError('path_escape', cause.message, { input: 'filename_prefix', cause });
         throw new LatentflowError('invalid_value', `cannot save "${filename_prefix}" in ${ctx.env.outputDir}: ${(cause as Error).message}`, {
           input: 'filename_prefix',
           cause,

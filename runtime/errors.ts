@@ -35,6 +35,7 @@ export const RUNTIME_CODES = [
   'model_not_found',
   'file_not_found',
   'invalid_value',
+  'path_escape',
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -134,3 +135,6 @@ export const badOverride = (key: string, reason: string) =>
 
 export const unknownHook = (name: string, known: readonly string[]) =>
   new LatentflowError('unknown_hook', `Unknown hook "${name}"; hooks are ${known.join(', ')}`);
+
+export const pathEscape = (name: string, folder: string) =>
+  new LatentflowError('path_escape', `"${name}" is not a name inside ${folder}: it leaves the folder (by "..", an absolute path or a symlink)`);

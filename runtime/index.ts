@@ -42,7 +42,9 @@ export type { RunEvent, RunEventType, ErrorInfo } from './events.ts';
 export { loadPlugins } from './plugin-loader.ts';
 export type { PluginLoadReport } from './plugin-loader.ts';
 
-export { LatentflowError, isLatentflowError, cancelled, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
+export { LatentflowError, isLatentflowError, cancelled, pathEscape, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
 export type { ErrorCode, ValidationCode } from './errors.ts';
+export { resolveInside } from './safe-path.ts';
+export { makeDirectory } from './make-directory.ts';
 export { createStderrLogger, silentLogger, childLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';

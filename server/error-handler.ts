@@ -8,6 +8,7 @@ const RUNTIME_STATUS: Partial<Record<ErrorCode, number>> = {
   backend_unavailable: 400,
   model_not_found: 404,
   file_not_found: 404,
+  path_escape: 400,
   cancelled: 409,
 };
 

@@ -41,9 +41,6 @@ export const backendUnavailable = (name: string, reason: string | undefined) =>
 export const invalidName = (what: string, name: string, rule: string) =>
   new ServerError('invalid_name', 400, `Invalid ${what} "${name}": ${rule}`);
 
-export const pathEscape = (name: string) =>
-  new ServerError('path_escape', 400, `"${name}" resolves outside its folder`);
-
 export const invalidWorkflow = (errors: unknown[], message = 'The workflow is invalid') =>
   new ServerError('invalid_workflow', 400, message, { details: { errors } });
 

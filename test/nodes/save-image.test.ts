@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import previewImage from '../../nodes/preview-image.ts';
@@ -42,9 +43,28 @@ describe('SaveImage', () => {
   it('refuses a prefix that leaves the output folder, naming the input', async () => {
     const ctx = await fakeContext();
     await expect(saveImage.execute({ image: twoImages(), filename_prefix: '../../evil' }, ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'path_escape',
       input: 'filename_prefix',
     });
+  });
+
+  it('writes into a sub-folder named by the prefix, reporting the file relative to the output folder', async () => {
+    const ctx = await fakeContext({ env: { workflow } });
+    const { images } = await saveImage.execute({ image: twoImages(), filename_prefix: 'portraits/cat' }, ctx);
+    expect(images.map((i) => i.filename)).toEqual(['portraits/cat_00001.png', 'portraits/cat_00002.png']);
+    expect((await readdir(path.join(ctx.env.outputDir, 'portraits'))).sort()).toEqual(['cat_00001.png', 'cat_00002.png']);
+  });
+
+  it('refuses to write through a symlinked sub-folder that points out of the output folder', async () => {
+    const ctx = await fakeContext({ env: { workflow } });
+    const outside = await mkdtemp(path.join(tmpdir(), 'lf-outside-'));
+    await mkdir(ctx.env.outputDir, { recursive: true });
+    await symlink(outside, path.join(ctx.env.outputDir, 'portraits'));
+    await expect(saveImage.execute({ image: twoImages(), filename_prefix: 'portraits/cat' }, ctx)).rejects.toMatchObject({
+      code: 'path_escape',
+      input: 'filename_prefix',
+    });
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('is an output node', () => {
