@@ -39,7 +39,7 @@ export type { Executor, ExecutorOptions, RunOptions, RunResult } from './executo
 export { HOOK_NAMES } from './hooks.ts';
 export type { Hook, HookName, HookPayloads } from './hooks.ts';
 export type { RunEvent, RunEventType, ErrorInfo } from './events.ts';
-export { loadPlugins } from './plugin-loader.ts';
+export { loadPlugin, loadPlugins } from './plugin-loader.ts';
 export type { PluginLoadReport } from './plugin-loader.ts';
 
 export { LatentflowError, isLatentflowError, cancelled, pathEscape, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
