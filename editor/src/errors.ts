@@ -16,16 +16,19 @@ export class EditorError extends Error {
   }
 }
 
-/** A failed API call; `errors` holds the server's validation errors when it sent some. */
+/** A failed API call; `errors` holds the server's validation errors when it sent some, `request` the method and path (for the console, not for people). */
 export class ApiRequestError extends EditorError {
+  readonly request?: string;
+
   constructor(
     code: 'server_unreachable' | 'request_failed',
     message: string,
     readonly status: number,
     readonly errors: ApiError[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; request?: string },
   ) {
     super(code, message, options);
     this.name = 'ApiRequestError';
+    this.request = options?.request;
   }
 }

@@ -3,6 +3,7 @@ import type {
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
+import { apiErrorMessage, UNREACHABLE_MESSAGE } from './error-message.ts';
 import { normalizeDescriptions } from './node-descriptions.ts';
 
 
@@ -18,15 +19,15 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
   try {
     response = await fetch(path, init);
   } catch (cause) {
-    throw new ApiRequestError('server_unreachable', `${method} ${path}: server unreachable`, 0, [], { cause });
+    throw new ApiRequestError('server_unreachable', UNREACHABLE_MESSAGE, 0, [], { cause, request: `${method} ${path}` });
   }
   const text = await response.text();
   const json: unknown = text ? safeParse(text) : undefined;
   if (!response.ok) {
     const payload = (json ?? {}) as { errors?: ApiError[]; message?: string; error?: string };
     const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const detail = errors[0]?.message ?? payload.message ?? payload.error ?? response.statusText;
-    throw new ApiRequestError('request_failed', `${method} ${path}: ${response.status} ${detail}`, response.status, errors);
+    const message = apiErrorMessage(response.status, response.statusText, payload);
+    throw new ApiRequestError('request_failed', message, response.status, errors, { request: `${method} ${path}` });
   }
   return json as T;
 }
