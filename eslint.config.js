@@ -13,6 +13,20 @@ export default tseslint.config(
     },
   },
   {
+    // contract/ is every wire format, read by the browser too: no Node built-ins, no other layer.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', '**/runtime/**', '**/nodes/**', '**/models/**', '**/server/**', '**/editor/**', '**/cli/**'] }],
+    },
+  },
+  {
+    // models/ is SD maths and files: it knows nothing of the runtime that schedules it.
+    files: ['models/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/runtime/**', '**/nodes/**', '**/server/**', '**/editor/**', '**/cli/**'] }],
+    },
+  },
+  {
     // runtime/ is the core: it must never depend on the Stable Diffusion layers.
     files: ['runtime/**/*.ts'],
     rules: {

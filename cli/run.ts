@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import { applyOverrides, createExecutor, createStderrLogger, isLatentflowError, type RunEnvironment, type Workflow } from '../runtime/index.ts';
+import {
+  applyOverrides, createExecutor, createStderrLogger, isLatentflowError, loadWorkflow, type Registry, type RunEnvironment, type Workflow,
+} from '../runtime/index.ts';
 import type { BackendInfo } from '../runtime/backends/index.ts';
 import { createFolder, defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
@@ -39,8 +41,8 @@ export const main = defineCommand({
       process.stderr.write(`${file.message}\n`);
       return EXIT.failed;
     }
-    const workflow = withOverrides(file.workflow, parseSetOptions(values.set ?? []));
     const registry = await loadRegistry(values.plugins);
+    const workflow = withOverrides(upgraded(file.workflow, registry), parseSetOptions(values.set ?? []));
     const log = createStderrLogger(values.verbose ? 'info' : 'warn');
     // Imported here so usage errors answer without loading onnxruntime.
     const { createSessionPool, listBackends } = await import('../runtime/backends/index.ts');
@@ -83,6 +85,11 @@ function checkBackend(name: string, backends: BackendInfo[]): void {
   const known = backends.map((candidate) => (candidate.available ? candidate.name : `${candidate.name} (unavailable)`)).join(', ');
   if (!backend) throw new UsageError(`unknown backend "${name}"; this machine knows: ${known}`);
   if (!backend.available) throw new UsageError(`backend "${name}" is not available here: ${backend.reason ?? 'unknown reason'}`);
+}
+
+/** The workflow at current node versions, so `--set` names today's inputs; one that does not load is left for the executor to report. */
+function upgraded(workflow: unknown, registry: Registry): unknown {
+  return loadWorkflow(workflow, registry).workflow ?? workflow;
 }
 
 /** Applies `--set` values; a workflow too broken to take them is left for validation to report. */

@@ -1,5 +1,5 @@
 import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.ts';
-import { isLatentflowError } from '../runtime/index.ts';
+import { isModelError } from '../models/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
 const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
@@ -37,7 +37,7 @@ export const main = defineCommand({
     try {
       built = buildSchedule(options);
     } catch (error) {
-      if (isLatentflowError(error, 'invalid_value')) throw new UsageError(error.message, { cause: error });
+      if (isModelError(error)) throw new UsageError(error.message, { cause: error });
       throw error;
     }
     const { sigmas, timesteps } = built;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
-import { isLatentflowError } from '../runtime/index.ts';
+import { isModelError } from '../models/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
 const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
@@ -27,7 +27,7 @@ export const main = defineCommand({
     try {
       tokenizer = await ClipTokenizer.load(...dirs);
     } catch (error) {
-      if (!isLatentflowError(error, 'file_not_found')) throw error;
+      if (!isModelError(error, 'vocabulary_not_found')) throw error;
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.failed;
     }

@@ -1,4 +1,4 @@
-import { LatentflowError } from '../runtime/index.ts';
+import { seedOutOfRange } from './errors.ts';
 
 /** Standard normal numbers from one seeded stream. */
 export interface NoiseSource {
@@ -44,7 +44,7 @@ function rotl(x: number, k: number): number {
  */
 export function createNoise(seed: number): NoiseSource {
   if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    throw new LatentflowError('invalid_value', `Seed ${seed} is not an integer in [0, 2^32)`, { input: 'seed' });
+    throw seedOutOfRange(seed);
   }
   const next = xoshiro128(seed);
   /** Uniform in (0, 1], 53 bits. */

@@ -1,4 +1,5 @@
-import { defineNode, int, LatentflowError, output, socket } from '../runtime/index.ts';
+import { defineNode, int, output, socket } from '../runtime/index.ts';
+import { imageSideInvalid, nativeSizeNeedsUnet } from './lib/errors.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Latent, UnetHandle } from './lib/sd-types.ts';
 
@@ -8,6 +9,8 @@ import type { Latent, UnetHandle } from './lib/sd-types.ts';
  */
 export const MAX_IMAGE_SIDE = 2048;
 const MIN_IMAGE_SIDE = 64;
+/** Sides past this multiple of the model's native size get a warning naming the native size. */
+const FAR_ABOVE_NATIVE = 2;
 
 const sideInput = (side: string) =>
   int({
@@ -35,21 +38,24 @@ export default defineNode({
   outputs: {
     latent: output<Latent>(SD_TYPES.latent),
   },
-  async execute({ unet, width, height, batch_size }) {
+  async execute({ unet, width, height, batch_size }, ctx) {
     const sides = { width, height };
     for (const [name, value] of Object.entries(sides) as ['width' | 'height', number][]) {
       if (value === 0) {
         if (!unet) {
-          throw new LatentflowError('invalid_value', `${name} is 0 (the model's native size) but no unet is linked: link one or give a size`, {
-            input: name,
-          });
+          throw nativeSizeNeedsUnet(name);
         }
         sides[name] = unet.nativeImageSize;
       } else if (value % 8 !== 0 || value < MIN_IMAGE_SIDE) {
-        throw new LatentflowError('invalid_value', `${name} must be a multiple of 8 from ${MIN_IMAGE_SIDE} to ${MAX_IMAGE_SIDE}, or 0, got ${value}`, {
-          input: name,
-        });
+        throw imageSideInvalid(name, value, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE);
       }
+    }
+    const native = unet?.nativeImageSize;
+    if (native !== undefined && Math.max(sides.width, sides.height) > FAR_ABOVE_NATIVE * native) {
+      ctx.log.warn(
+        `${sides.width}x${sides.height} is far above the native size of model "${unet?.model}" (${native}x${native}); ` +
+          'images that large repeat and lose their composition: use 0 for the native size',
+      );
     }
     const shape = [batch_size, 4, sides.height / 8, sides.width / 8];
     return { latent: { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape } };

@@ -1,7 +1,8 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { defineNode, isLatentflowError, LatentflowError, output, resolveInside, string } from '../runtime/index.ts';
+import { defineNode, isLatentflowError, output, resolveInside, string } from '../runtime/index.ts';
+import { imageNameInvalid, imageUnreadable, inputImageNotFound } from './lib/errors.ts';
 import { fitForVae } from './lib/image.ts';
 import { decodeImageFile } from './lib/image-file.ts';
 import { MAX_IMAGE_SIDE } from './empty-latent.ts';
@@ -17,7 +18,8 @@ async function locateImage(image: string, inputDir: string): Promise<{ path: str
   try {
     candidates = [await resolveInside(inputDir, image), await resolveInside(EXAMPLE_IMAGES_DIR, image)];
   } catch (error) {
-    if (isLatentflowError(error, 'path_escape')) throw new LatentflowError('path_escape', error.message, { input: 'image', cause: error });
+    // By "..", an absolute path or a symlink planted in the folder: the cause says which.
+    if (isLatentflowError(error, 'path_escape')) throw imageNameInvalid(image, error);
     throw error;
   }
   for (const path of candidates) {
@@ -27,9 +29,7 @@ async function locateImage(image: string, inputDir: string): Promise<{ path: str
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new LatentflowError('file_not_found', `image "${image}" is not in ${inputDir} nor among the examples in ${EXAMPLE_IMAGES_DIR}`, {
-    input: 'image',
-  });
+  throw inputImageNotFound(image, [inputDir, EXAMPLE_IMAGES_DIR]);
 }
 
 export default defineNode({
@@ -57,7 +57,7 @@ export default defineNode({
     try {
       return { image: fitForVae(decodeImageFile(bytes), 8, MAX_IMAGE_SIDE) };
     } catch (cause) {
-      throw new LatentflowError('invalid_value', `cannot use ${found.path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
+      throw imageUnreadable(found.path, cause);
     }
   },
 });

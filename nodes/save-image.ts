@@ -1,4 +1,5 @@
-import { defineNode, isLatentflowError, LatentflowError, output, socket, string } from '../runtime/index.ts';
+import { defineNode, isLatentflowError, output, socket, string } from '../runtime/index.ts';
+import { filenamePrefixInvalid, outputWriteFailed } from './lib/errors.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -38,11 +39,9 @@ export default defineNode({
       try {
         filename = await writeNumberedFile(ctx.env.outputDir, filename_prefix, 'png', png);
       } catch (cause) {
-        if (isLatentflowError(cause, 'path_escape')) throw new LatentflowError('path_escape', cause.message, { input: 'filename_prefix', cause });
-        throw new LatentflowError('invalid_value', `cannot save "${filename_prefix}" in ${ctx.env.outputDir}: ${(cause as Error).message}`, {
-          input: 'filename_prefix',
-          cause,
-        });
+        // Checked before anything is written: by "..", an absolute path or a symlink out of the output folder.
+        if (isLatentflowError(cause, 'path_escape')) throw filenamePrefixInvalid(filename_prefix, cause);
+        throw outputWriteFailed(filename_prefix, ctx.env.outputDir, cause);
       }
       ctx.log.info(`saved ${filename}`);
       images.push({ filename, width: image.width, height: image.height });

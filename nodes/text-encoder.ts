@@ -1,4 +1,5 @@
-import { defineNode, int, LatentflowError, output, socket } from '../runtime/index.ts';
+import { defineNode, int, output, socket } from '../runtime/index.ts';
+import { textEncoderOutputMissing } from './lib/errors.ts';
 import type { Tensor } from '../runtime/backends/index.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ClipHandle, Conditioning, Tokens } from './lib/sd-types.ts';
@@ -27,12 +28,8 @@ export default defineNode({
     const session = await ctx.env.sessions.open(clip.textEncoder, { backend: clip.backend });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
-      throw new LatentflowError(
-        'invalid_value',
-        `the text encoder of model "${clip.model}" (${clip.textEncoder}) has no "${wanted}" output` +
-          (clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : ''),
-        { input: 'clip_skip' },
-      );
+      const hint = clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : '';
+      throw textEncoderOutputMissing(clip.model, clip.textEncoder, wanted, hint);
     }
     const idsInput = session.inputs[0];
     const ids: Tensor =

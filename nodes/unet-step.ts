@@ -1,4 +1,5 @@
-import { defineNode, float, int, LatentflowError, output, seed, socket } from '../runtime/index.ts';
+import { defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
+import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
 import { createNoise, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
@@ -39,12 +40,10 @@ export default defineNode({
     const start = inputs.start_step;
     const end = inputs.end_step === 0 ? steps : Math.min(inputs.end_step, steps);
     if (start >= end) {
-      throw new LatentflowError('invalid_value', `start_step ${start} leaves no step to run (the schedule has ${steps}, end_step is ${end})`, {
-        input: 'start_step',
-      });
+      throw noStepsToRun(start, end, steps);
     }
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) {
-      throw new LatentflowError('invalid_value', `latent has shape [${latent.shape.join(', ')}]; expected [B, 4, h, w]`, { input: 'latent' });
+      throw latentShapeInvalid(latent.shape);
     }
 
     const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });

@@ -1,4 +1,5 @@
-import { defineNode, LatentflowError, output, socket } from '../runtime/index.ts';
+import { defineNode, output, socket } from '../runtime/index.ts';
+import { imageSizeNotMultipleOf8, vaeEncoderMissing } from './lib/errors.ts';
 import { imageToTensor } from './lib/image.ts';
 import { LATENT_SCALE, SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch, Latent, VaeHandle } from './lib/sd-types.ts';
@@ -20,10 +21,10 @@ export default defineNode({
   },
   async execute({ vae, image }, ctx) {
     if (!vae.encoder) {
-      throw new LatentflowError('invalid_value', `model "${vae.model}" has no VAE encoder (vae_encoder/model.onnx), so it cannot do img2img`, { input: 'vae' });
+      throw vaeEncoderMissing(vae.model);
     }
     if (image.width % 8 !== 0 || image.height % 8 !== 0) {
-      throw new LatentflowError('invalid_value', `image is ${image.width}x${image.height}; VAE encoding needs multiples of 8`, { input: 'image' });
+      throw imageSizeNotMultipleOf8(image.width, image.height);
     }
     const session = await ctx.env.sessions.open(vae.encoder, vaeSessionOptions(vae.backend));
     const sample = { type: 'float32' as const, data: imageToTensor(image), dims: [image.batch, 3, image.height, image.width] };

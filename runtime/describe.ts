@@ -1,29 +1,8 @@
+import { SEED_MAX, type InputDescription, type NodeDescription } from '../contract/index.ts';
 import type { InputSpec, NodeDefinition } from './node-definition.ts';
 
-/** One input as editors see it: a socket, or a widget with its constraints and default. */
-export type InputDescription = { name: string; description?: string } & (
-  | { kind: 'socket'; type: string; optional: boolean }
-  | { kind: 'int' | 'float'; default: number; min?: number; max?: number; step?: number; socketType: string }
-  | { kind: 'string'; default: string; multiline: boolean; socketType: string }
-  | { kind: 'boolean'; default: boolean; socketType: string }
-  | { kind: 'enum'; default: string; choices: string[]; socketType: string }
-  | { kind: 'seed'; default: number; min: number; max: number; socketType: string }
-);
-
-/** A node type as JSON, enough for an editor to build its palette, sockets and widgets. */
-export interface NodeDescription {
-  type: string;
-  displayName: string;
-  category: string;
-  description: string;
-  plugin: string;
-  output: boolean;
-  alwaysRun: boolean;
-  inputs: InputDescription[];
-  outputs: { name: string; type: string; description?: string }[];
-}
-
-export const SEED_MAX = 2 ** 32 - 1;
+export { SEED_MAX };
+export type { InputDescription, NodeDescription };
 
 const WIDGET_SOCKET_TYPES = { int: 'INT', float: 'FLOAT', string: 'STRING', boolean: 'BOOLEAN', enum: 'STRING', seed: 'INT' };
 
@@ -58,6 +37,7 @@ function describeInput(name: string, spec: InputSpec): InputDescription {
 export function describeNode(definition: NodeDefinition, plugin: string): NodeDescription {
   return {
     type: definition.type,
+    version: definition.version ?? 1,
     displayName: definition.displayName,
     category: definition.category,
     description: definition.description,

@@ -1,17 +1,24 @@
-import type { ErrorInfo } from './events.ts';
+import type { ErrorInfo, Issue } from '../contract/index.ts';
 
 /**
- * Every failure the runtime knows, by stable code. Validation problems use the first group;
+ * Every failure the runtime itself reports, by stable code. Validation problems use the first group;
  * the rest are thrown as `LatentflowError`. Messages are for people; clients match on `code`.
+ * Other layers own their codes (models/errors.ts, nodes/lib/errors.ts, server/errors.ts); a node may
+ * throw any error with a snake_case `code` and the executor keeps that code.
  */
 export const VALIDATION_CODES = [
   'invalid_workflow',
+  'json_too_deep',
+  'json_too_large',
+  'node_version_unsupported',
+  'migration_failed',
   'unknown_node_type',
   'missing_input',
   'unknown_input',
   'bad_link',
   'type_mismatch',
   'out_of_range',
+  'not_multiple_of_step',
   'not_in_choices',
   'cycle',
   'no_output',
@@ -32,35 +39,38 @@ export const RUNTIME_CODES = [
   'model_load_failed',
   'inference_failed',
   'session_closed',
-  'model_not_found',
-  'file_not_found',
-  'invalid_value',
   'path_escape',
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
-export type ErrorCode = ValidationCode | (typeof RUNTIME_CODES)[number];
+export type RuntimeCode = (typeof RUNTIME_CODES)[number];
+export type ErrorCode = ValidationCode | RuntimeCode;
 
 export interface ErrorDetails {
   nodeId?: string;
   nodeType?: string;
   input?: string;
+  /** For `invalid_workflow`: every problem found. */
+  issues?: Issue[];
   cause?: unknown;
 }
 
 export class LatentflowError extends Error {
-  readonly code: ErrorCode;
+  /** One of this module's codes, or the code of the layer or plugin that threw (`unknown_sampler`, ...). */
+  readonly code: string;
   nodeId?: string;
   nodeType?: string;
   input?: string;
+  issues?: Issue[];
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode | (string & {}), message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'LatentflowError';
     this.code = code;
     if (details.nodeId !== undefined) this.nodeId = details.nodeId;
     if (details.nodeType !== undefined) this.nodeType = details.nodeType;
     if (details.input !== undefined) this.input = details.input;
+    if (details.issues !== undefined) this.issues = details.issues;
   }
 
   toInfo(): ErrorInfo {
@@ -68,19 +78,23 @@ export class LatentflowError extends Error {
     if (this.nodeId !== undefined) info.nodeId = this.nodeId;
     if (this.nodeType !== undefined) info.nodeType = this.nodeType;
     if (this.input !== undefined) info.input = this.input;
+    if (this.issues !== undefined) info.issues = this.issues;
     return info;
   }
 }
 
-const KNOWN_CODES = new Set<string>([...VALIDATION_CODES, ...RUNTIME_CODES]);
+const STABLE_CODE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
-/** The stable code an error carries (ours, or another layer's with a `code` from our list), if any. */
-export function knownCodeOf(error: unknown): ErrorCode | undefined {
+/**
+ * The stable code an error carries: ours, or another layer's (`checkpoint_corrupt`, `unknown_sampler`).
+ * Node.js system codes (`ENOENT`, `ERR_...`) are not stable codes of ours and give undefined.
+ */
+export function stableCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && KNOWN_CODES.has(code) ? (code as ErrorCode) : undefined;
+  return typeof code === 'string' && STABLE_CODE.test(code) ? code : undefined;
 }
 
-export function isLatentflowError(error: unknown, code?: ErrorCode): error is LatentflowError {
+export function isLatentflowError(error: unknown, code?: ErrorCode | (string & {})): error is LatentflowError {
   return error instanceof LatentflowError && (code === undefined || error.code === code);
 }
 
@@ -130,8 +144,8 @@ export const duplicateNodeType = (nodeType: string, existingPlugin: string, newP
     { nodeType },
   );
 
-export const badOverride = (key: string, reason: string) =>
-  new LatentflowError('bad_override', `Cannot set "${key}": ${reason}`);
+/** An override key that names no node; the message comes from contract/overrides.ts. */
+export const badOverride = (message: string) => new LatentflowError('bad_override', message);
 
 export const unknownHook = (name: string, known: readonly string[]) =>
   new LatentflowError('unknown_hook', `Unknown hook "${name}"; hooks are ${known.join(', ')}`);

@@ -1,15 +1,7 @@
+import type { ErrorInfo } from '../contract/index.ts';
 import type { Preview } from './node-definition.ts';
 
-/** A failure as it travels in events and API payloads. `code` is stable; `message` is for people. */
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  nodeId?: string;
-  nodeType?: string;
-  input?: string;
-  /** For `invalid_workflow`: every validation problem found. */
-  issues?: { code: string; nodeId?: string; input?: string; message: string }[];
-}
+export type { ErrorInfo };
 
 interface EventBase { runId: string; time: number }
 interface NodeEventBase extends EventBase { nodeId: string; nodeType: string }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLruCache } from './cache.ts';
-import { cancelled, knownCodeOf, LatentflowError, messageOf, nodeFailed, outputNotSerializable } from './errors.ts';
-import type { ErrorInfo, RunEvent } from './events.ts';
+import { isLink, type ErrorInfo, type Workflow } from '../contract/index.ts';
+import { cancelled, LatentflowError, messageOf, nodeFailed, outputNotSerializable, stableCodeOf } from './errors.ts';
+import type { RunEvent } from './events.ts';
 import { executionOrder } from './graph.ts';
 import { createHooks, type Hook, type HookName } from './hooks.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -10,8 +11,7 @@ import { findNonJson } from './plain-json.ts';
 import type { Registry } from './registry.ts';
 import { createNodeContext, createRunContext, type RunContext } from './run-context.ts';
 import { nodeSignature, type SignatureParts } from './signature.ts';
-import { validateWorkflow, type ValidationIssue } from './validate.ts';
-import { isLink, type Workflow } from './workflow.ts';
+import { prepareWorkflow, type ValidationIssue } from './validate.ts';
 
 export interface ExecutorOptions {
   registry: Registry;
@@ -33,7 +33,7 @@ export type RunResult =
   | { runId: string; status: 'cancelled' };
 
 export interface Executor {
-  /** Validates the whole workflow, then runs what its output nodes need. Never throws for a failed run. */
+  /** Migrates and validates the whole workflow, then runs what its output nodes need. Never throws for a failed run. */
   run(workflow: unknown, options: RunOptions): Promise<RunResult>;
   addHook<N extends HookName>(name: N, hook: Hook<N>): void;
   clearCache(): void;
@@ -52,13 +52,13 @@ export function createExecutor({ registry, cacheSize = 100, log = silentLogger }
     const ctx = createRunContext({ runId, env: options.env, signal, log, hooks, onEvent: options.onEvent });
     const started = performance.now();
 
-    const issues = validateWorkflow(workflow, registry);
-    if (issues.length > 0) {
-      const error = invalidWorkflowInfo(issues);
+    const prepared = prepareWorkflow(workflow, registry);
+    if (prepared.workflow === undefined) {
+      const error = invalidWorkflowInfo(prepared.issues);
       ctx.emit({ type: 'run_failed', error });
       return { runId, status: 'failed', error };
     }
-    const graph = workflow as Workflow;
+    const graph = prepared.workflow;
     const outputNodes = Object.keys(graph.nodes).filter((id) => definitionOf(graph, id).output);
     const order = executionOrder(graph, outputNodes);
     const outputs: Record<string, unknown> = {};
@@ -208,16 +208,25 @@ function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOut
   }
 }
 
-/** Keeps a known error code (e.g. backend_unavailable) and says where it happened; anything else is node_failed. */
+/**
+ * Keeps any stable code (backend_unavailable, checkpoint_corrupt, unknown_sampler...) and the input at
+ * fault, and says which node it happened in; an error without one is node_failed.
+ */
 function attributed(error: unknown, nodeId: string, nodeType: string): LatentflowError {
-  const code = knownCodeOf(error);
+  const code = stableCodeOf(error);
   if (code === undefined || code === 'node_failed') return nodeFailed(nodeId, nodeType, error);
   if (error instanceof LatentflowError) {
     error.nodeId ??= nodeId;
     error.nodeType ??= nodeType;
     return error;
   }
-  return new LatentflowError(code, `Node "${nodeId}" (${nodeType}): ${messageOf(error)}`, { nodeId, nodeType, cause: error });
+  const input = (error as { input?: unknown }).input;
+  return new LatentflowError(code, `Node "${nodeId}" (${nodeType}): ${messageOf(error)}`, {
+    nodeId,
+    nodeType,
+    ...(typeof input === 'string' ? { input } : {}),
+    cause: error,
+  });
 }
 
 function invalidWorkflowInfo(issues: ValidationIssue[]): ErrorInfo {

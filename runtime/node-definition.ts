@@ -89,6 +89,16 @@ export interface NodeDefinition<
 > {
   /** Unique type name used in workflow JSON, e.g. `UNetStep`. */
   type: string;
+  /**
+   * Version of the node's inputs (default 1). Raise it when an input is renamed, removed or changes meaning,
+   * and give `migrate`; workflows record the version each node was written for.
+   */
+  version?: number;
+  /**
+   * Turns the inputs of a workflow node written for an older version into this version's inputs (links
+   * included, as `{from, output}`). Called once per node with the version it was written for.
+   */
+  migrate?(inputs: Record<string, unknown>, fromVersion: number): Record<string, unknown>;
   displayName: string;
   category: string;
   description: string;

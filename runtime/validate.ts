@@ -1,26 +1,46 @@
-import { Value } from '@sinclair/typebox/value';
+import { isLink, workflowShapeIssues, type Issue, type Link, type Workflow } from '../contract/index.ts';
 import { linkTypeOf, SEED_MAX } from './describe.ts';
 import type { ValidationCode } from './errors.ts';
 import { findCycles, hasNode } from './graph.ts';
+import { migrateWorkflow } from './migrate.ts';
 import type { InputSpec, NodeDefinition, WidgetInput } from './node-definition.ts';
 import type { Registry } from './registry.ts';
-import { isLink, WorkflowSchema, type Link, type Workflow } from './workflow.ts';
 
 /** One problem in a workflow. A workflow is runnable when validation returns none. */
-export interface ValidationIssue {
+export interface ValidationIssue extends Issue {
   code: ValidationCode;
-  nodeId?: string;
-  input?: string;
-  message: string;
 }
 
-const MAX_SCHEMA_ISSUES = 20;
+const MAX_SHOWN_VALUE = 80;
+
+export type LoadedWorkflow = { workflow: Workflow; issues: [] } | { workflow: undefined; issues: ValidationIssue[] };
+
+/**
+ * Parsed JSON as a workflow of current node versions: bounded in depth and size, of the right shape,
+ * migrated. Everything that reads a stored workflow (a file, run history, a PNG) goes through it.
+ */
+export function loadWorkflow(json: unknown, registry: Registry): LoadedWorkflow {
+  const shapeIssues = workflowShapeIssues(json) as ValidationIssue[];
+  if (shapeIssues.length > 0) return { workflow: undefined, issues: shapeIssues };
+  const migrated = migrateWorkflow(json as Workflow, registry);
+  if (migrated.issues.length > 0) return { workflow: undefined, issues: migrated.issues as ValidationIssue[] };
+  return { workflow: migrated.workflow, issues: [] };
+}
+
+/** Loads a workflow and checks it against the registry: the workflow to run, or every problem at once. */
+export function prepareWorkflow(json: unknown, registry: Registry): LoadedWorkflow {
+  const loaded = loadWorkflow(json, registry);
+  if (loaded.workflow === undefined) return loaded;
+  const issues = checkGraph(loaded.workflow, registry);
+  return issues.length > 0 ? { workflow: undefined, issues } : loaded;
+}
 
 /** Checks a workflow against the schema and the registry, reporting every problem at once. */
 export function validateWorkflow(workflow: unknown, registry: Registry): ValidationIssue[] {
-  const schemaIssues = checkSchema(workflow);
-  if (schemaIssues.length > 0) return schemaIssues;
-  const graph = workflow as Workflow;
+  return prepareWorkflow(workflow, registry).issues;
+}
+
+function checkGraph(graph: Workflow, registry: Registry): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const [nodeId, node] of Object.entries(graph.nodes)) {
     const definition = registry.get(node.type);
@@ -39,19 +59,6 @@ export function validateWorkflow(workflow: unknown, registry: Registry): Validat
   return issues;
 }
 
-function checkSchema(workflow: unknown): ValidationIssue[] {
-  if (Value.Check(WorkflowSchema, workflow)) return [];
-  const issues: ValidationIssue[] = [];
-  for (const error of Value.Errors(WorkflowSchema, workflow)) {
-    if (issues.length === MAX_SCHEMA_ISSUES) break;
-    const [, top, nodeId] = error.path.split('/');
-    const where = error.path === '' ? 'the workflow' : error.path;
-    const issue: ValidationIssue = { code: 'invalid_workflow', message: `${where}: ${error.message}` };
-    if (top === 'nodes' && nodeId !== undefined) issue.nodeId = nodeId.replaceAll('~1', '/').replaceAll('~0', '~');
-    issues.push(issue);
-  }
-  return issues;
-}
 
 function checkInputs(workflow: Workflow, nodeId: string, definition: NodeDefinition, registry: Registry): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -112,13 +119,15 @@ export function socketTypesMatch(produced: string, expected: string): boolean {
 }
 
 function checkLiteral(value: unknown, spec: WidgetInput): Problem | undefined {
-  const shown = JSON.stringify(value);
+  const json = JSON.stringify(value);
+  const shown = json.length > MAX_SHOWN_VALUE ? `${json.slice(0, MAX_SHOWN_VALUE)}...` : json;
   const mismatch = (wanted: string): Problem => ({ code: 'type_mismatch', message: `needs ${wanted}, got ${shown}` });
   switch (spec.kind) {
     case 'int':
     case 'seed':
       if (typeof value !== 'number' || !Number.isInteger(value)) return mismatch('a whole number');
-      return spec.kind === 'seed' ? checkRange(value, 0, SEED_MAX) : checkRange(value, spec.min, spec.max);
+      if (spec.kind === 'seed') return checkRange(value, 0, SEED_MAX);
+      return checkRange(value, spec.min, spec.max) ?? checkStep(value, spec.min ?? 0, spec.step);
     case 'float':
       if (typeof value !== 'number' || !Number.isFinite(value)) return mismatch('a number');
       return checkRange(value, spec.min, spec.max);
@@ -137,4 +146,11 @@ function checkRange(value: number, min: number | undefined, max: number | undefi
   if (min !== undefined && value < min) return { code: 'out_of_range', message: `${value} is below the minimum ${min}` };
   if (max !== undefined && value > max) return { code: 'out_of_range', message: `${value} is above the maximum ${max}` };
   return undefined;
+}
+
+/** Whole-number inputs take only values on their step from the minimum (width 100 with step 8 is refused). */
+function checkStep(value: number, from: number, step: number | undefined): Problem | undefined {
+  if (step === undefined || step <= 1 || (value - from) % step === 0) return undefined;
+  const below = value - ((value - from) % step);
+  return { code: 'not_multiple_of_step', message: `${value} is not a multiple of ${step}${from === 0 ? '' : ` from ${from}`} (nearest: ${below} or ${below + step})` };
 }

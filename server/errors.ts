@@ -1,61 +1,93 @@
-/** Errors the server raises itself. Each has a stable `code` and the HTTP status it maps to. */
+import type { Issue } from '../contract/index.ts';
+import { LatentflowError } from '../runtime/index.ts';
+
+/** Every failure the server raises itself, with its HTTP status. Other layers' codes map in error-status.ts. */
+export const SERVER_STATUS = {
+  invalid_request: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  internal_error: 500,
+  project_not_found: 404,
+  run_not_found: 404,
+  workflow_not_found: 404,
+  workflow_file_invalid: 422,
+  image_not_found: 404,
+  duplicate_project_name: 409,
+  project_protected: 409,
+  unknown_backend: 400,
+  invalid_name: 400,
+  run_not_cancellable: 409,
+  invalid_image: 400,
+  upload_name_taken: 409,
+  unauthorized: 401,
+  forbidden_host: 403,
+  forbidden_origin: 403,
+} as const;
+
+export type ServerCode = keyof typeof SERVER_STATUS;
+export const SERVER_CODES = Object.keys(SERVER_STATUS) as ServerCode[];
+
+/** Errors the server raises itself. Each has a stable `code`, the HTTP status it maps to, and for several problems `issues`. */
 export class ServerError extends Error {
   readonly code: string;
   readonly statusCode: number;
-  readonly details?: Record<string, unknown>;
+  readonly issues?: Issue[];
 
-  constructor(code: string, statusCode: number, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(code: ServerCode, message: string, options: { cause?: unknown; issues?: Issue[] } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServerError';
     this.code = code;
-    this.statusCode = statusCode;
-    if (options.details) this.details = options.details;
+    this.statusCode = SERVER_STATUS[code];
+    if (options.issues) this.issues = options.issues;
   }
 }
 
-export const projectNotFound = (projectId: string) =>
-  new ServerError('project_not_found', 404, `No project with id "${projectId}"`);
 
-export const runNotFound = (runId: string) => new ServerError('run_not_found', 404, `No run with id "${runId}"`);
+export const projectNotFound = (projectId: string) =>
+  new ServerError('project_not_found', `No project with id "${projectId}"`);
+
+export const runNotFound = (runId: string) => new ServerError('run_not_found', `No run with id "${runId}"`);
 
 export const workflowNotFound = (projectId: string, name: string) =>
-  new ServerError('workflow_not_found', 404, `Project "${projectId}" has no workflow named "${name}"`);
+  new ServerError('workflow_not_found', `Project "${projectId}" has no workflow named "${name}"`);
 
 export const workflowFileInvalid = (projectId: string, name: string, cause: unknown) =>
-  new ServerError('workflow_file_invalid', 422, `Workflow "${name}" of project "${projectId}" is not valid JSON: ${(cause as Error).message}`, { cause });
+  new ServerError('workflow_file_invalid', `Workflow "${name}" of project "${projectId}" is not valid JSON: ${(cause as Error).message}`, { cause });
 
-export const imageNotFound = (filename: string) => new ServerError('image_not_found', 404, `No image named "${filename}"`);
+export const imageNotFound = (filename: string) => new ServerError('image_not_found', `No image named "${filename}"`);
 
 export const duplicateProjectName = (name: string) =>
-  new ServerError('duplicate_project_name', 409, `A project named "${name}" already exists; choose another name`);
+  new ServerError('duplicate_project_name', `A project named "${name}" already exists; choose another name`);
 
 export const projectProtected = (projectId: string) =>
-  new ServerError('project_protected', 409, `The "${projectId}" project cannot be deleted`);
+  new ServerError('project_protected', `The "${projectId}" project cannot be deleted`);
 
 export const unknownBackend = (name: string, known: string[]) =>
-  new ServerError('unknown_backend', 400, `Unknown hardware backend "${name}"; this machine knows: ${known.join(', ')}`);
+  new ServerError('unknown_backend', `Unknown hardware backend "${name}"; this machine knows: ${known.join(', ')}`);
 
+/** The runtime's `backend_unavailable`: the same failure, whether a run or a project setting meets it. */
 export const backendUnavailable = (name: string, reason: string | undefined) =>
-  new ServerError('backend_unavailable', 400, `Backend "${name}" is not available on this machine${reason ? `: ${reason}` : ''}`);
+  new LatentflowError('backend_unavailable', `Backend "${name}" is not available on this machine${reason ? `: ${reason}` : ''}`);
 
 export const invalidName = (what: string, name: string, rule: string) =>
-  new ServerError('invalid_name', 400, `Invalid ${what} "${name}": ${rule}`);
+  new ServerError('invalid_name', `Invalid ${what} "${name}": ${rule}`);
 
-export const invalidWorkflow = (errors: unknown[], message = 'The workflow is invalid') =>
-  new ServerError('invalid_workflow', 400, message, { details: { errors } });
+/** The runtime's `invalid_workflow` (400), with every problem in `issues`. */
+export const invalidWorkflow = (issues: Issue[], message = 'The workflow is invalid') =>
+  new LatentflowError('invalid_workflow', message, { issues });
 
 export const runNotCancellable = (runId: string, status: string) =>
-  new ServerError('run_not_cancellable', 409, `Run "${runId}" is ${status}; only queued or running runs can be cancelled`);
+  new ServerError('run_not_cancellable', `Run "${runId}" is ${status}; only queued or running runs can be cancelled`);
 
-export const invalidImage = (message: string) => new ServerError('invalid_image', 400, message);
+export const invalidImage = (message: string) => new ServerError('invalid_image', message);
 
-export const imageTooLarge = (message: string) => new ServerError('payload_too_large', 413, message);
+export const imageTooLarge = (message: string) => new ServerError('payload_too_large', message);
 
 export const unauthorized = () =>
-  new ServerError('unauthorized', 401, 'An access token is required: send "Authorization: Bearer <token>" or open the URL with ?token=<token>');
+  new ServerError('unauthorized', 'An access token is required: send "Authorization: Bearer <token>" or open the URL with ?token=<token>');
 
 export const forbiddenHost = (host: string) =>
-  new ServerError('forbidden_host', 403, `Host "${host}" is not this server's address`);
+  new ServerError('forbidden_host', `Host "${host}" is not this server's address`);
 
 export const forbiddenOrigin = (origin: string) =>
-  new ServerError('forbidden_origin', 403, `Requests that change state must come from this server's own origin, not "${origin}"`);
+  new ServerError('forbidden_origin', `Requests that change state must come from this server's own origin, not "${origin}"`);

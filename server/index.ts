@@ -1,5 +1,5 @@
 export { createServer, requiredToken } from './create-server.ts';
 export type { LatentflowServer, ServerOptions } from './create-server.ts';
-export { FRAME_MAGIC } from './live/binary-frame.ts';
-export type { FrameHeader } from './live/binary-frame.ts';
+export { FRAME_MAGIC } from '../contract/index.ts';
+export type { PreviewFrameHeader as FrameHeader } from '../contract/index.ts';
 export type { Subscription } from './live/hub.ts';

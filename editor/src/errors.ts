@@ -1,4 +1,4 @@
-import type { ApiError } from './api/types.ts';
+import type { Issue } from '../../contract/index.ts';
 
 /** Every failure the editor raises itself, each with a stable code. */
 export type EditorErrorCode =
@@ -16,7 +16,7 @@ export class EditorError extends Error {
   }
 }
 
-/** A failed API call; `errors` holds the server's validation errors when it sent some, `request` the method and path (for the console, not for people). */
+/** A failed API call; `issues` holds the server's list of problems when it sent one, `request` the method and path (for the console, not for people). */
 export class ApiRequestError extends EditorError {
   readonly request?: string;
 
@@ -24,7 +24,7 @@ export class ApiRequestError extends EditorError {
     code: 'server_unreachable' | 'request_failed',
     message: string,
     readonly status: number,
-    readonly errors: ApiError[] = [],
+    readonly issues: Issue[] = [],
     options?: { cause?: unknown; request?: string },
   ) {
     super(code, message, options);

@@ -1,4 +1,4 @@
-import { cancelled, LatentflowError } from '../../runtime/index.ts';
+import { samplingCancelled, sigmasInvalid, stepsOutsideSchedule, unknownSampler } from '../errors.ts';
 import type { NoiseSource } from '../noise.ts';
 import type { Denoiser } from './sampler.ts';
 import { isSamplerName, SAMPLER_FUNCTIONS, SAMPLERS } from './samplers/index.ts';
@@ -26,7 +26,7 @@ export interface SampleOptions {
   /** Step to stop before; default sigmas.length - 1 (all steps). */
   endStep?: number;
   onStep?: (step: StepInfo) => void;
-  /** Checked before every step; aborting throws a `cancelled` error. */
+  /** Checked before every step; aborting throws a `sampling_cancelled` error. */
   signal?: AbortSignal;
 }
 
@@ -39,23 +39,21 @@ export interface SampleOptions {
 export async function sample(options: SampleOptions): Promise<Float32Array> {
   const { sampler, denoiser, sigmas, noise, onStep, signal } = options;
   if (!isSamplerName(sampler)) {
-    throw new LatentflowError('invalid_value', `Unknown sampler "${sampler}"; samplers are ${SAMPLERS.join(', ')}`, { input: 'sampler' });
+    throw unknownSampler(sampler, SAMPLERS);
   }
   const steps = sigmas.length - 1;
   const start = options.startStep ?? 0;
   const end = options.endStep ?? steps;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > steps || start > end) {
-    throw new LatentflowError('invalid_value', `Steps [${start}, ${end}) are outside the schedule's ${steps} steps`, { input: 'start_step' });
+    throw stepsOutsideSchedule(start, end, steps);
   }
   if (!sigmas.every((sigma, i) => sigma >= 0 && Number.isFinite(sigma) && (i === 0 || sigma <= sigmas[i - 1]))) {
-    throw new LatentflowError('invalid_value', `Sigmas must be finite, non-negative and non-increasing, got [${sigmas.join(', ')}]`, {
-      input: 'schedule',
-    });
+    throw sigmasInvalid(sigmas);
   }
   const step = SAMPLER_FUNCTIONS[sampler]({ denoiser, sigmas, noise });
   let x = options.x;
   for (let i = start; i < end; i++) {
-    if (signal?.aborted) throw cancelled(signal.reason);
+    if (signal?.aborted) throw samplingCancelled(signal.reason);
     const result = await step(i, x);
     x = result.x;
     onStep?.({ i, x, sigma: sigmas[i], denoised: result.denoised });

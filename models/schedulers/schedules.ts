@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import { denoiseLeavesNoSteps, denoiseOutOfRange, stepsOutOfRange, unknownSampler, unknownSchedule } from '../errors.ts';
 import { isSamplerName, SAMPLERS } from './samplers/index.ts';
 import type { SamplerName } from './samplers/index.ts';
 import { SIGMA_MAX, SIGMA_MIN, sigmaToTimestep, TRAINING_SIGMAS, TRAINING_TIMESTEPS, timestepToSigma } from './training-schedule.ts';
@@ -63,22 +63,20 @@ function fullSchedule(sampler: SamplerName, schedule: ScheduleName, steps: numbe
 export function buildSchedule(options: ScheduleOptions): BuiltSchedule {
   const { sampler, schedule, steps, denoise = 1 } = options;
   if (!isSamplerName(sampler)) {
-    throw new LatentflowError('invalid_value', `Unknown sampler "${sampler}"; samplers are ${SAMPLERS.join(', ')}`, { input: 'sampler' });
+    throw unknownSampler(sampler, SAMPLERS);
   }
   if (!(SCHEDULES as readonly string[]).includes(schedule)) {
-    throw new LatentflowError('invalid_value', `Unknown schedule "${schedule}"; schedules are ${SCHEDULES.join(', ')}`, { input: 'schedule' });
+    throw unknownSchedule(schedule, SCHEDULES);
   }
   if (!Number.isInteger(steps) || steps < 1 || steps > TRAINING_TIMESTEPS) {
-    throw new LatentflowError('invalid_value', `steps must be an integer in [1, ${TRAINING_TIMESTEPS}], got ${steps}`, { input: 'steps' });
+    throw stepsOutOfRange(steps, TRAINING_TIMESTEPS);
   }
   if (!(denoise >= 0 && denoise <= 1)) {
-    throw new LatentflowError('invalid_value', `denoise must be in [0, 1], got ${denoise}`, { input: 'denoise' });
+    throw denoiseOutOfRange(denoise);
   }
   const kept = Math.floor(steps * denoise);
   if (kept === 0) {
-    throw new LatentflowError('invalid_value', `denoise ${denoise} with ${steps} steps leaves no step to run (int(steps * denoise) is 0)`, {
-      input: 'denoise',
-    });
+    throw denoiseLeavesNoSteps(denoise, steps);
   }
   const full = fullSchedule(sampler, schedule as ScheduleName, steps);
   return {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { LatentflowError } from '../../runtime/index.ts';
+import { tokenNotInVocabulary, vocabularyNotFound, vocabularyUnreadable } from '../errors.ts';
 import { BytePairEncoder } from './bpe.ts';
 import { encodeBytes } from './byte-encoder.ts';
 import { normalizePrompt } from './normalize.ts';
@@ -61,8 +61,7 @@ export class ClipTokenizer {
   static load(...dirs: string[]): Promise<ClipTokenizer> {
     const dir = dirs.map((d) => resolve(d)).find(hasTokenizerFiles);
     if (dir === undefined) {
-      const tried = dirs.map((d) => `"${d}"`).join(', ');
-      return Promise.reject(new LatentflowError('file_not_found', `No CLIP vocabulary (vocab.json + merges.txt) in ${tried}`));
+      return Promise.reject(vocabularyNotFound(dirs));
     }
     let tokenizer = loaded.get(dir);
     if (!tokenizer) {
@@ -102,7 +101,7 @@ export class ClipTokenizer {
 
   private idOf(symbol: string): number {
     const id = this.vocabulary.get(symbol);
-    if (id === undefined) throw new LatentflowError('invalid_value', `BPE symbol "${symbol}" is not in the CLIP vocabulary`);
+    if (id === undefined) throw tokenNotInVocabulary(symbol);
     return id;
   }
 }
@@ -118,6 +117,6 @@ async function readVocabularyFile<T>(path: string, parse: (text: string) => T): 
   try {
     return parse(await readFile(path, 'utf8'));
   } catch (cause) {
-    throw new LatentflowError('invalid_value', `Cannot read CLIP vocabulary ${path}: ${(cause as Error).message}`, { cause });
+    throw vocabularyUnreadable(path, cause);
   }
 }

@@ -1,8 +1,8 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { parseTextChunk, readChunks, textChunk, writeChunks } from './png-chunks.ts';
-import type { PngChunk } from './png-chunks.ts';
+import { parseTextChunk, readChunks, textChunk, writeChunks } from '../../contract/index.ts';
+import type { PngChunk } from '../../contract/index.ts';
 
-export { isPng, readPngText } from './png-chunks.ts';
+export { isPng, readPngText } from '../../contract/index.ts';
 
 /** 8-bit pixels, interleaved: 1 = gray, 2 = gray+alpha, 3 = RGB, 4 = RGBA. */
 export interface Pixels {

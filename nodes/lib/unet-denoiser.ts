@@ -1,4 +1,4 @@
-import { LatentflowError } from '../../runtime/index.ts';
+import { conditioningBatchMismatch, unetInputMissing, unetInputTypeUnsupported } from './errors.ts';
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { Conditioning } from './sd-types.ts';
@@ -23,7 +23,7 @@ function conditioningFor(conditioning: Conditioning, batch: number, input: strin
   const [rows] = conditioning.shape;
   if (rows === batch) return conditioning.data;
   if (rows !== 1) {
-    throw new LatentflowError('invalid_value', `${input} conditioning has batch ${rows}, the latent has ${batch}; use batch 1 or ${batch}`, { input });
+    throw conditioningBatchMismatch(input, rows, batch);
   }
   const out = new Float32Array(conditioning.data.length * batch);
   for (let b = 0; b < batch; b++) out.set(conditioning.data, b * conditioning.data.length);
@@ -33,11 +33,10 @@ function conditioningFor(conditioning: Conditioning, batch: number, input: strin
 function findInput(session: ModelSession, name: string, types: readonly string[]): TensorInfo {
   const info = session.inputs.find((i) => i.name === name);
   if (!info) {
-    const names = session.inputs.map((i) => i.name).join(', ');
-    throw new LatentflowError('invalid_value', `UNet ${session.modelPath} has no "${name}" input (it has ${names})`, { input: 'unet' });
+    throw unetInputMissing(session.modelPath, name, session.inputs.map((i) => i.name));
   }
   if (!types.includes(info.type)) {
-    throw new LatentflowError('invalid_value', `UNet ${session.modelPath} takes "${name}" as ${info.type}; supported: ${types.join(', ')}`, { input: 'unet' });
+    throw unetInputTypeUnsupported(session.modelPath, name, info.type, types);
   }
   return info;
 }

@@ -1,27 +1,32 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { overrideInputs, validateWorkflow, type Workflow } from '../../runtime/index.ts';
+import { overrideInputs, type Issue } from '../../contract/index.ts';
+import { loadWorkflow, validateWorkflow, type Workflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
 import { invalidWorkflow, ServerError } from '../errors.ts';
-import { errorResponses, IssueSchema, ProjectParams } from '../schemas/common.ts';
+import { errorResponses, ProjectParams } from '../schemas/common.ts';
 import { QueuedSchema, QueueRunBody, RunListQuery, RunParams, RunSchema, RunSummarySchema } from '../schemas/runs.ts';
+import { upgradeStoredWorkflow } from '../stored-workflow.ts';
 import { workflowFilesOf } from './workflows.ts';
 
 type QueueBody = Static<typeof QueueRunBody>;
-type Issue = Static<typeof IssueSchema>;
 const tags = ['runs'];
 const DEFAULT_LIST_LIMIT = 100;
 
 async function workflowToRun(ctx: ServerContext, projectId: string, body: QueueBody): Promise<Workflow> {
   if ((body.workflow === undefined) === (body.workflowName === undefined)) {
-    throw new ServerError('invalid_request', 400, 'Give exactly one of "workflow" (inline JSON) and "workflowName" (a saved workflow)');
+    throw new ServerError('invalid_request', 'Give exactly one of "workflow" (inline JSON) and "workflowName" (a saved workflow)');
   }
-  const base = (body.workflow ?? (await workflowFilesOf(ctx, projectId).read(body.workflowName as string))) as Workflow;
-  const { workflow, errors } = overrideInputs(base, body.overrides ?? {});
-  const overrideIssues: Issue[] = errors.map(({ code, message }) => ({ code, message }));
-  const problems = [...overrideIssues, ...validateWorkflow(workflow, ctx.registry)];
-  if (problems.length > 0) throw invalidWorkflow(problems, `The workflow has ${problems.length} problem(s); see "errors"`);
+  const base = loadWorkflow(body.workflow ?? (await workflowFilesOf(ctx, projectId).read(body.workflowName as string)), ctx.registry);
+  if (base.workflow === undefined) throw problemsIn(base.issues);
+  const { workflow, issues } = overrideInputs(base.workflow, body.overrides ?? {});
+  const problems: Issue[] = [...issues, ...validateWorkflow(workflow, ctx.registry)];
+  if (problems.length > 0) throw problemsIn(problems);
   return workflow;
+}
+
+function problemsIn(issues: Issue[]) {
+  return invalidWorkflow(issues, `The workflow has ${issues.length} problem(s); see "issues"`);
 }
 
 /** Queue a workflow, follow its runs, cancel them. */
@@ -60,7 +65,10 @@ export function runRoutes(ctx: ServerContext) {
     app.get<{ Params: Static<typeof RunParams> }>(
       '/runs/:runId',
       { schema: { tags, summary: 'One run with its workflow, timings, outputs and error', params: RunParams, response: { 200: RunSchema, ...errorResponses(404) } } },
-      async (request) => ctx.queue.withLiveNodes(ctx.runs.get(request.params.runId)),
+      async (request) => {
+        const run = ctx.queue.withLiveNodes(ctx.runs.get(request.params.runId));
+        return { ...run, workflow: upgradeStoredWorkflow(run.workflow, ctx.registry) };
+      },
     );
 
     app.post<{ Params: Static<typeof RunParams> }>(

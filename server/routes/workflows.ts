@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { errorResponses, ProjectParams, WorkflowBodySchema, WorkflowJson } from '../schemas/common.ts';
 import { WorkflowEntrySchema, WorkflowParams } from '../schemas/workflows.ts';
+import { assertStorable, upgradeStoredWorkflow } from '../stored-workflow.ts';
 import { WorkflowFiles } from '../workflow-files.ts';
 
 type Params = Static<typeof WorkflowParams>;
@@ -10,7 +11,7 @@ const tags = ['workflows'];
 
 export function workflowFilesOf(ctx: ServerContext, projectId: string): WorkflowFiles {
   ctx.projects.get(projectId);
-  return new WorkflowFiles(projectId, ctx.folders.workflows(projectId));
+  return new WorkflowFiles(projectId, ctx.folders.workflows(projectId), ctx.registry);
 }
 
 /** A project's saved workflows, one JSON file each, written atomically. */
@@ -35,6 +36,22 @@ export function workflowRoutes(ctx: ServerContext) {
         const files = workflowFilesOf(ctx, request.params.projectId);
         await files.write(request.params.name, request.body);
         return { name: request.params.name, updatedAt: new Date().toISOString() };
+      },
+    );
+
+    app.post<{ Body: Static<typeof WorkflowBodySchema> }>(
+      '/workflows/upgrade',
+      {
+        schema: {
+          tags,
+          summary: 'A workflow from elsewhere (a file, a PNG) brought to the current node versions through their migrations',
+          body: WorkflowBodySchema,
+          response: { 200: WorkflowJson, ...errorResponses(400) },
+        },
+      },
+      async (request) => {
+        assertStorable(request.body, 'the workflow');
+        return upgradeStoredWorkflow(request.body, ctx.registry);
       },
     );
 

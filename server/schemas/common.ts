@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { WorkflowSchema } from '../../runtime/index.ts';
+import { WorkflowSchema } from '../../contract/index.ts';
 
 export const IssueSchema = Type.Object({
   code: Type.String(),
@@ -8,7 +8,7 @@ export const IssueSchema = Type.Object({
   message: Type.String(),
 });
 
-/** Every error response: a stable `code`, a message for people, and for invalid workflows each problem. */
+/** Every error response (contract/issue.ts ErrorInfo): a stable `code`, a message for people, and for invalid workflows each problem. */
 export const ErrorSchema = Type.Object(
   {
     code: Type.String({ description: 'Stable error code, e.g. project_not_found, invalid_workflow, forbidden_origin' }),
@@ -16,7 +16,7 @@ export const ErrorSchema = Type.Object(
     nodeId: Type.Optional(Type.String()),
     nodeType: Type.Optional(Type.String()),
     input: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(IssueSchema)),
+    issues: Type.Optional(Type.Array(IssueSchema, { description: 'Every problem, for invalid_workflow and invalid_request' })),
   },
   { description: 'An error' },
 );

@@ -1,18 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { IsoTime, WorkflowBodySchema, WorkflowJson } from './common.ts';
+import { ErrorSchema, IsoTime, WorkflowBodySchema, WorkflowJson } from './common.ts';
 import { WORKFLOW_NAME_PATTERN } from './workflows.ts';
 
 const RunStatusSchema = Type.Union(
   ['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'].map((status) => Type.Literal(status)),
 );
 
-const RunErrorSchema = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  nodeId: Type.Optional(Type.String()),
-  nodeType: Type.Optional(Type.String()),
-  input: Type.Optional(Type.String()),
-});
 
 const RunSummaryFields = {
   id: Type.String(),
@@ -23,7 +16,7 @@ const RunSummaryFields = {
   startedAt: Type.Union([IsoTime, Type.Null()]),
   finishedAt: Type.Union([IsoTime, Type.Null()]),
   durationMs: Type.Union([Type.Number(), Type.Null()]),
-  error: Type.Optional(RunErrorSchema),
+  error: Type.Optional(ErrorSchema),
   outputs: Type.Object({
     images: Type.Array(Type.Object({ nodeId: Type.String(), filename: Type.String(), url: Type.String() })),
     nodes: Type.Record(Type.String(), Type.Unknown(), { description: 'Each output node\'s JSON summary' }),

@@ -24,6 +24,7 @@ export const HardwareSchema = Type.Object({
 export const NodeDescriptionSchema = Type.Object(
   {
     type: Type.String(),
+    version: Type.Integer({ minimum: 1, description: 'Recorded per node in workflows; older ones are migrated on load' }),
     displayName: Type.String(),
     category: Type.String(),
     description: Type.String(),

@@ -55,4 +55,12 @@ describe('latentflow validate', () => {
     expect(JSON.parse(broken.stdout).issues[0]).toMatchObject({ code: 'invalid_workflow', message: expect.stringContaining('not valid JSON') });
     expect(missing.code).toBe(2);
   });
+
+  it('reports JSON nested 5,000 levels deep as one coded problem, not a stack trace', async () => {
+    const deep = sandbox.workflow('deep.json', `{"version":1,"nodes":{},"meta":{"x":${'['.repeat(5000)}1${']'.repeat(5000)}}}`);
+    const result = await runCli(['validate', deep, '--json', '--plugins', sandbox.plugins]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ valid: false, issues: [{ code: 'json_too_deep', message: expect.stringContaining('nests deeper than 64 levels') }] });
+  });
 });

@@ -43,7 +43,7 @@ describe('createNoise', () => {
 
   it('rejects seeds outside [0, 2^32) and non-integers', () => {
     for (const seed of [-1, 2 ** 32, 1.5, Number.NaN]) {
-      expect(() => createNoise(seed)).toThrow(expect.objectContaining({ code: 'invalid_value', input: 'seed' }));
+      expect(() => createNoise(seed)).toThrow(expect.objectContaining({ code: 'seed_out_of_range', input: 'seed' }));
     }
   });
 });

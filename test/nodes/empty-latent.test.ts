@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import emptyLatent from '../../nodes/empty-latent.ts';
+import builtin from '../../nodes/index.ts';
+import { createRegistry, validateWorkflow } from '../../runtime/index.ts';
 import type { UnetHandle } from '../../nodes/lib/sd-types.ts';
 import { fakeContext } from './fake-context.ts';
 
@@ -23,9 +25,29 @@ describe('EmptyLatent', () => {
     expect(explicit.latent.shape).toEqual([1, 4, 8, 12]);
   });
 
+  it('warns, naming the native size, when a side is more than twice the linked model\'s native size', async () => {
+    const ctx = await fakeContext();
+    await emptyLatent.execute({ unet: unetOfSize(64), width: 128, height: 64, batch_size: 1 }, ctx);
+    expect(ctx.warnings).toEqual([]);
+    await emptyLatent.execute({ unet: unetOfSize(64), width: 512, height: 64, batch_size: 1 }, ctx);
+    expect(ctx.warnings).toEqual([expect.stringContaining('native size of model "fake" (64x64)')]);
+  });
+
+  it('fails validation for a width off its step of 8, naming node and input, before anything runs', () => {
+    const registry = createRegistry();
+    registry.register(builtin);
+    const issues = validateWorkflow({ version: 1, nodes: { size: { type: 'EmptyLatent', inputs: { width: 100, height: 64 } } } }, registry);
+    expect(issues.filter((issue) => issue.code !== 'no_output')).toEqual([{
+      code: 'not_multiple_of_step',
+      nodeId: 'size',
+      input: 'width',
+      message: 'Node "size" (EmptyLatent), input "width": 100 is not a multiple of 8 (nearest: 96 or 104)',
+    }]);
+  });
+
   it('refuses a side of 0 without a linked unet, naming the input', async () => {
     await expect(emptyLatent.execute({ unet: undefined, width: 64, height: 0, batch_size: 1 }, await fakeContext())).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'native_size_needs_unet',
       input: 'height',
       message: expect.stringContaining('no unet is linked'),
     });
@@ -34,11 +56,11 @@ describe('EmptyLatent', () => {
   it('refuses sizes that are not multiples of 8 or below 64, naming the input', async () => {
     const ctx = await fakeContext();
     await expect(emptyLatent.execute({ unet: undefined, width: 64, height: 100, batch_size: 1 }, ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'image_side_invalid',
       input: 'height',
     });
     await expect(emptyLatent.execute({ unet: unetOfSize(512), width: 32, height: 64, batch_size: 1 }, ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'image_side_invalid',
       input: 'width',
     });
   });

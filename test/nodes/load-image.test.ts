@@ -43,7 +43,7 @@ describe('LoadImage', () => {
 
   it('refuses names that leave the input folder', async () => {
     for (const name of ['../secret.png', '/etc/passwd', 'a/../../b.png']) {
-      await expect(loadImage.execute({ image: name }, await fakeContext())).rejects.toMatchObject({ code: 'path_escape', input: 'image' });
+      await expect(loadImage.execute({ image: name }, await fakeContext())).rejects.toMatchObject({ code: 'image_name_invalid', input: 'image' });
     }
   });
 
@@ -55,13 +55,13 @@ describe('LoadImage', () => {
     await symlink(path.join(outside, 'secret.png'), path.join(ctx.env.inputDir, 'innocent.png'));
     await symlink(outside, path.join(ctx.env.inputDir, 'folder'));
     for (const image of ['innocent.png', 'folder/secret.png']) {
-      await expect(loadImage.execute({ image }, ctx), image).rejects.toMatchObject({ code: 'path_escape', input: 'image' });
+      await expect(loadImage.execute({ image }, ctx), image).rejects.toMatchObject({ code: 'image_name_invalid', input: 'image' });
     }
   });
 
   it('names the missing file and the unreadable one', async () => {
     const ctx = await fakeContext();
-    await expect(loadImage.execute({ image: 'nope.png' }, ctx)).rejects.toMatchObject({ code: 'file_not_found', message: expect.stringContaining('nope.png') });
+    await expect(loadImage.execute({ image: 'nope.png' }, ctx)).rejects.toMatchObject({ code: 'input_image_not_found', message: expect.stringContaining('nope.png') });
     await mkdir(ctx.env.inputDir, { recursive: true });
     await writeFile(path.join(ctx.env.inputDir, 'notes.txt'), 'hello');
     await expect(loadImage.execute({ image: 'notes.txt' }, ctx)).rejects.toThrow(/notes\.txt.*not a PNG or JPEG/);
@@ -113,7 +113,7 @@ describe('LoadImage', () => {
     it('fails naming the node and the input when the file is missing', async () => {
       const { env } = await fakeContext();
       const { result } = await nodeEvents(createExecutor({ registry }), env);
-      expect(result).toMatchObject({ status: 'failed', error: { code: 'file_not_found', nodeId: 'image', message: expect.stringContaining('photo.png') } });
+      expect(result).toMatchObject({ status: 'failed', error: { code: 'input_image_not_found', nodeId: 'image', message: expect.stringContaining('photo.png') } });
     });
   });
 });

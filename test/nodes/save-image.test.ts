@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('SaveImage', () => {
   it('refuses a prefix that leaves the output folder, naming the input', async () => {
     const ctx = await fakeContext();
     await expect(saveImage.execute({ image: twoImages(), filename_prefix: '../../evil' }, ctx)).rejects.toMatchObject({
-      code: 'path_escape',
+      code: 'filename_prefix_invalid',
       input: 'filename_prefix',
     });
   });
@@ -61,10 +61,19 @@ describe('SaveImage', () => {
     await mkdir(ctx.env.outputDir, { recursive: true });
     await symlink(outside, path.join(ctx.env.outputDir, 'portraits'));
     await expect(saveImage.execute({ image: twoImages(), filename_prefix: 'portraits/cat' }, ctx)).rejects.toMatchObject({
-      code: 'path_escape',
+      code: 'filename_prefix_invalid',
       input: 'filename_prefix',
     });
     expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('reports a folder it cannot write to as output_write_failed, the server\'s fault rather than the prefix\'s', async () => {
+    const ctx = await fakeContext();
+    await mkdir(ctx.env.outputDir, { recursive: true });
+    await writeFile(path.join(ctx.env.outputDir, 'taken'), 'a file where a folder should be');
+    const failure = saveImage.execute({ image: twoImages(), filename_prefix: 'taken/cat' }, ctx);
+    await expect(failure).rejects.toMatchObject({ code: 'output_write_failed', message: expect.stringContaining('taken/cat') });
+    expect(((await failure.catch((error: unknown) => error)) as { input?: string }).input).toBeUndefined();
   });
 
   it('is an output node', () => {

@@ -48,7 +48,7 @@ describe('TextEncoder', () => {
   it('fails clearly for clip_skip 2 on a model without the penultimate output', async () => {
     const session = fakeClip('int32', false);
     await expect(textEncoder.execute({ clip, tokens: tokens(), clip_skip: 2 }, await fakeContext({ sessions: { [clip.textEncoder]: session } })))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'clip_skip', message: expect.stringContaining('penultimate_hidden_state') });
+      .rejects.toMatchObject({ code: 'text_encoder_output_missing', input: 'clip_skip', message: expect.stringContaining('penultimate_hidden_state') });
   });
 });
 

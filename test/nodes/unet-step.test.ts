@@ -138,14 +138,14 @@ describe('UNetStep', () => {
       progress(value, max);
       if (value === 2) controller.abort();
     };
-    await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 10) }), ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 10) }), ctx)).rejects.toMatchObject({ code: 'sampling_cancelled' });
     expect(session.calls).toHaveLength(2);
   });
 
   it('refuses a start_step that leaves nothing to run', async () => {
     const ctx = await fakeContext({ sessions: { [unet.path]: oracleUnet() } });
     await expect(unetStep.execute(inputs({ schedule: await schedule('euler', 4), start_step: 4 }), ctx)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'no_steps_to_run',
       input: 'start_step',
     });
   });

@@ -54,7 +54,7 @@ describe('VAEEncode', () => {
   it('fails clearly for a model without an encoder', async () => {
     const image: ImageBatch = { width: 8, height: 8, batch: 1, data: new Uint8Array(192) };
     await expect(vaeEncode.execute({ vae: { ...vae, encoder: undefined }, image }, await fakeContext({ sessions })))
-      .rejects.toMatchObject({ code: 'invalid_value', input: 'vae', message: expect.stringContaining('no VAE encoder') });
+      .rejects.toMatchObject({ code: 'vae_encoder_missing', input: 'vae', message: expect.stringContaining('no VAE encoder') });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badOverride, cancelled, isLatentflowError, knownCodeOf, LatentflowError, nodeFailed, pluginLoadFailed, RUNTIME_CODES, VALIDATION_CODES } from '../../runtime/errors.ts';
+import { badOverride, cancelled, isLatentflowError, stableCodeOf, LatentflowError, nodeFailed, pluginLoadFailed, RUNTIME_CODES, VALIDATION_CODES } from '../../runtime/errors.ts';
 
 describe('errors', () => {
   it('carries a stable code, where it happened and the cause', () => {
@@ -9,7 +9,7 @@ describe('errors', () => {
     expect(error).toMatchObject({ name: 'LatentflowError', code: 'node_failed', nodeId: 'save', nodeType: 'SaveImage', cause });
     expect(error.message).toBe('Node "save" (SaveImage) failed: disk full');
     expect(error.toInfo()).toEqual({ code: 'node_failed', nodeId: 'save', nodeType: 'SaveImage', message: error.message });
-    expect(new LatentflowError('invalid_value', 'bad', { input: 'steps' }).toInfo()).toEqual({ code: 'invalid_value', message: 'bad', input: 'steps' });
+    expect(new LatentflowError('out_of_range', 'bad', { input: 'steps' }).toInfo()).toEqual({ code: 'out_of_range', message: 'bad', input: 'steps' });
   });
 
   it('leaves out cause and location when there are none', () => {
@@ -20,18 +20,21 @@ describe('errors', () => {
   });
 
   it('recognises coded errors, its own and other layers\'', () => {
-    expect(isLatentflowError(badOverride('k', 'r'))).toBe(true);
-    expect(isLatentflowError(badOverride('k', 'r'), 'bad_override')).toBe(true);
-    expect(isLatentflowError(badOverride('k', 'r'), 'cycle')).toBe(false);
+    expect(isLatentflowError(badOverride('Cannot set "k": r'))).toBe(true);
+    expect(isLatentflowError(badOverride('Cannot set "k": r'), 'bad_override')).toBe(true);
+    expect(isLatentflowError(badOverride('Cannot set "k": r'), 'cycle')).toBe(false);
     expect(isLatentflowError(new Error('x'))).toBe(false);
-    expect(knownCodeOf(Object.assign(new Error(), { code: 'backend_unavailable' }))).toBe('backend_unavailable');
-    expect(knownCodeOf(Object.assign(new Error(), { code: 'ENOENT' }))).toBeUndefined();
-    expect(knownCodeOf(null)).toBeUndefined();
+    expect(stableCodeOf(Object.assign(new Error(), { code: 'backend_unavailable' }))).toBe('backend_unavailable');
+    expect(stableCodeOf(Object.assign(new Error(), { code: 'checkpoint_corrupt' }))).toBe('checkpoint_corrupt');
+    expect(stableCodeOf(Object.assign(new Error(), { code: 'ENOENT' }))).toBeUndefined();
+    expect(stableCodeOf(Object.assign(new Error(), { code: 'ERR_INVALID_ARG_TYPE' }))).toBeUndefined();
+    expect(stableCodeOf(Object.assign(new Error(), { code: 20 }))).toBeUndefined();
+    expect(stableCodeOf(null)).toBeUndefined();
   });
 
-  it('has one code per failure, none repeated', () => {
+  it('lists each runtime code once, the validation codes the workflow contract names among them', () => {
     const codes = [...VALIDATION_CODES, ...RUNTIME_CODES];
-    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes.filter((code, i) => codes.indexOf(code) !== i)).toEqual([]);
     expect(codes).toEqual(expect.arrayContaining(['unknown_node_type', 'missing_input', 'unknown_input', 'bad_link', 'type_mismatch', 'out_of_range', 'not_in_choices', 'cycle', 'no_output', 'node_failed', 'cancelled', 'plugin_load_failed', 'duplicate_node_type']));
   });
 });

@@ -255,7 +255,7 @@ describe('executor', () => {
 
   it('keeps the stable code of a coded error from a node (e.g. backend_unavailable) and adds where it happened', async () => {
     const backendError = Object.assign(new Error('backend cuda is not available'), { code: 'backend_unavailable' });
-    const ownError = new LatentflowError('model_not_found', 'no model "x"');
+    const ownError = new LatentflowError('inference_failed', 'no model "x"');
     const plain = Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
     const failing = (type: string, error: unknown) =>
       defineNode({ type, displayName: type, category: 't', description: '', output: true, inputs: {}, outputs: {}, execute: async () => { throw error; } });
@@ -267,8 +267,24 @@ describe('executor', () => {
       return result.status === 'failed' ? result.error : undefined;
     };
     expect(await errorOf('A')).toEqual({ code: 'backend_unavailable', nodeId: 'x', nodeType: 'A', message: 'Node "x" (A): backend cuda is not available' });
-    expect(await errorOf('B')).toEqual({ code: 'model_not_found', nodeId: 'x', nodeType: 'B', message: 'no model "x"' });
+    expect(await errorOf('B')).toEqual({ code: 'inference_failed', nodeId: 'x', nodeType: 'B', message: 'no model "x"' });
     expect(await errorOf('C')).toMatchObject({ code: 'node_failed', nodeId: 'x', nodeType: 'C' });
+  });
+
+  it('keeps the code and input of another layer\'s coded error (a checkpoint or sampler failure) instead of node_failed', async () => {
+    const checkpointError = Object.assign(new Error('model.ckpt is damaged: bad zip'), { code: 'checkpoint_corrupt' });
+    const samplerError = Object.assign(new Error('Unknown sampler "x"'), { code: 'unknown_sampler', input: 'sampler' });
+    const failing = (type: string, error: unknown) =>
+      defineNode({ type, displayName: type, category: 't', description: '', output: true, inputs: {}, outputs: {}, execute: async () => { throw error; } });
+    const registry = testRegistry();
+    registry.register(definePlugin({ name: 'failing', version: '1', nodes: [failing('Load', checkpointError), failing('Sample', samplerError)] }));
+    const executor = createExecutor({ registry });
+    const errorOf = async (type: string) => {
+      const { result } = await run(executor, { version: 1, nodes: { x: { type } } });
+      return result.status === 'failed' ? result.error : undefined;
+    };
+    expect(await errorOf('Load')).toEqual({ code: 'checkpoint_corrupt', nodeId: 'x', nodeType: 'Load', message: 'Node "x" (Load): model.ckpt is damaged: bad zip' });
+    expect(await errorOf('Sample')).toMatchObject({ code: 'unknown_sampler', nodeId: 'x', nodeType: 'Sample', input: 'sampler' });
   });
 
   it('fails a node that returns no object, misses an output, or (as an output node) returns non-JSON', async () => {

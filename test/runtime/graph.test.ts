@@ -36,4 +36,17 @@ describe('graph', () => {
     expect(findCycles(workflow)).toEqual([['a', 'c', 'b', 'a'], ['self', 'self']]);
     expect(findCycles(chainWorkflow())).toEqual([]);
   });
+
+  it('orders and cycle-checks a linked chain of 5,000 nodes without overflowing the stack', () => {
+    const nodes: Record<string, { type: string; inputs?: Record<string, unknown> }> = { n0: { type: 'Number' } };
+    for (let i = 1; i < 5000; i++) nodes[`n${i}`] = { type: 'Add', inputs: { a: link(`n${i - 1}`, 'sum') } };
+    const workflow = { version: 1 as const, nodes } as Parameters<typeof findCycles>[0];
+    expect(findCycles(workflow)).toEqual([]);
+    const order = executionOrder(workflow, ['n4999']);
+    expect(order.length).toBe(5000);
+    expect(order[0]).toBe('n0');
+    expect(order[4999]).toBe('n4999');
+    nodes.n0 = { type: 'Add', inputs: { a: link('n4999', 'sum') } };
+    expect(findCycles(workflow).map((cycle) => cycle.length)).toEqual([5001]);
+  });
 });

@@ -26,11 +26,11 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(workflow, { 'ghost.b': 1 })).toThrow('Cannot set "ghost.b": the workflow has no node "ghost"');
   });
 
-  it('overrideInputs applies the good overrides and returns an error for each bad one', () => {
+  it('overrideInputs applies the good overrides and returns an issue for each bad one', () => {
     const workflow = chainWorkflow(2, 3);
-    const { workflow: changed, errors } = overrideInputs(workflow, { 'ghost.b': 1, 'add.b': 7, 'add.': 2 });
+    const { workflow: changed, issues } = overrideInputs(workflow, { 'ghost.b': 1, 'add.b': 7, 'add.': 2 });
     expect(changed.nodes.add.inputs?.b).toBe(7);
-    expect(errors.map((error) => [error.code, error.message])).toEqual([
+    expect(issues.map((issue) => [issue.code, issue.message])).toEqual([
       ['bad_override', 'Cannot set "ghost.b": the workflow has no node "ghost"'],
       ['bad_override', 'Cannot set "add.": expected <nodeId>.<input>'],
     ]);

@@ -65,6 +65,7 @@ describe('registry', () => {
     const byType = Object.fromEntries(described.map((d) => [d.type, d]));
     expect(byType.Number).toEqual({
       type: 'Number',
+      version: 1,
       displayName: 'Number',
       category: 'math',
       description: 'A constant',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflow } from '../../runtime/index.ts';
+import { defineNode, definePlugin, int, output, validateWorkflow } from '../../runtime/index.ts';
 import { chainWorkflow, link, testRegistry } from './fixtures/test-nodes.ts';
 
 const registry = testRegistry();
@@ -122,3 +122,61 @@ describe('validateWorkflow', () => {
     expect(issuesOf({ ...chainWorkflow(), ui: { positions: { n: [0, 0] }, notes: ['hi'] } })).toEqual([]);
   });
 });
+
+describe('validateWorkflow on hostile and constrained input', () => {
+  const deep = (levels: number) => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = [value];
+    return value;
+  };
+
+  it.each([
+    ['meta', (w: Record<string, unknown>) => ({ ...w, meta: { x: deep(5000) } })],
+    ['ui', (w: Record<string, unknown>) => ({ ...w, ui: { x: deep(5000) } })],
+    ['a literal input', (w: Record<string, unknown>) => {
+      const workflow = structuredClone(w) as { nodes: Record<string, { inputs?: Record<string, unknown> }> };
+      workflow.nodes.show.inputs = { ...workflow.nodes.show.inputs, label: deep(5000) };
+      return workflow;
+    }],
+  ])('answers JSON nested 5,000 levels deep in %s with one coded json_too_deep issue', (_where, make) => {
+    const issues = issuesOf(make(chainWorkflow() as unknown as Record<string, unknown>));
+    expect(issues).toEqual([{ code: 'json_too_deep', message: expect.stringContaining('nests deeper than') }]);
+  });
+
+  it('validates a linked chain of 5,000 nodes', () => {
+    const nodes: Record<string, unknown> = { n0: { type: 'Number' } };
+    for (let i = 1; i < 5000; i++) nodes[`n${i}`] = { type: 'Add', inputs: { a: link(`n${i - 1}`, i === 1 ? 'value' : 'sum') } };
+    nodes.show = { type: 'Show', inputs: { value: link('n4999', 'sum') } };
+    expect(issuesOf({ version: 1, nodes })).toEqual([]);
+  });
+
+  it('refuses a whole number off its declared step, naming the node and input, and shows long values shortened', () => {
+    const registry = testRegistry();
+    const workflow = chainWorkflow() as { nodes: Record<string, { inputs?: Record<string, unknown> }> };
+    expect(validateWorkflow(workflow, registry)).toEqual([]);
+    const stepped = defineStepped();
+    registry.register(definePlugin({ name: 'stepped', version: '1', nodes: [stepped] }));
+    const issues = validateWorkflow({ version: 1, nodes: { ...workflow.nodes, size: { type: 'Stepped', inputs: { width: 100 } } } }, registry);
+    expect(issues).toEqual([{
+      code: 'not_multiple_of_step',
+      nodeId: 'size',
+      input: 'width',
+      message: 'Node "size" (Stepped), input "width": 100 is not a multiple of 8 (nearest: 96 or 104)',
+    }]);
+    expect(validateWorkflow({ version: 1, nodes: { ...workflow.nodes, size: { type: 'Stepped', inputs: { width: 96 } } } }, registry)).toEqual([]);
+    const long = validateWorkflow({ version: 1, nodes: { ...workflow.nodes, size: { type: 'Stepped', inputs: { width: 'x'.repeat(10_000) } } } }, registry);
+    expect(long[0].message.length).toBeLessThan(200);
+  });
+});
+
+function defineStepped() {
+  return defineNode({
+    type: 'Stepped',
+    displayName: 'Stepped',
+    category: 't',
+    description: '',
+    inputs: { width: int({ default: 0, min: 0, max: 2048, step: 8 }) },
+    outputs: { value: output<number>('INT') },
+    execute: async ({ width }) => ({ value: width }),
+  });
+}

@@ -32,7 +32,7 @@ describe('workflow JSON v1', () => {
   it('workflow.schema.json is up to date: regenerating it changes nothing', () => {
     const published = readFileSync(join(import.meta.dirname, '../..', WORKFLOW_SCHEMA_FILE), 'utf8');
     expect(published).toBe(workflowSchemaText());
-    expect(published.split('\n')[1]).toContain('Generated from runtime/workflow.ts');
+    expect(published.split('\n')[1]).toContain('Generated from contract/workflow.ts');
   });
 
   it('the generator script writes the same text', () => {

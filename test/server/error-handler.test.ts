@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LatentflowError, silentLogger, type Logger } from '../../runtime/index.ts';
 import { createErrorHandler } from '../../server/error-handler.ts';
 import { invalidWorkflow, projectNotFound } from '../../server/errors.ts';
+import { ModelFileError } from '../../models/checkpoint/index.ts';
+import { unknownSampler } from '../../models/errors.ts';
 
 async function answerTo(error: Error, log: Logger = silentLogger) {
   const app = Fastify();
@@ -19,15 +21,13 @@ describe('the error handler', () => {
   it('answers a server error with its own status, code and details', async () => {
     expect(await answerTo(projectNotFound('p'))).toEqual({ status: 404, body: { code: 'project_not_found', message: 'No project with id "p"' } });
     const issues = [{ code: 'cycle', nodeId: 'a', message: 'loop' }];
-    expect(await answerTo(invalidWorkflow(issues))).toEqual({ status: 400, body: { code: 'invalid_workflow', message: 'The workflow is invalid', errors: issues } });
+    expect(await answerTo(invalidWorkflow(issues))).toEqual({ status: 400, body: { code: 'invalid_workflow', message: 'The workflow is invalid', issues } });
   });
 
   it.each([
     ['missing_input', 400],
     ['bad_override', 400],
     ['backend_unavailable', 400],
-    ['model_not_found', 404],
-    ['file_not_found', 404],
     ['cancelled', 409],
     ['plugin_load_failed', 500],
     ['node_failed', 500],
@@ -35,6 +35,14 @@ describe('the error handler', () => {
     const answer = await answerTo(new LatentflowError(code, 'went wrong', { nodeId: 'unet', nodeType: 'UNetStep', input: 'cfg' }));
     expect(answer.status).toBe(status);
     expect(answer.body).toEqual({ code, message: 'went wrong', nodeId: 'unet', nodeType: 'UNetStep', input: 'cfg' });
+  });
+
+  it.each([
+    [new ModelFileError('checkpoint_corrupt', 'model.ckpt is damaged', { path: 'model.ckpt' }), 400, { code: 'checkpoint_corrupt', message: 'model.ckpt is damaged' }],
+    [unknownSampler('x', ['euler']), 400, { code: 'unknown_sampler', message: 'Unknown sampler "x"; samplers are euler', input: 'sampler' }],
+    [new LatentflowError('output_write_failed', 'disk full'), 500, { code: 'output_write_failed', message: 'disk full' }],
+  ] as const)('answers another layer\'s coded error by the status table: %s', async (error, status, body) => {
+    expect(await answerTo(error)).toEqual({ status, body });
   });
 
   it('hides the details of an unexpected error from the client but logs them', async () => {

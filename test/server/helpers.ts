@@ -78,6 +78,19 @@ export const testPlugin = definePlugin({
   runtime: '^1',
   nodes: [
     defineNode({
+      type: 'TestVersioned',
+      displayName: 'Versioned',
+      category: 'test',
+      description: 'Version 2 renamed input `n` to `value`.',
+      version: 2,
+      migrate: ({ n, ...rest }) => ({ ...rest, value: n }),
+      inputs: { value: float({ default: 0 }) },
+      outputs: { number: output<number>('NUMBER') },
+      async execute({ value }) {
+        return { number: value };
+      },
+    }),
+    defineNode({
       type: 'TestNumber',
       displayName: 'Number',
       category: 'test',

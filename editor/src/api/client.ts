@@ -1,10 +1,9 @@
 import type {
-  ApiError, GalleryImage, HardwareInfo, Project, RunSummary,
+  ApiError, GalleryImage, HardwareInfo, NodeDescription, Project, RunSummary,
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
 import { apiErrorMessage, UNREACHABLE_MESSAGE } from './error-message.ts';
-import { normalizeDescriptions } from './node-descriptions.ts';
 
 
 async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -24,10 +23,11 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
   const text = await response.text();
   const json: unknown = text ? safeParse(text) : undefined;
   if (!response.ok) {
-    const payload = (json ?? {}) as { errors?: ApiError[]; message?: string; error?: string };
-    const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const message = apiErrorMessage(response.status, response.statusText, payload);
-    throw new ApiRequestError('request_failed', message, response.status, errors, { request: `${method} ${path}` });
+    const payload = (json ?? {}) as Partial<ApiError>;
+    const issues = Array.isArray(payload.issues) ? payload.issues : [];
+    throw new ApiRequestError('request_failed', apiErrorMessage(response.status, response.statusText, payload), response.status, issues, {
+      request: `${method} ${path}`,
+    });
   }
   return json as T;
 }
@@ -42,13 +42,6 @@ function safeParse(text: string): unknown {
 
 const enc = encodeURIComponent;
 
-/** Some list routes answer with a bare array, others wrap it; accept both. */
-function list<T>(value: unknown, key: string): T[] {
-  if (Array.isArray(value)) return value as T[];
-  const inner = (value as Record<string, unknown> | undefined)?.[key];
-  return Array.isArray(inner) ? (inner as T[]) : [];
-}
-
 export interface RunRequest {
   workflow?: Workflow;
   workflowName?: string;
@@ -56,35 +49,29 @@ export interface RunRequest {
 }
 
 export const api = {
-  nodes: async () => normalizeDescriptions(list(await request('GET', '/api/nodes'), 'nodes')),
+  nodes: () => request<NodeDescription[]>('GET', '/api/nodes'),
   hardware: () => request<HardwareInfo>('GET', '/api/hardware'),
 
-  projects: async () => list<Project>(await request('GET', '/api/projects'), 'projects'),
+  projects: () => request<Project[]>('GET', '/api/projects'),
   project: (id: string) => request<Project>('GET', `/api/projects/${enc(id)}`),
   createProject: (project: Omit<Project, 'id'>) => request<Project>('POST', '/api/projects', project),
 
-  workflows: async (projectId: string) => {
-    const items = list<string | { name: string }>(await request('GET', `/api/projects/${enc(projectId)}/workflows`), 'workflows');
-    return items.map((item) => (typeof item === 'string' ? item : item.name));
-  },
-  workflow: async (projectId: string, name: string) => {
-    const body = await request<Workflow | { workflow: Workflow }>('GET', `/api/projects/${enc(projectId)}/workflows/${enc(name)}`);
-    return 'workflow' in body && body.workflow ? body.workflow : (body as Workflow);
-  },
+  workflows: async (projectId: string) =>
+    (await request<{ name: string }[]>('GET', `/api/projects/${enc(projectId)}/workflows`)).map((item) => item.name),
+  workflow: (projectId: string, name: string) => request<Workflow>('GET', `/api/projects/${enc(projectId)}/workflows/${enc(name)}`),
+  /** The workflow at the node versions the server runs (an imported file or PNG may be older). */
+  upgradeWorkflow: (workflow: Workflow) => request<Workflow>('POST', '/api/workflows/upgrade', workflow),
   saveWorkflow: (projectId: string, name: string, workflow: Workflow) =>
     request<unknown>('PUT', `/api/projects/${enc(projectId)}/workflows/${enc(name)}`, workflow),
 
   queueRun: (projectId: string, run: RunRequest) =>
     request<{ id: string }>('POST', `/api/projects/${enc(projectId)}/runs`, run),
-  runs: async (projectId: string) => list<RunSummary>(await request('GET', `/api/projects/${enc(projectId)}/runs`), 'runs'),
+  runs: (projectId: string) => request<RunSummary[]>('GET', `/api/projects/${enc(projectId)}/runs`),
   run: (runId: string) => request<RunSummary>('GET', `/api/runs/${enc(runId)}`),
   cancelRun: (runId: string) => request<unknown>('POST', `/api/runs/${enc(runId)}/cancel`),
   interrupt: () => request<unknown>('POST', '/api/interrupt'),
 
-  images: async (projectId: string) => list<GalleryImage | string>(await request('GET', `/api/projects/${enc(projectId)}/images`), 'images')
-    .map((item) => (typeof item === 'string'
-      ? { filename: item, url: `/api/projects/${enc(projectId)}/images/${enc(item)}` }
-      : item)),
+  images: (projectId: string) => request<GalleryImage[]>('GET', `/api/projects/${enc(projectId)}/images`),
   upload: (projectId: string, file: File) =>
     request<{ filename: string }>('POST', `/api/projects/${enc(projectId)}/uploads?name=${enc(file.name)}`, file, {
       'content-type': file.type === 'image/jpeg' ? 'image/jpeg' : 'image/png',

@@ -1,4 +1,4 @@
-import { decodePreviewFrame, type PreviewFrame } from './binary-frame.ts';
+import { decodePreviewFrame, type PreviewFrame } from '../../../contract/index.ts';
 import type { LiveEvent } from '../run/live-event.ts';
 
 export interface LiveSocketHandlers {

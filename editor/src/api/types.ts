@@ -1,48 +1,11 @@
-/** Shapes of the server's JSON API as the editor reads them (see docs/api.md). */
+/** Shapes of the server's JSON API as the editor reads them (see docs/api.md); wire formats come from contract/. */
 
-export interface SocketInputDescription {
-  kind: 'socket';
-  type: string;
-  optional?: boolean;
-  description?: string;
-}
+export type { NodeDescription, InputDescription } from '../../../contract/index.ts';
+import type { ErrorInfo, InputDescription } from '../../../contract/index.ts';
 
-interface WidgetBase<K extends string, T> {
-  kind: K;
-  default: T;
-  description?: string;
-  /** When set, the widget may instead be fed by a link of this socket type. */
-  socketType?: string;
-}
-
-export interface NumberWidgetDescription extends WidgetBase<'int' | 'float', number> {
-  min?: number;
-  max?: number;
-  step?: number;
-}
-export interface StringWidgetDescription extends WidgetBase<'string', string> { multiline?: boolean }
-export type BooleanWidgetDescription = WidgetBase<'boolean', boolean>;
-export interface EnumWidgetDescription extends WidgetBase<'enum', string> { choices: string[] }
-export type SeedWidgetDescription = WidgetBase<'seed', number>;
-
-export type WidgetDescription =
-  | NumberWidgetDescription
-  | StringWidgetDescription
-  | BooleanWidgetDescription
-  | EnumWidgetDescription
-  | SeedWidgetDescription;
-
-export type InputDescription = SocketInputDescription | WidgetDescription;
-
-export interface NodeDescription {
-  type: string;
-  displayName: string;
-  category: string;
-  description: string;
-  inputs: Record<string, InputDescription>;
-  outputs: Record<string, { type: string; description?: string }>;
-  output?: boolean;
-}
+export type WidgetDescription = Exclude<InputDescription, { kind: 'socket' }>;
+export type NumberWidgetDescription = Extract<InputDescription, { kind: 'int' | 'float' }>;
+export type EnumWidgetDescription = Extract<InputDescription, { kind: 'enum' }>;
 
 export interface BackendInfo { name: string; available: boolean; reason?: string }
 
@@ -61,12 +24,8 @@ export interface Project {
   hardware?: string;
 }
 
-export interface ApiError {
-  code: string;
-  message: string;
-  nodeId?: string;
-  input?: string;
-}
+/** An error body or a run's error (contract/issue.ts). */
+export type ApiError = ErrorInfo;
 
 export interface OutputImage { nodeId: string; filename: string; url: string }
 

@@ -1,3 +1,4 @@
+import { parseOverrideKey } from '../../../contract/index.ts';
 import type { InputDescription, NodeDescription } from '../api/types.ts';
 import { isLink, type InputValue, type Workflow, type WorkflowUi } from '../workflow/types.ts';
 import { FlowConnection, FlowNode } from './schemes.ts';
@@ -31,8 +32,8 @@ export function workflowToGraph(workflow: Workflow, catalog: Catalog): GraphCont
       if (!isLink(value)) flowNode.values[name] = value;
     }
     for (const [key, mode] of Object.entries(workflow.ui?.seedModes ?? {})) {
-      const [nodeId, input] = splitKey(key);
-      if (nodeId === id && input in flowNode.seedModes) flowNode.seedModes[input] = mode;
+      const target = parseOverrideKey(key);
+      if (target?.nodeId === id && target.input in flowNode.seedModes) flowNode.seedModes[target.input] = mode;
     }
     nodes.set(id, flowNode);
   }
@@ -74,15 +75,20 @@ export function graphToWorkflow(
   const workflow: Workflow = { version: 1, nodes: {}, ui: { ...ui, positions: {}, seedModes: {} } };
   for (const node of nodes) {
     const inputs: Record<string, InputValue> = {};
-    const names = [...Object.keys(node.spec.inputs), ...Object.keys(node.values).filter((n) => !(n in node.spec.inputs))];
+    const described = node.spec.inputs.map((input) => input.name);
+    const names = [...described, ...Object.keys(node.values).filter((n) => !described.includes(n))];
     for (const name of names) {
       const link = linkOf.get(`${node.id}.${name}`);
       if (link) inputs[name] = { from: link.source, output: link.sourceOutput };
       else if (name in node.values) inputs[name] = node.values[name] as InputValue;
     }
-    workflow.nodes[node.id] = node.label === node.spec.displayName
-      ? { type: node.spec.type, inputs }
-      : { type: node.spec.type, inputs, title: node.label };
+    // Absent means version 1, so only later versions are written down.
+    workflow.nodes[node.id] = {
+      type: node.spec.type,
+      inputs,
+      ...(node.label === node.spec.displayName ? {} : { title: node.label }),
+      ...(node.spec.version > 1 ? { version: node.spec.version } : {}),
+    };
     const position = positionOf(node.id);
     if (position) workflow.ui!.positions![node.id] = [Math.round(position[0]), Math.round(position[1])];
     for (const [input, mode] of Object.entries(node.seedModes)) {
@@ -95,20 +101,18 @@ export function graphToWorkflow(
 /** A stand-in for a node whose type the server does not know, so that loading and saving keep it intact. */
 function placeholderSpec(id: string, workflow: Workflow): NodeDescription {
   const node = workflow.nodes[id];
-  const inputs: Record<string, InputDescription> = {};
-  for (const [name, value] of Object.entries(node.inputs ?? {})) {
-    if (isLink(value)) inputs[name] = { kind: 'socket', type: ANY_TYPE };
-  }
-  const outputs: NodeDescription['outputs'] = {};
+  const inputs: InputDescription[] = Object.entries(node.inputs ?? {})
+    .filter(([, value]) => isLink(value))
+    .map(([name]) => ({ name, kind: 'socket', type: ANY_TYPE, optional: false }));
+  const outputNames = new Set<string>();
   for (const other of Object.values(workflow.nodes)) {
     for (const value of Object.values(other.inputs ?? {})) {
-      if (isLink(value) && value.from === id) outputs[value.output] = { type: ANY_TYPE };
+      if (isLink(value) && value.from === id) outputNames.add(value.output);
     }
   }
-  return { type: node.type, displayName: node.type, category: 'Missing', description: 'Not known to the server', inputs, outputs };
-}
-
-function splitKey(key: string): [string, string] {
-  const dot = key.indexOf('.');
-  return dot < 0 ? [key, ''] : [key.slice(0, dot), key.slice(dot + 1)];
+  const outputs = [...outputNames].map((name) => ({ name, type: ANY_TYPE }));
+  return {
+    type: node.type, version: node.version ?? 1, displayName: node.type, category: 'Missing', description: 'Not known to the server',
+    plugin: '', output: false, alwaysRun: false, inputs, outputs,
+  };
 }

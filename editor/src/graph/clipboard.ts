@@ -1,4 +1,4 @@
-import { isLink, type Workflow } from '../workflow/types.ts';
+import { isLink, type InputValue, type Workflow } from '../workflow/types.ts';
 import { nodeIdBase, uniqueNodeId } from './node-ids.ts';
 
 /**
@@ -15,8 +15,8 @@ export function prepareFragment(fragment: Workflow, taken: ReadonlySet<string>, 
   }
   const result: Workflow = { version: 1, nodes: {}, ui: { positions: {}, seedModes: {} } };
   for (const [id, node] of Object.entries(fragment.nodes)) {
-    const inputs: Workflow['nodes'][string]['inputs'] = {};
-    for (const [name, value] of Object.entries(node.inputs)) {
+    const inputs: Record<string, InputValue> = {};
+    for (const [name, value] of Object.entries(node.inputs ?? {})) {
       if (!isLink(value)) inputs[name] = structuredClone(value);
       else if (renamed.has(value.from)) inputs[name] = { from: renamed.get(value.from)!, output: value.output };
     }

@@ -10,8 +10,8 @@ const PREVIEW = 230;
 
 /** Approximate rendered height, used by the minimap, auto-arrange and zoom-to-fit. */
 export function estimateNodeHeight(spec: NodeDescription): number {
-  let height = HEADER + Object.keys(spec.outputs).length * SOCKET_ROW;
-  for (const input of Object.values(spec.inputs)) {
+  let height = HEADER + spec.outputs.length * SOCKET_ROW;
+  for (const input of spec.inputs) {
     if (input.kind === 'socket') height += SOCKET_ROW;
     else if (input.kind === 'string' && input.multiline) height += MULTILINE_ROW;
     else height += WIDGET_ROW;

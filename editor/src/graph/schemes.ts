@@ -43,7 +43,8 @@ export class FlowNode extends ClassicPreset.Node<Sockets, Sockets, Record<string
   constructor(readonly spec: NodeDescription, id: string, readonly missing = false) {
     super(spec.displayName);
     this.id = id;
-    for (const [name, input] of Object.entries(spec.inputs)) {
+    for (const input of spec.inputs) {
+      const { name } = input;
       if (input.kind === 'socket') {
         this.addInput(name, new ClassicPreset.Input(new TypedSocket(input.type), name));
       } else {
@@ -52,8 +53,8 @@ export class FlowNode extends ClassicPreset.Node<Sockets, Sockets, Record<string
         if (input.socketType) this.addInput(name, new ClassicPreset.Input(new TypedSocket(input.socketType), name));
       }
     }
-    for (const [name, out] of Object.entries(spec.outputs)) {
-      this.addOutput(name, new ClassicPreset.Output(new TypedSocket(out.type), name));
+    for (const out of spec.outputs) {
+      this.addOutput(out.name, new ClassicPreset.Output(new TypedSocket(out.type), out.name));
     }
     this.height = estimateNodeHeight(spec);
   }

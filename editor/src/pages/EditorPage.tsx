@@ -145,9 +145,9 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
       setShownRun(id);
       advanceSeeds(current);
     } catch (e) {
-      if (e instanceof ApiRequestError && e.errors.length > 0) {
-        const unplaced = showIssues(current, e.errors);
-        notify(`The workflow has ${e.errors.length} problem(s); see the marked nodes`, 'error');
+      if (e instanceof ApiRequestError && e.issues.length > 0) {
+        const unplaced = showIssues(current, e.issues);
+        notify(`The workflow has ${e.issues.length} problem(s); see the marked nodes`, 'error');
         for (const error of unplaced) notify(error.message, 'error');
       } else {
         notify((e as Error).message, 'error');
@@ -196,7 +196,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
 
   const openFile = useCallback(async (file: File) => {
     try {
-      const workflow = await workflowFromFile(file);
+      const workflow = await api.upgradeWorkflow(await workflowFromFile(file));
       await loadInto(workflow, workflowNameFrom(file.name), true);
       notify(`Loaded the workflow from ${file.name}`, 'info');
     } catch (e) {

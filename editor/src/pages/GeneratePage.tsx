@@ -8,7 +8,8 @@ import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { editorHref } from '../ui/route.ts';
 import type { Notify } from '../ui/toasts.tsx';
 import { useTracker } from '../ui/use-tracker.ts';
-import { withOverrides } from '../workflow/types.ts';
+import { overrideInputs } from '../../../contract/index.ts';
+import { EditorError } from '../errors.ts';
 import { formBindings, type FormBindings } from './generate/form-bindings.ts';
 import { generationRequests, type GenerateSettings } from './generate/generation-request.ts';
 import { SettingsForm } from './generate/SettingsForm.tsx';
@@ -104,7 +105,8 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const openInEditor = async () => {
     try {
       const [request] = await buildRequests();
-      const workflow = withOverrides(await api.workflow(projectId, request.workflowName), request.overrides);
+      const { workflow, issues } = overrideInputs(await api.workflow(projectId, request.workflowName), request.overrides);
+      if (issues.length > 0) throw new EditorError('bad_workflow', issues[0].message);
       const saved = await api.workflows(projectId);
       const name = freeDraftName(projectId, request.workflowName, saved);
       writeDraft(projectId, { workflowName: name, workflow, dirty: true });

@@ -1,4 +1,4 @@
-import { latentValues, type PreviewFrame } from '../api/binary-frame.ts';
+import { latentValues, type PreviewFrame } from '../../../contract/index.ts';
 import type { NodePreview } from '../graph/schemes.ts';
 import { latentToRgba } from './latent-preview.ts';
 
@@ -25,7 +25,7 @@ export class PreviewUrls {
     const previous = this.urls.get(key);
     if (previous?.startsWith('blob:')) URL.revokeObjectURL(previous);
     this.urls.set(key, url);
-    return { url, width, height, step: header.step };
+    return { url, width, height, step: header.step ?? undefined };
   }
 
   releaseAll(): void {

@@ -1,17 +1,8 @@
+import { workflowShapeIssues, type Workflow as WireWorkflow } from '../../../contract/index.ts';
 import { EditorError } from '../errors.ts';
 
-/** Workflow JSON v1 as the runtime defines it (runtime/workflow.ts); the editor only reads and writes it. */
-
-export interface Link { from: string; output: string }
-
-export type InputValue = Link | string | number | boolean | null | unknown[] | Record<string, unknown>;
-
-export interface WorkflowNode {
-  type: string;
-  inputs: Record<string, InputValue>;
-  /** Display title chosen by the user. */
-  title?: string;
-}
+export { isLink } from '../../../contract/index.ts';
+export type { InputValue, Link, WorkflowNode } from '../../../contract/index.ts';
 
 export type SeedMode = 'fixed' | 'increment' | 'randomize';
 
@@ -24,41 +15,14 @@ export interface WorkflowUi {
   [key: string]: unknown;
 }
 
-export interface Workflow {
-  version: 1;
-  nodes: Record<string, WorkflowNode>;
-  ui?: WorkflowUi;
-  meta?: Record<string, unknown>;
-}
+/** Workflow JSON v1 (contract/workflow.ts), with the editor's reading of its `ui` block. */
+export type Workflow = WireWorkflow & { ui?: WorkflowUi };
 
-export function isLink(value: unknown): value is Link {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    && typeof (value as Link).from === 'string' && typeof (value as Link).output === 'string';
-}
-
-/** Checks the outer shape of parsed JSON; the server validates the rest. */
+/** Checks parsed JSON against the workflow contract (shape only: the server knows the node types). */
 export function asWorkflow(value: unknown, source: string): Workflow {
-  const candidate = value as Partial<Workflow> | null;
-  if (typeof candidate !== 'object' || candidate === null) throw new EditorError('bad_workflow', `${source}: not a JSON object`);
-  if (candidate.version !== 1) throw new EditorError('bad_workflow', `${source}: workflow version must be 1, got ${String(candidate.version)}`);
-  if (typeof candidate.nodes !== 'object' || candidate.nodes === null) throw new EditorError('bad_workflow', `${source}: missing "nodes"`);
-  for (const [id, node] of Object.entries(candidate.nodes)) {
-    if (typeof node?.type !== 'string') throw new EditorError('bad_workflow', `${source}: node "${id}" has no type`);
-    if (node.inputs !== undefined && (typeof node.inputs !== 'object' || node.inputs === null)) {
-      throw new EditorError('bad_workflow', `${source}: node "${id}" has malformed inputs`);
-    }
+  const [first, ...rest] = workflowShapeIssues(value, source);
+  if (first !== undefined) {
+    throw new EditorError('bad_workflow', rest.length === 0 ? first.message : `${first.message} (and ${rest.length} more problem(s))`);
   }
-  return candidate as Workflow;
-}
-
-/** Applies `{"nodeId.input": value}` overrides to a copy of the workflow, as the server does for a run. */
-export function withOverrides(workflow: Workflow, overrides: Record<string, unknown>): Workflow {
-  const copy = structuredClone(workflow);
-  for (const [key, value] of Object.entries(overrides)) {
-    const dot = key.indexOf('.');
-    const node = copy.nodes[key.slice(0, dot)];
-    if (dot < 0 || !node) throw new EditorError('bad_workflow', `override "${key}" names no node of the workflow`);
-    node.inputs = { ...node.inputs, [key.slice(dot + 1)]: value as InputValue };
-  }
-  return copy;
+  return value as Workflow;
 }

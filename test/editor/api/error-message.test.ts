@@ -14,7 +14,7 @@ describe('the message a failed API call shows', () => {
       { code: 'missing_input', message: 'unet.latent is not connected' },
       { code: 'cycle', message: 'a -> b -> a' },
     ];
-    expect(apiErrorMessage(400, 'Bad Request', { errors, message: 'The workflow is invalid' })).toBe('schedule.steps must be at least 1 (and 2 more problems)');
+    expect(apiErrorMessage(400, 'Bad Request', { issues: errors, message: 'The workflow is invalid' })).toBe('schedule.steps must be at least 1 (and 2 more problems)');
   });
 
   it('says what the server answered when it gave no message', () => {

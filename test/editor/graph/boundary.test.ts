@@ -15,6 +15,26 @@ describe('workflow <-> graph boundary', () => {
     expect(roundTrip(workflow)).toEqual(workflow);
   });
 
+  it('keys seed modes by the node id up to the last dot, so node ids with dots keep theirs', () => {
+    const workflow = sampleWorkflow();
+    workflow.nodes['unet.1'] = workflow.nodes.unet;
+    delete workflow.nodes.unet;
+    workflow.nodes.decode.inputs = { ...workflow.nodes.decode.inputs, latent: { from: 'unet.1', output: 'latent' } };
+    workflow.ui = { ...workflow.ui, positions: { ...workflow.ui?.positions, 'unet.1': [600, 100] }, seedModes: { 'unet.1.seed': 'randomize' } };
+    delete workflow.ui.positions!.unet;
+    expect(workflowToGraph(workflow, CATALOG).nodes.find((n) => n.id === 'unet.1')!.seedModes).toEqual({ seed: 'randomize' });
+    expect(roundTrip(workflow).ui?.seedModes).toEqual({ 'unet.1.seed': 'randomize' });
+  });
+
+  it('records the version of node types past version 1, and none for version 1', () => {
+    const catalog = new Map(CATALOG);
+    catalog.set('SaveImage', { ...CATALOG.get('SaveImage')!, version: 3 });
+    const graph = workflowToGraph(sampleWorkflow(), catalog);
+    const saved = graphToWorkflow(graph.nodes, graph.connections, () => undefined);
+    expect(saved.nodes.save.version).toBe(3);
+    expect('version' in saved.nodes.unet).toBe(false);
+  });
+
   it('creates one connection per link and marks linked inputs', () => {
     const graph = workflowToGraph(sampleWorkflow(), CATALOG);
     expect(graph.problems).toEqual([]);

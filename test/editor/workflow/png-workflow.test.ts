@@ -34,7 +34,7 @@ const ztxt = (key: string, value: string) => chunk('zTXt', Buffer.concat([Buffer
 
 describe('reading the workflow embedded in a SaveImage PNG', () => {
   const workflow = sampleWorkflow();
-  workflow.nodes.positive.inputs.text = 'un chat é 猫';
+  workflow.nodes.positive.inputs = { ...workflow.nodes.positive.inputs, text: 'un chat é 猫' };
 
   it('reads it from a tEXt chunk', async () => {
     expect(await readPngWorkflow(png(text('Software', 'latentflow'), text('workflow', JSON.stringify(workflow))), 'a.png')).toEqual(workflow);
@@ -61,7 +61,7 @@ describe('reading the workflow embedded in a SaveImage PNG', () => {
   });
 
   it('rejects files that are not PNGs', async () => {
-    await expect(readPngWorkflow(new TextEncoder().encode('{"version":1}'), 'x.png')).rejects.toMatchObject({ code: 'png_without_workflow', message: 'not a PNG file' });
+    await expect(readPngWorkflow(new TextEncoder().encode('{"version":1}'), 'x.png')).rejects.toMatchObject({ code: 'png_without_workflow', message: expect.stringContaining('not a PNG file') });
   });
 
   it('rejects a workflow chunk that is not JSON, keeping the parse error as cause', async () => {
@@ -74,7 +74,7 @@ describe('reading the workflow embedded in a SaveImage PNG', () => {
   it('rejects JSON that is not a version 1 workflow', async () => {
     await expect(readPngWorkflow(png(text('workflow', '{"version":2,"nodes":{}}')), 'v2.png')).rejects.toMatchObject({
       code: 'bad_workflow',
-      message: 'v2.png: workflow version must be 1, got 2',
+      message: 'v2.png: /version: Expected 1',
     });
   });
 });

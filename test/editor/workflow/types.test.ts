@@ -1,28 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { asWorkflow, isLink, withOverrides } from '../../../editor/src/workflow/types.ts';
+import { asWorkflow, isLink } from '../../../editor/src/workflow/types.ts';
 import { sampleWorkflow } from '../fixtures.ts';
 
 describe('workflow helpers', () => {
-  it('withOverrides sets literal inputs on a copy and leaves the original alone', () => {
-    const original = sampleWorkflow();
-    const changed = withOverrides(original, { 'positive.text': 'a dog', 'unet.seed': 7 });
-    expect(changed.nodes.positive.inputs.text).toBe('a dog');
-    expect(changed.nodes.unet.inputs.seed).toBe(7);
-    expect(original.nodes.positive.inputs.text).toBe('a red circle');
-  });
-
-  it('withOverrides names an override whose node is not in the workflow', () => {
-    expect(() => withOverrides(sampleWorkflow(), { 'ghost.text': 'x' })).toThrow('override "ghost.text" names no node of the workflow');
-  });
-
-  it('asWorkflow rejects nodes without a type and names them', () => {
-    expect(() => asWorkflow({ version: 1, nodes: { a: { inputs: {} } } }, 'f.json')).toThrow('f.json: node "a" has no type');
-    expect(() => asWorkflow([], 'f.json')).toThrow('f.json: workflow version must be 1');
+  it('asWorkflow checks the shape against the workflow contract and names the file and node', () => {
+    expect(() => asWorkflow({ version: 1, nodes: { a: { inputs: {} } } }, 'f.json')).toThrow(expect.objectContaining({
+      code: 'bad_workflow',
+      message: expect.stringMatching(/^f\.json: \/nodes\/a\/type/),
+    }));
+    expect(() => asWorkflow([], 'f.json')).toThrow(expect.objectContaining({ code: 'bad_workflow' }));
     expect(asWorkflow(sampleWorkflow(), 'ok.json').nodes.save.type).toBe('SaveImage');
   });
 
-  it('isLink tells links from literal objects', () => {
+  it('asWorkflow refuses JSON nested 5,000 levels deep with a message, not a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    expect(() => asWorkflow({ version: 1, nodes: {}, meta: { deep } }, 'deep.json')).toThrow('deep.json nests deeper than 64 levels');
+  });
+
+  it('isLink is the contract\'s: an object with a key besides from and output is a literal, as in the runtime', () => {
     expect(isLink({ from: 'a', output: 'b' })).toBe(true);
+    expect(isLink({ from: 'a', output: 'b', extra: 1 })).toBe(false);
     expect(isLink({ from: 'a' })).toBe(false);
     expect(isLink(['a', 'b'])).toBe(false);
     expect(isLink(null)).toBe(false);

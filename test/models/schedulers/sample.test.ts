@@ -9,7 +9,7 @@ describe('sample', () => {
 
   it('rejects an unknown sampler by name', async () => {
     await expect(sample({ sampler: 'unipc', denoiser: halve, x: new Float32Array(2), sigmas, noise: createNoise(0) })).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'unknown_sampler',
       input: 'sampler',
     });
   });
@@ -18,7 +18,7 @@ describe('sample', () => {
     for (const [startStep, endStep] of [[0, 3], [2, 1], [-1, 2]]) {
       await expect(
         sample({ sampler: 'euler', denoiser: halve, x: new Float32Array(2), sigmas, noise: createNoise(0), startStep, endStep }),
-      ).rejects.toMatchObject({ code: 'invalid_value' });
+      ).rejects.toMatchObject({ code: 'steps_outside_schedule', input: 'start_step' });
     }
   });
 
@@ -26,7 +26,7 @@ describe('sample', () => {
     for (const bad of [[1, 2, 0], [2, -1], [Number.NaN, 0]]) {
       await expect(
         sample({ sampler: 'euler', denoiser: halve, x: new Float32Array(2), sigmas: Float64Array.from(bad), noise: createNoise(0) }),
-      ).rejects.toMatchObject({ code: 'invalid_value', input: 'schedule' });
+      ).rejects.toMatchObject({ code: 'sigmas_invalid', input: 'schedule' });
     }
   });
 

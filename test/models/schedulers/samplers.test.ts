@@ -91,7 +91,7 @@ describe.each(SAMPLERS)('sampler %s', (sampler) => {
       signal: controller.signal,
       onStep: ({ i }) => i === 1 && controller.abort(),
     });
-    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(run).rejects.toMatchObject({ code: 'sampling_cancelled' });
     expect(calls).toBeLessThanOrEqual(4);
   });
 });

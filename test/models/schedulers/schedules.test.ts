@@ -67,16 +67,16 @@ describe('buildSchedule', () => {
 
   it('names the input at fault', () => {
     const bad = [
-      [{ sampler: 'dpm_fast', schedule: 'default', steps: 10 }, 'sampler'],
-      [{ sampler: 'euler', schedule: 'exponential', steps: 10 }, 'schedule'],
-      [{ sampler: 'euler', schedule: 'default', steps: 0 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'default', steps: 2.5 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'default', steps: 1001 }, 'steps'],
-      [{ sampler: 'euler', schedule: 'default', steps: 10, denoise: 1.5 }, 'denoise'],
-      [{ sampler: 'euler', schedule: 'default', steps: 10, denoise: 0.05 }, 'denoise'],
+      [{ sampler: 'dpm_fast', schedule: 'default', steps: 10 }, 'sampler', 'unknown_sampler'],
+      [{ sampler: 'euler', schedule: 'exponential', steps: 10 }, 'schedule', 'unknown_schedule'],
+      [{ sampler: 'euler', schedule: 'default', steps: 0 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'default', steps: 2.5 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'default', steps: 1001 }, 'steps', 'steps_out_of_range'],
+      [{ sampler: 'euler', schedule: 'default', steps: 10, denoise: 1.5 }, 'denoise', 'denoise_out_of_range'],
+      [{ sampler: 'euler', schedule: 'default', steps: 10, denoise: 0.05 }, 'denoise', 'denoise_leaves_no_steps'],
     ] as const;
-    for (const [options, input] of bad) {
-      expect(() => buildSchedule(options)).toThrow(expect.objectContaining({ code: 'invalid_value', input }));
+    for (const [options, input, code] of bad) {
+      expect(() => buildSchedule(options)).toThrow(expect.objectContaining({ code, input }));
     }
   });
 });

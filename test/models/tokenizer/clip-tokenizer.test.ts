@@ -106,29 +106,29 @@ describe('ClipTokenizer.load', () => {
     expect(fromFallback).toBe(tokenizer);
   });
 
-  it('fails with invalid_value naming the file when vocab.json is not JSON', async () => {
+  it('fails with vocabulary_unreadable naming the file when vocab.json is not JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latentflow-vocab-'));
     writeFileSync(join(dir, 'vocab.json'), '{"a": 1,');
     writeFileSync(join(dir, 'merges.txt'), '#version: 0.2\n');
     await expect(ClipTokenizer.load(dir)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'vocabulary_unreadable',
       message: expect.stringContaining(join(dir, 'vocab.json')),
     });
   });
 
-  it('fails with invalid_value naming the file when merges.txt cannot be read', async () => {
+  it('fails with vocabulary_unreadable naming the file when merges.txt cannot be read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latentflow-merges-'));
     writeFileSync(join(dir, 'vocab.json'), '{"a": 1}');
     mkdirSync(join(dir, 'merges.txt'));
     await expect(ClipTokenizer.load(dir)).rejects.toMatchObject({
-      code: 'invalid_value',
+      code: 'vocabulary_unreadable',
       message: expect.stringContaining(join(dir, 'merges.txt')),
     });
   });
 
-  it('fails with file_not_found naming the folders it tried', async () => {
+  it('fails with vocabulary_not_found naming the folders it tried', async () => {
     await expect(ClipTokenizer.load('/nonexistent/tokenizer')).rejects.toMatchObject({
-      code: 'file_not_found',
+      code: 'vocabulary_not_found',
       message: expect.stringContaining('/nonexistent/tokenizer'),
     });
   });

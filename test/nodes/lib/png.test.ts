@@ -2,7 +2,7 @@ import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, readPngText } from '../../../nodes/lib/png.ts';
 import type { Pixels } from '../../../nodes/lib/png.ts';
-import { crc32, readChunks, writeChunks } from '../../../nodes/lib/png-chunks.ts';
+import { crc32, readChunks, writeChunks } from '../../../contract/index.ts';
 
 function pixels(width: number, height: number, channels: Pixels['channels'], seed = 1): Pixels {
   const data = new Uint8Array(width * height * channels);

@@ -65,7 +65,7 @@ describe('queueing runs', () => {
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.code).toBe('invalid_workflow');
-    const found = body.errors.map((error: { code: string; nodeId?: string; input?: string }) => [error.code, error.nodeId, error.input]);
+    const found = body.issues.map((error: { code: string; nodeId?: string; input?: string }) => [error.code, error.nodeId, error.input]);
     expect(found).toEqual(
       expect.arrayContaining([
         ['bad_override', undefined, undefined],
@@ -76,6 +76,27 @@ describe('queueing runs', () => {
       ]),
     );
     expect((await server.app.inject({ url: '/api/projects/default/runs' })).json()).toEqual([]);
+  });
+
+  // Sent as text with DEEP in place of the value: JSON.stringify itself cannot write these documents.
+  it.each([
+    ['meta', { workflow: { ...stepsWorkflow(), meta: { deep: 'DEEP' } } }],
+    ['ui', { workflow: { ...stepsWorkflow(), ui: { deep: 'DEEP' } } }],
+    ['a literal input', { workflow: { ...stepsWorkflow(), nodes: { ...stepsWorkflow().nodes, a: { type: 'TestNumber', inputs: { value: 'DEEP' } } } } }],
+    ['an override', { workflow: stepsWorkflow(), overrides: { 'a.value': 'DEEP' } }],
+  ])('answers JSON nested 5,000 levels deep in %s with 400 json_too_deep, never a 500', async (_where, body) => {
+    const payload = JSON.stringify(body).replace('"DEEP"', `${'['.repeat(5000)}1${']'.repeat(5000)}`);
+    const response = await server.app.inject({ method: 'POST', url: '/api/projects/default/runs', payload, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_workflow', issues: [{ code: 'json_too_deep' }] });
+  });
+
+  it('queues an old workflow at the current node versions, and shows history at them too', async () => {
+    const old = { version: 1, nodes: { v: { type: 'TestVersioned', inputs: { n: 6 } }, save: { type: 'TestSave', inputs: { value: { from: 'v', output: 'number' } } } } };
+    const run = await settled((await queue({ workflow: old })).json().id);
+    expect(run).toMatchObject({ status: 'finished', workflow: { nodes: { v: { inputs: { value: 6 }, version: 2 } } } });
+    const stored = server.context.runs.insert({ projectId: 'default', workflow: old });
+    expect((await getRun(stored.id)).workflow.nodes.v).toEqual({ type: 'TestVersioned', inputs: { value: 6 }, version: 2 });
   });
 
   it('needs exactly one of workflow and workflowName', async () => {

@@ -45,12 +45,35 @@ describe('workflows', () => {
     expect((await server.app.inject({ url: url('draft') })).json()).toEqual(draft);
   });
 
+  it('reads a saved workflow back at the current node versions, migrating older nodes', async () => {
+    fs.mkdirSync(folder(), { recursive: true });
+    const old = { version: 1, nodes: { v: { type: 'TestVersioned', inputs: { n: 3 } } } };
+    fs.writeFileSync(path.join(folder(), 'old.json'), JSON.stringify(old));
+    expect((await server.app.inject({ url: url('old') })).json()).toEqual({ version: 1, nodes: { v: { type: 'TestVersioned', inputs: { value: 3 }, version: 2 } } });
+  });
+
+  it('upgrades a workflow from a file or PNG to the current node versions without storing it', async () => {
+    const old = { version: 1, nodes: { v: { type: 'TestVersioned', inputs: { n: 3 } }, x: { type: 'NotInstalled' } } };
+    const response = await server.app.inject({ method: 'POST', url: '/api/workflows/upgrade', payload: old });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().nodes).toEqual({ v: { type: 'TestVersioned', inputs: { value: 3 }, version: 2 }, x: { type: 'NotInstalled' } });
+  });
+
+  it('refuses to save JSON nested 5,000 levels deep with a coded 400, writing nothing', async () => {
+    // Sent as text: JSON.stringify itself cannot write this document.
+    const payload = `{"version":1,"nodes":{},"ui":{"deep":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`;
+    const response = await server.app.inject({ method: 'PUT', url: url('deep'), payload, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'invalid_workflow', issues: [{ code: 'json_too_deep' }] });
+    expect(fs.existsSync(path.join(folder(), 'deep.json'))).toBe(false);
+  });
+
   it('refuses a body that is not workflow JSON v1', async () => {
     for (const body of [{ version: 2, nodes: {} }, { nodes: {} }, { version: 1, nodes: { a: { inputs: {} } } }, { version: 1, nodes: {}, extra: true }]) {
       const response = await server.app.inject({ method: 'PUT', url: url('bad'), payload: body });
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
       expect(response.json().code).toBe('invalid_request');
-      expect(response.json().errors.length).toBeGreaterThan(0);
+      expect(response.json().issues.length).toBeGreaterThan(0);
     }
     expect(fs.existsSync(path.join(folder(), 'bad.json'))).toBe(false);
   });

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef } from 'react';
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { FlowNode, Schemes } from '../schemes.ts';
 import type { WidgetEdit } from '../widget-edit.ts';
+import { inputNamed } from '../../../../contract/index.ts';
 import { Widget } from './Widget.tsx';
 
 export interface NodeViewHooks {
@@ -36,7 +37,7 @@ export function createNodeView(hooks: NodeViewHooks) {
     }, [node]);
     const { run, issues } = node;
     const issueFor = (input: string) => issues.filter((i) => i.input === input);
-    const nodeIssues = issues.filter((i) => !i.input || !(i.input in node.spec.inputs));
+    const nodeIssues = issues.filter((i) => !i.input || !inputNamed(node.spec, i.input));
     const progress = run.progress && run.progress.max > 0 ? run.progress.value / run.progress.max : undefined;
     const classes = ['lf-node', `lf-state-${run.state}`, node.selected ? 'lf-selected' : '', issues.length ? 'lf-has-issues' : '', node.missing ? 'lf-missing' : '']
       .filter(Boolean)
@@ -60,7 +61,8 @@ export function createNodeView(hooks: NodeViewHooks) {
             <Presets.classic.RefSocket name="output-socket" side="output" emit={emit} socketKey={key} nodeId={node.id} payload={port.socket} />
           </div>
         ))}
-        {Object.entries(node.spec.inputs).map(([name, spec]) => {
+        {node.spec.inputs.map((spec) => {
+          const { name } = spec;
           const port = node.inputs[name];
           const rowIssues = issueFor(name);
           const showWidget = spec.kind !== 'socket' && !node.linked.has(name);

@@ -1,4 +1,5 @@
 import type { EnumWidgetDescription, NodeDescription, NumberWidgetDescription } from '../../api/types.ts';
+import { inputNamed } from '../../../../contract/index.ts';
 import { randomSeed } from '../../graph/seeds.ts';
 import { NumberField, parseNumber } from '../../ui/NumberField.tsx';
 import type { GenerateSettings } from './generation-request.ts';
@@ -12,7 +13,8 @@ interface Props {
 }
 
 function widget<T>(specs: ReadonlyMap<string, NodeDescription>, type: string, input: string): T | undefined {
-  return specs.get(type)?.inputs[input] as T | undefined;
+  const spec = specs.get(type);
+  return (spec && inputNamed(spec, input)) as T | undefined;
 }
 
 /** Prompt, sampler, schedule, steps, CFG, seed, size, batch size and count, and init image; limits come from the node descriptions. */

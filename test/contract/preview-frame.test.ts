@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePreviewFrame, latentValues } from '../../../editor/src/api/binary-frame.ts';
+import { decodePreviewFrame, encodePreviewFrame, float32Bytes, latentValues } from '../../contract/index.ts';
 
 function frame(header: object, payload: Uint8Array, magic = 'LFB1'): ArrayBuffer {
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -43,5 +43,12 @@ describe('binary preview frames', () => {
 
   it('rejects unknown kinds', () => {
     expect(() => decodePreviewFrame(frame({ runId: 'r', nodeId: 'n', kind: 'audio' }, new Uint8Array()))).toThrow('binary frame has unknown kind audio');
+  });
+
+  it('decodes what the encoder wrote, header and latent values alike', () => {
+    const header = { runId: 'r', nodeId: 'größe→', step: null, kind: 'latent' as const, shape: [1, 3] };
+    const decoded = decodePreviewFrame(encodePreviewFrame(header, float32Bytes(Float32Array.of(1, -2, 0.5))));
+    expect(decoded.header).toEqual(header);
+    expect([...latentValues(decoded.payload)]).toEqual([1, -2, 0.5]);
   });
 });

@@ -1,5 +1,5 @@
-// PNG container level: signature, chunks, CRC and text chunks. Browser-safe (no Node imports),
-// so the editor can read a dropped PNG's embedded workflow with `readPngText`.
+// PNG container level: signature, chunks, CRC and text chunks. Browser-safe (no Node imports): SaveImage
+// writes the workflow into a text chunk with it, and the editor reads a dropped PNG's workflow with it.
 
 export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -97,23 +97,41 @@ export function textChunk(key: string, text: string): PngChunk {
 
 /** Decompresses zlib data; pass one to read zTXt and compressed iTXt chunks too. */
 export type Inflate = (data: Uint8Array) => Uint8Array;
+export type AsyncInflate = (data: Uint8Array) => Promise<Uint8Array>;
 
-/** The key/text pairs of a tEXt, zTXt or iTXt chunk, or undefined for other chunks (and compressed ones without `inflate`). */
-export function parseTextChunk(chunk: PngChunk, inflate?: Inflate): [string, string] | undefined {
-  const { type, data } = chunk;
+interface TextParts { key: string; body: Uint8Array; compressed: boolean; encoding: 'latin1' | 'utf8' }
+
+/** The undecoded parts of a tEXt, zTXt or iTXt chunk, or undefined for other chunks. */
+function textParts({ type, data }: PngChunk): TextParts | undefined {
   if (type !== 'tEXt' && type !== 'zTXt' && type !== 'iTXt') return undefined;
   const keyEnd = data.indexOf(0);
   if (keyEnd < 1) throw new Error(`corrupt PNG: ${type} chunk without a keyword`);
   const key = latin1.decode(data.subarray(0, keyEnd));
-  if (type === 'tEXt') return [key, latin1.decode(data.subarray(keyEnd + 1))];
-  if (type === 'zTXt') return inflate ? [key, latin1.decode(inflate(data.subarray(keyEnd + 2)))] : undefined;
-  const compressed = data[keyEnd + 1] === 1;
+  if (type === 'tEXt') return { key, body: data.subarray(keyEnd + 1), compressed: false, encoding: 'latin1' };
+  if (type === 'zTXt') return { key, body: data.subarray(keyEnd + 2), compressed: true, encoding: 'latin1' };
   const languageEnd = data.indexOf(0, keyEnd + 3);
   const translatedEnd = languageEnd < 0 ? -1 : data.indexOf(0, languageEnd + 1);
   if (translatedEnd < 0) throw new Error(`corrupt PNG: iTXt chunk "${key}" is truncated`);
-  const body = data.subarray(translatedEnd + 1);
-  if (!compressed) return [key, utf8.decode(body)];
-  return inflate ? [key, utf8.decode(inflate(body))] : undefined;
+  return { key, body: data.subarray(translatedEnd + 1), compressed: data[keyEnd + 1] === 1, encoding: 'utf8' };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** tEXt is Latin-1 by the spec, but some writers put UTF-8 there: text that is valid UTF-8 is read as such. */
+function decode(parts: TextParts, body: Uint8Array): string {
+  if (parts.encoding === 'utf8') return utf8.decode(body);
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return latin1.decode(body);
+  }
+}
+
+/** The key/text pair of a tEXt, zTXt or iTXt chunk, or undefined for other chunks (and compressed ones without `inflate`). */
+export function parseTextChunk(chunk: PngChunk, inflate?: Inflate): [string, string] | undefined {
+  const parts = textParts(chunk);
+  if (parts === undefined || (parts.compressed && !inflate)) return undefined;
+  return [parts.key, decode(parts, parts.compressed ? (inflate as Inflate)(parts.body) : parts.body)];
 }
 
 /** All text entries of a PNG file (tEXt, iTXt; zTXt and compressed iTXt only with `inflate`). Later duplicates win. */
@@ -122,6 +140,16 @@ export function readPngText(bytes: Uint8Array, inflate?: Inflate): Record<string
   for (const chunk of readChunks(bytes)) {
     const entry = parseTextChunk(chunk, inflate);
     if (entry) text[entry[0]] = entry[1];
+  }
+  return text;
+}
+
+/** Like `readPngText`, with an asynchronous inflate (a browser's DecompressionStream). */
+export async function readPngTextAsync(bytes: Uint8Array, inflate: AsyncInflate): Promise<Record<string, string>> {
+  const text: Record<string, string> = {};
+  for (const chunk of readChunks(bytes)) {
+    const parts = textParts(chunk);
+    if (parts) text[parts.key] = decode(parts, parts.compressed ? await inflate(parts.body) : parts.body);
   }
   return text;
 }
