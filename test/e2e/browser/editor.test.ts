@@ -275,6 +275,17 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('4');
     expect(await page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).toBe('6.5');
     await screenshot(page, '05-workflow-from-png');
+
+    // Dragging a slider leaves the focus on it; Ctrl+Z must still undo the drag.
+    const slider = page.locator('[data-node-id="unet"] [data-input="cfg"] input[type="range"]');
+    const box = (await slider.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).not.toBe('6.5');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).toBe('6.5');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 
