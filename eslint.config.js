@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // One code per failure, each thrown through its layer's named constructor (runtime/errors.ts,
+    // nodes/lib/errors.ts, ...): a code string written inline is how catch-all codes crept in.
+    files: ['runtime/**/*.ts', 'nodes/**/*.ts', 'models/**/*.ts', 'server/**/*.ts', 'cli/**/*.ts', 'plugins/**/*.ts'],
+    ignores: ['**/errors.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='LatentflowError'] > Literal:first-child",
+        message: 'Throw a named constructor from the layer\'s errors.ts instead of new LatentflowError(\'code\', ...).',
+      }],
+    },
+  },
+  {
     // contract/ is every wire format, read by the browser too: no Node built-ins, no other layer.
     files: ['contract/**/*.ts'],
     rules: {

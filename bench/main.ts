@@ -8,6 +8,7 @@ import { judge } from './figures.ts';
 import { fullFigures } from './full-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { quickFigures } from './quick-figures.ts';
+import { scaleOutFigures } from './scale-out.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = 'usage: npm run bench [-- --quick] [-- --json]\n  --quick  tiny model and micro-benchmarks only (no full-size networks)\n  --json   print the figures as JSON instead of a table\n';
@@ -33,8 +34,9 @@ async function main(args: string[]): Promise<number> {
     const hardware = await describeHardware();
     const base = await quickFigures();
     const rest = quick ? await peakFigures(workDir) : await fullFigures(workDir);
-    const figures = [...base, ...rest.figures].map(judge);
-    const { unavailable } = rest;
+    const scale = quick ? { figures: [], unavailable: [] } : await scaleOutFigures();
+    const figures = [...base, ...rest.figures, ...scale.figures].map(judge);
+    const unavailable = [...rest.unavailable, ...scale.unavailable];
     const report = {
       mode: quick ? 'quick' : 'full',
       date: new Date().toISOString(),

@@ -9,8 +9,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { summary: 'run a workflow file', load: () => import('./run.ts') },
   validate: { summary: 'list every problem in a workflow file', load: () => import('./validate.ts') },
+  import: { summary: 'convert a ComfyUI workflow (JSON or PNG) into a latentflow workflow', load: () => import('./import.ts') },
+  export: { summary: 'write a workflow in ComfyUI\'s API format (--format comfy-api)', load: () => import('./export.ts') },
   nodes: { summary: 'list the available node types', load: () => import('./nodes.ts') },
   serve: { summary: 'start the web editor and HTTP/WebSocket API', load: () => import('./serve.ts') },
+  worker: { summary: 'take runs from a server\'s Redis queue (scale-out)', load: () => import('./worker.ts') },
   convert: { summary: 'convert a .ckpt/.safetensors checkpoint to ONNX model files', load: () => import('./convert.ts') },
   'tiny-models': { summary: 'generate the tiny test models (data/models/tiny)', load: () => import('./tiny-models.ts') },
   tokenize: { summary: 'show the CLIP token ids of a prompt', load: () => import('./tokenize.ts') },

@@ -7,9 +7,11 @@ import { createFolder, defineCommand, EXIT, parseSetOptions, UsageError } from '
 import { eventToNdjson } from './ndjson.ts';
 import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
-import { readWorkflowFile } from './workflow-file.ts';
+import { readAnyWorkflowFile } from './workflow-file.ts';
 
-const USAGE = `usage: latentflow run <workflow.json> [options]
+const USAGE = `usage: latentflow run <workflow.json|comfyui.json|image.png> [options]
+
+  Runs a latentflow workflow, a ComfyUI workflow (API or UI format), or the workflow a PNG carries.
 
   --set <nodeId>.<input>=<value>  override a literal input (repeatable; JSON when it parses, else text)
   --backend <name>                cpu (default), cuda, ...
@@ -36,12 +38,12 @@ export const main = defineCommand({
   async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.length}`);
     if (values.events !== undefined && values.events !== 'ndjson') throw new UsageError(`--events supports only "ndjson"`);
-    const file = readWorkflowFile(positionals[0]);
+    const registry = await loadRegistry(values.plugins);
+    const file = readAnyWorkflowFile(positionals[0], { registry, dataDir: resolve(values.data), inputDir: resolve(values.input) });
     if (!file.ok) {
       process.stderr.write(`${file.message}\n`);
       return EXIT.failed;
     }
-    const registry = await loadRegistry(values.plugins);
     const workflow = withOverrides(upgraded(file.workflow, registry), parseSetOptions(values.set ?? []));
     const log = createStderrLogger(values.verbose ? 'info' : 'warn');
     // Imported here so usage errors answer without loading onnxruntime.

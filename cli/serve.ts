@@ -2,7 +2,7 @@ import { createServer } from '../server/index.ts';
 import { createFolder, defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR } from './registry.ts';
 
-const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure]
+const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure] [--redis <url>]
 
   Serves the editor at / and the API under /api (docs at /api/docs).
   --host      address to listen on (default 127.0.0.1). Any other than loopback
@@ -10,7 +10,9 @@ const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <
   --port      port (default 8188; 0 picks a free one)
   --data      data folder: models, latentflow.sqlite, projects/ (default ./data)
   --plugins   third-party node plugins (default ./plugins)
-  --insecure  listen beyond loopback without a token (only on a network you trust)`;
+  --insecure  listen beyond loopback without a token (only on a network you trust)
+  --redis     hand runs to \`latentflow worker\` processes through Redis (redis://host:6379)
+              instead of running them here; see docs/scale-out.md`;
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -27,6 +29,7 @@ export const main = defineCommand({
     data: { type: 'string', default: './data' },
     plugins: { type: 'string', default: DEFAULT_PLUGINS_DIR },
     insecure: { type: 'boolean', default: false },
+    redis: { type: 'string' },
   },
   async run({ values }) {
     createFolder('--data', values.data);
@@ -36,6 +39,7 @@ export const main = defineCommand({
       dataDir: values.data,
       pluginsDir: values.plugins,
       insecure: values.insecure,
+      redis: values.redis,
     });
     const url = await server.listen();
     process.stdout.write(`latentflow is listening on ${url}\n`);

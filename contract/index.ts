@@ -7,6 +7,7 @@ export { checkJsonBounds, JSON_LIMITS } from './json-bounds.ts';
 export { workflowShapeIssues } from './workflow-shape.ts';
 export type { JsonBoundsProblem } from './json-bounds.ts';
 export { overrideInputs, parseOverrideKey } from './overrides.ts';
+export { IssueSchema, ErrorInfoSchema } from './issue.ts';
 export type { Issue, ErrorInfo } from './issue.ts';
 export { SEED_MAX, inputNamed, outputNamed } from './node-description.ts';
 export type { NodeDescription, InputDescription, OutputDescription } from './node-description.ts';

@@ -6,6 +6,16 @@ import { encodePng } from './lib/png.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch } from './lib/sd-types.ts';
 
+/**
+ * Text chunks a workflow asks for in `meta.pngText` (string values only), e.g. a ComfyUI prompt's `prompt` and
+ * `workflow`, written the way ComfyUI writes them so that ComfyUI and latentflow both reopen the image.
+ */
+function extraPngText(workflow: unknown): Record<string, string> {
+  const pngText = (workflow as { meta?: { pngText?: unknown } } | undefined)?.meta?.pngText;
+  if (typeof pngText !== 'object' || pngText === null) return {};
+  return Object.fromEntries(Object.entries(pngText).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 /** A written file, relative to the output folder. */
 export interface SavedImage {
   filename: string;
@@ -21,7 +31,8 @@ export default defineNode({
     'Writes each image of the batch as a PNG into the output folder, named <prefix>_00001.png, <prefix>_00002.png, ... ' +
     'with the next free number: existing files are never overwritten, and a file appears only once complete. ' +
     'The prefix may name a sub-folder ("portraits/cat"). The workflow that made the image is embedded as JSON in a ' +
-    'PNG text chunk with key "workflow", so the image can be dropped back into the editor.',
+    'PNG text chunk with key "workflow", so the image can be dropped back into the editor (a run queued through the ComfyUI API ' +
+    'adds ComfyUI\'s "prompt" and "workflow" chunks instead, which the editor converts back).',
   output: true,
   inputs: {
     image: socket<ImageBatch>(SD_TYPES.image),
@@ -31,7 +42,7 @@ export default defineNode({
     images: output<SavedImage[]>('SAVED_IMAGES', 'The written files, relative to the output folder'),
   },
   async execute({ image, filename_prefix }, ctx) {
-    const text = { workflow: JSON.stringify(ctx.env.workflow), Software: 'latentflow' };
+    const text = { workflow: JSON.stringify(ctx.env.workflow), Software: 'latentflow', ...extraPngText(ctx.env.workflow) };
     const images: SavedImage[] = [];
     for (let b = 0; b < image.batch; b++) {
       const png = encodePng(batchItem(image, b), { text });

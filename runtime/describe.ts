@@ -1,9 +1,6 @@
 import { SEED_MAX, type InputDescription, type NodeDescription } from '../contract/index.ts';
 import type { InputSpec, NodeDefinition } from './node-definition.ts';
 
-export { SEED_MAX };
-export type { InputDescription, NodeDescription };
-
 const WIDGET_SOCKET_TYPES = { int: 'INT', float: 'FLOAT', string: 'STRING', boolean: 'BOOLEAN', enum: 'STRING', seed: 'INT' };
 
 /** The socket type a link into this input must carry. */

@@ -109,7 +109,18 @@ export const nodeFailed = (nodeId: string, nodeType: string, cause: unknown) =>
     cause,
   });
 
-export const cancelled = (cause?: unknown) => new LatentflowError('cancelled', 'The run was cancelled', { cause });
+export const cancelled = (cause?: unknown, message = 'The run was cancelled') => new LatentflowError('cancelled', message, { cause });
+
+/** A node whose `execute` broke its contract; the executor adds which node (`node_failed`). */
+export const badNodeResult = (reason: string) => new LatentflowError('node_failed', reason);
+
+export const inferenceFailed = (message: string, cause?: unknown) => new LatentflowError('inference_failed', message, { cause });
+
+export const sessionClosed = (modelPath: string) => new LatentflowError('session_closed', `the session for ${modelPath} was closed`);
+
+export const modelLoadFailed = (message: string, cause?: unknown) => new LatentflowError('model_load_failed', message, { cause });
+
+export const backendUnavailable = (message: string) => new LatentflowError('backend_unavailable', message);
 
 export const outputNotSerializable = (nodeId: string, nodeType: string, path: string) =>
   new LatentflowError(

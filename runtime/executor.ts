@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLruCache } from './cache.ts';
 import { isLink, type ErrorInfo, type Workflow } from '../contract/index.ts';
-import { cancelled, LatentflowError, messageOf, nodeFailed, outputNotSerializable, stableCodeOf } from './errors.ts';
+import { badNodeResult, cancelled, LatentflowError, messageOf, nodeFailed, outputNotSerializable, stableCodeOf } from './errors.ts';
 import type { RunEvent } from './events.ts';
 import { executionOrder } from './graph.ts';
 import { createHooks, type Hook, type HookName } from './hooks.ts';
@@ -77,7 +77,7 @@ export function createExecutor({ registry, cacheSize = 100, log = silentLogger }
         ctx.emit({ type: 'run_cancelled' });
         return { runId, status: 'cancelled' };
       }
-      const failure = error instanceof LatentflowError ? error : new LatentflowError('node_failed', String(error), { cause: error });
+      const failure = error instanceof LatentflowError ? error : badNodeResult(String(error));
       await hooks.run('onError', { runId, error: failure }).catch((hookError: unknown) =>
         ctx.log.error('onError hook threw', { error: String(hookError) }),
       );
@@ -198,10 +198,10 @@ function resolveInputs(
 
 function checkResult(definition: NodeDefinition, nodeId: string, result: NodeOutputs): void {
   if (typeof result !== 'object' || result === null) {
-    throw new LatentflowError('node_failed', `execute returned ${String(result)} instead of an object of outputs`);
+    throw badNodeResult(`execute returned ${String(result)} instead of an object of outputs`);
   }
   const missing = Object.keys(definition.outputs).filter((name) => !(name in result));
-  if (missing.length > 0) throw new LatentflowError('node_failed', `execute did not return output(s) ${missing.join(', ')}`);
+  if (missing.length > 0) throw badNodeResult(`execute did not return output(s) ${missing.join(', ')}`);
   if (definition.output) {
     const path = findNonJson(result);
     if (path !== undefined) throw outputNotSerializable(nodeId, definition.type, path);

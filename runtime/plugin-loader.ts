@@ -113,5 +113,8 @@ function shapeProblem(plugin: unknown): string | undefined {
   const bad = nodes.findIndex(
     (node: unknown) => typeof (node as { type?: unknown })?.type !== 'string' || typeof (node as { execute?: unknown })?.execute !== 'function',
   );
-  return bad === -1 ? undefined : `nodes[${bad}] is not a node definition (needs a string \`type\` and an \`execute\` function)`;
+  if (bad !== -1) return `nodes[${bad}] is not a node definition (needs a string \`type\` and an \`execute\` function)`;
+  const badVersion = nodes.findIndex(({ version, migrate }: { version?: unknown; migrate?: unknown }) =>
+    (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) || (migrate !== undefined && typeof migrate !== 'function'));
+  return badVersion === -1 ? undefined : `nodes[${badVersion}] needs \`version\` to be a whole number from 1 and \`migrate\` to be a function`;
 }

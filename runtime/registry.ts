@@ -1,4 +1,5 @@
-import { describeNode, type NodeDescription } from './describe.ts';
+import type { NodeDescription } from '../contract/index.ts';
+import { describeNode } from './describe.ts';
 import { duplicateNodeType, pluginMissingDependency, pluginRuntimeMismatch } from './errors.ts';
 import type { NodeDefinition } from './node-definition.ts';
 import type { PluginDefinition } from './plugin.ts';

@@ -1,5 +1,5 @@
-import { isLink, workflowShapeIssues, type Issue, type Link, type Workflow } from '../contract/index.ts';
-import { linkTypeOf, SEED_MAX } from './describe.ts';
+import { isLink, SEED_MAX, workflowShapeIssues, type Issue, type Link, type Workflow } from '../contract/index.ts';
+import { linkTypeOf } from './describe.ts';
 import type { ValidationCode } from './errors.ts';
 import { findCycles, hasNode } from './graph.ts';
 import { migrateWorkflow } from './migrate.ts';

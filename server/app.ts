@@ -2,7 +2,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { a1111Routes } from './a1111/routes.ts';
+import { comfyImportRoute, comfyRoutes, createComfyBridge } from './comfyui/index.ts';
 import type { ServerContext } from './context.ts';
+import { routeNotFound } from './errors.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -10,6 +13,7 @@ import { liveRoutes } from './routes/live.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { systemRoutes } from './routes/system.ts';
+import { workerRoutes } from './routes/workers.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { createRequestGuard, type GuardOptions } from './security/request-guard.ts';
 
@@ -28,9 +32,10 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES } });
   app.addHook('onRequest', createRequestGuard(options.guard));
   app.setErrorHandler(createErrorHandler(ctx.log));
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const error = routeNotFound(request.method, request.url);
+    return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -42,13 +47,19 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
 
   await app.register(
     async (api) => {
-      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes]) {
+      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes, workerRoutes]) {
         await api.register(routes(ctx));
       }
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );
+  // ComfyUI clients address the server at / or /api (docs/compat.md); its WebSocket is /ws, ours stays /api/ws.
+  const comfy = createComfyBridge(ctx);
+  await app.register(comfyRoutes(ctx, comfy, { root: true }));
+  await app.register(comfyRoutes(ctx, comfy, { root: false }), { prefix: '/api' });
+  await app.register(comfyImportRoute(comfy.runs), { prefix: '/api' });
+  await app.register(a1111Routes(ctx, comfy.runs), { prefix: '/sdapi/v1' });
   await app.register(editorRoutes(options.editorDir));
   return app;
 }

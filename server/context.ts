@@ -3,6 +3,7 @@ import type { Logger, Registry } from '../runtime/index.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { RunQueue } from './run-queue.ts';
+import type { WorkerDirectory } from './scale/worker-directory.ts';
 import type { ImageStore } from './store/images.ts';
 import type { ProjectStore } from './store/projects.ts';
 import type { RunStore } from './store/runs.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   images: ImageStore;
   folders: ProjectFolders;
   queue: RunQueue;
+  /** The live workers, with `serve --redis`; undefined when runs execute in this process. */
+  workers?: WorkerDirectory;
   hub: LiveHub;
   registry: Registry;
   plugins: PluginStatus;

@@ -12,7 +12,8 @@ import { ProjectFolders } from './files/project-folders.ts';
 import { LiveHub } from './live/hub.ts';
 import { loadRegistry } from './plugins.ts';
 import { ensureDefaultProject } from './project-service.ts';
-import { RunQueue } from './run-queue.ts';
+import { LocalRunQueue } from './run-queue.ts';
+import { createOrchestrator } from './scale/orchestrator.ts';
 import { allowedHostnames, isLoopback } from './security/allowed-hosts.ts';
 import { ImageStore } from './store/images.ts';
 import { ProjectStore } from './store/projects.ts';
@@ -47,6 +48,11 @@ export interface ServerOptions {
   sessions?: SessionPool;
   /** Default: describeHardware() of this machine. */
   hardware?: HardwareInfo;
+  /**
+   * Redis URL: hand runs to `latentflow worker` processes through BullMQ instead of running them here
+   * (docs/scale-out.md). SQLite stays the record of projects, runs and images.
+   */
+  redis?: string;
   /** Node results the executor keeps between runs (for all projects together); default 100. */
   cacheSize?: number;
   logger?: Logger;
@@ -91,6 +97,7 @@ async function createContext(
   const folders = new ProjectFolders(dataDir);
   const hub = new LiveHub();
   const executor = createExecutor({ registry, cacheSize: options.cacheSize, log });
+  const orchestrator = options.redis === undefined ? undefined : await createOrchestrator(options.redis, { runs, projects, images, folders, hub, dataDir, log });
   return {
     dataDir,
     version: packageVersion(),
@@ -100,7 +107,8 @@ async function createContext(
     runs,
     images,
     folders,
-    queue: new RunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
+    queue: orchestrator?.queue ?? new LocalRunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
+    workers: orchestrator?.workers,
     hub,
     registry,
     plugins: status,

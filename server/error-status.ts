@@ -3,10 +3,12 @@ import { MODEL_FILE_CODES, type ModelFileCode } from '../models/checkpoint/index
 import { MODEL_CODES, type ModelCode } from '../models/errors.ts';
 import { NODE_CODES, type NodeCode } from '../nodes/lib/errors.ts';
 import { RUNTIME_CODES, VALIDATION_CODES, type ErrorCode } from '../runtime/index.ts';
+import { COMFY_CODES, type ComfyCode } from '../compat/comfyui/errors.ts';
+import { COMPAT_CODES, COMPAT_STATUS, type CompatCode } from './compat-errors.ts';
 import { SERVER_CODES, SERVER_STATUS, type ServerCode } from './errors.ts';
 
 type WireFormatCode = (typeof WIRE_FORMAT_CODES)[number];
-export type KnownCode = ErrorCode | ModelCode | ModelFileCode | NodeCode | ServerCode | WireFormatCode;
+export type KnownCode = ErrorCode | ModelCode | ModelFileCode | NodeCode | ServerCode | WireFormatCode | ComfyCode | CompatCode;
 
 /** Every code list a layer exports, by owner; a code appears in exactly one (test/server/error-status.test.ts). */
 export const CODE_LISTS: Record<string, readonly string[]> = {
@@ -17,6 +19,8 @@ export const CODE_LISTS: Record<string, readonly string[]> = {
   nodes: NODE_CODES,
   server: SERVER_CODES,
   contract: WIRE_FORMAT_CODES,
+  'compat/comfyui': COMFY_CODES,
+  'server compat routes': COMPAT_CODES,
 };
 
 const validation = Object.fromEntries(VALIDATION_CODES.map((code) => [code, 400])) as Record<(typeof VALIDATION_CODES)[number], 400>;
@@ -29,6 +33,9 @@ const validation = Object.fromEntries(VALIDATION_CODES.map((code) => [code, 400]
 export const ERROR_STATUS: Record<KnownCode, number> = {
   ...validation,
   ...SERVER_STATUS,
+  ...COMPAT_STATUS,
+  // compat/comfyui: a ComfyUI workflow that cannot convert is the request's fault
+  ...(Object.fromEntries(COMFY_CODES.map((code) => [code, 400])) as Record<ComfyCode, 400>),
   // runtime
   node_failed: 500,
   cancelled: 409,

@@ -7,6 +7,9 @@ export const SERVER_STATUS = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   internal_error: 500,
+  route_not_found: 404,
+  /** A WebSocket message the hub cannot read (sent as a `{type: 'error'}` message, not an HTTP status). */
+  bad_message: 400,
   project_not_found: 404,
   run_not_found: 404,
   workflow_not_found: 404,
@@ -22,26 +25,37 @@ export const SERVER_STATUS = {
   unauthorized: 401,
   forbidden_host: 403,
   forbidden_origin: 403,
+  // serve --redis (server/scale/)
+  queue_unavailable: 503,
+  no_worker_available: 503,
+  run_lost: 500,
 } as const;
 
 export type ServerCode = keyof typeof SERVER_STATUS;
 export const SERVER_CODES = Object.keys(SERVER_STATUS) as ServerCode[];
 
-/** Errors the server raises itself. Each has a stable `code`, the HTTP status it maps to, and for several problems `issues`. */
+/** Errors the server raises itself. Each has a stable `code` and the HTTP status it maps to. */
 export class ServerError extends Error {
   readonly code: string;
   readonly statusCode: number;
-  readonly issues?: Issue[];
-
-  constructor(code: ServerCode, message: string, options: { cause?: unknown; issues?: Issue[] } = {}) {
+  constructor(code: ServerCode, message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServerError';
     this.code = code;
     this.statusCode = SERVER_STATUS[code];
-    if (options.issues) this.issues = options.issues;
   }
 }
 
+
+export const invalidRequest = (message: string) => new ServerError('invalid_request', message);
+
+export const uploadNameTaken = (wanted: string) =>
+  new ServerError('upload_name_taken', `Too many uploads named "${wanted}"; choose another name`);
+
+export const unsupportedMediaType = (message: string) => new ServerError('unsupported_media_type', message);
+
+export const routeNotFound = (method: string, url: string) =>
+  new ServerError('route_not_found', `No route for ${method} ${url.split('?')[0]}`);
 
 export const projectNotFound = (projectId: string) =>
   new ServerError('project_not_found', `No project with id "${projectId}"`);
@@ -91,3 +105,17 @@ export const forbiddenHost = (host: string) =>
 
 export const forbiddenOrigin = (origin: string) =>
   new ServerError('forbidden_origin', `Requests that change state must come from this server's own origin, not "${origin}"`);
+
+export const queueUnavailable = (reason: string) =>
+  new ServerError('queue_unavailable', `Runs cannot be queued now: the run queue (Redis) is unreachable (${reason}); history stays readable`);
+
+export const noWorkerAvailable = (needs: string, workers: number) =>
+  new ServerError(
+    'no_worker_available',
+    workers === 0
+      ? `No worker is connected, so nothing can run ${needs}; start one with "latentflow worker --redis <url>"`
+      : `None of the ${workers} live worker(s) has ${needs}; see GET /api/workers for what each has`,
+  );
+
+export const runLost = (runId: string, reason: string) =>
+  new ServerError('run_lost', `Run "${runId}" was given up by the worker queue: ${reason}`);

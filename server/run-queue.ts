@@ -40,10 +40,27 @@ function errorInfo(error: unknown): ErrorInfo {
 }
 
 /**
+ * Where queued runs go and how they are followed and stopped. The embedded LocalRunQueue runs them in this
+ * process; with `serve --redis`, RedisRunQueue (server/scale/) hands them to workers on other machines.
+ */
+export interface RunQueue {
+  start(): void;
+  /** Stops taking runs; queued runs stay queued. */
+  stop(): Promise<void>;
+  /** Records the run as queued and sends it on; throws a ServerError when it cannot be run now. */
+  enqueue(projectId: string, workflow: Workflow, workflowName?: string): RunRecord;
+  counts(): { running: number; queued: number };
+  withLiveNodes<R extends RunSummary>(run: R): R;
+  cancel(runId: string): RunRecord;
+  interrupt(): string | null;
+  cancelProject(projectId: string): Promise<void>;
+}
+
+/**
  * Runs queued workflows one at a time, oldest first, on the one shared executor (its cache serves a
  * project's later runs). The queue itself lives in SQLite: nothing is lost on a restart.
  */
-export class RunQueue {
+export class LocalRunQueue implements RunQueue {
   private active: ActiveRun | undefined;
   private stopped = true;
 

@@ -26,7 +26,7 @@ function importedPackages(folders: string[]): Set<string> {
       else if (/\.(ts|tsx|js|mjs)$/.test(entry.name)) {
         // Type-only imports are erased before anything runs: their packages are for the type checker.
         const code = readFileSync(path, 'utf8').replace(/^import type [^;]*;$/gm, '');
-        for (const [, specifier] of code.matchAll(/(?:from|import)\s*\(?\s*'([^'./][^']*)'/g)) {
+        for (const [, specifier] of code.matchAll(/\b(?:from|import)\s*\(?\s*'([@a-z][\w@/.:-]*)'/g)) {
           if (specifier.startsWith('node:')) continue;
           names.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
         }

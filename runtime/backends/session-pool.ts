@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { listBackends } from './availability.ts';
-import { LatentflowError } from '../errors.ts';
+import { backendUnavailable, cancelled, inferenceFailed, modelLoadFailed, sessionClosed } from '../errors.ts';
 import type { BackendInfo, ModelSession, SessionOptions, SessionPool, SessionSettings, Tensor, TensorInfo } from './types.ts';
 
 const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
@@ -31,18 +31,18 @@ class WorkerSession implements ModelSession {
     private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
-    worker.on('error', (error) => this.failAll(new LatentflowError('inference_failed', `the inference worker for ${modelPath} crashed: ${error.message}`, { cause: error })));
-    worker.on('exit', () => this.failAll(new LatentflowError('session_closed', `the session for ${modelPath} was closed`)));
+    worker.on('error', (error) => this.failAll(inferenceFailed(`the inference worker for ${modelPath} crashed: ${error.message}`, error)));
+    worker.on('exit', () => this.failAll(sessionClosed(modelPath)));
   }
 
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new LatentflowError('cancelled', 'inference was cancelled'));
+    if (signal?.aborted) return Promise.reject(cancelled(signal.reason, 'inference was cancelled'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.pending.delete(id);
-        reject(new LatentflowError('cancelled', 'inference was cancelled'));
+        reject(cancelled(signal?.reason, 'inference was cancelled'));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
@@ -66,7 +66,7 @@ class WorkerSession implements ModelSession {
     if (!waiter) return; // cancelled meanwhile
     this.pending.delete(reply.id);
     if (reply.error) {
-      waiter.reject(new LatentflowError('inference_failed', `inference of ${this.modelPath} failed: ${reply.error.message}`));
+      waiter.reject(inferenceFailed(`inference of ${this.modelPath} failed: ${reply.error.message}`));
     } else {
       this.onInference?.({ modelPath: this.modelPath, backend: this.backend, durationMs: reply.durationMs! });
       waiter.resolve(reply.outputs!);
@@ -105,10 +105,10 @@ function startSession(modelPath: string, backend: string, settings: SessionSetti
       if (message.type === 'ready') {
         resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, onInference));
       } else {
-        reject(new LatentflowError('model_load_failed', `could not load ${modelPath} on ${backend}: ${message.error.message}`));
+        reject(modelLoadFailed(`could not load ${modelPath} on ${backend}: ${message.error.message}`));
       }
     });
-    worker.once('error', (error) => reject(new LatentflowError('model_load_failed', `could not load ${modelPath}: ${error.message}`, { cause: error })));
+    worker.once('error', (error) => reject(modelLoadFailed(`could not load ${modelPath}: ${error.message}`, error)));
   });
 }
 
@@ -121,7 +121,7 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
     return 'cpu';
   }
   const usable = available.filter((b) => b.available).map((b) => b.name).join(', ');
-  throw new LatentflowError('backend_unavailable', `backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
+  throw backendUnavailable(`backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
 }
 
 /** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */

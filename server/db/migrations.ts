@@ -37,4 +37,6 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, filename)
   );
   `,
+  // Scale-out: which worker took each attempt at a run (a worker that died mid-run makes a second attempt).
+  `ALTER TABLE runs ADD COLUMN attempts TEXT;`,
 ];

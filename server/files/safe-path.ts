@@ -16,7 +16,7 @@ export function assertFileName(what: string, name: string): void {
  * lead out are refused with `path_escape`). With `subfolders`, `name` may be a `/`-separated path
  * of plain names (what SaveImage's "portraits/cat" prefix writes).
  */
-export async function resolveNamedFile(dir: string, name: string, what: string, options: { subfolders?: boolean } = {}): Promise<string> {
+export async function resolveNamedFile(dir: string, name: string, what = 'file name', options: { subfolders?: boolean } = {}): Promise<string> {
   const parts = options.subfolders ? name.split('/') : [name];
   if (parts.length > MAX_SUBFOLDERS + 1) throw invalidName(what, name, `at most ${MAX_SUBFOLDERS} sub-folders`);
   for (const part of parts) assertFileName(what, part);

@@ -35,9 +35,16 @@ function parseSubscription(text: string): Subscription | string {
   return subscription;
 }
 
+/** Something else that hears every run event and preview (the ComfyUI WebSocket translates them). */
+export interface HubObserver {
+  event(projectId: string, event: { runId: string; type: string }): void;
+  preview(projectId: string, runId: string, nodeId: string, preview: Preview): void;
+}
+
 /** The WebSocket clients and what each subscribed to; fans run events and previews out to them. */
 export class LiveHub {
   private readonly clients = new Map<WebSocket, Subscription | undefined>();
+  private readonly observers: HubObserver[] = [];
   private readonly answered = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -61,8 +68,13 @@ export class LiveHub {
     socket.on('close', () => this.clients.delete(socket));
   }
 
+  observe(observer: HubObserver): void {
+    this.observers.push(observer);
+  }
+
   /** Sends a JSON event about a run to every client subscribed to it. */
   publish<E extends { runId: string; type: string }>(projectId: string, event: E): void {
+    for (const observer of this.observers) observer.event(projectId, event);
     let text: string | undefined;
     for (const [socket] of this.matching(projectId, event.runId)) {
       text ??= JSON.stringify({ ...event, projectId });
@@ -72,6 +84,7 @@ export class LiveHub {
 
   /** Sends a preview as a binary frame to the clients that asked for this kind. */
   publishPreview(projectId: string, runId: string, nodeId: string, preview: Preview): void {
+    for (const observer of this.observers) observer.preview(projectId, runId, nodeId, preview);
     let frame: Buffer | undefined;
     for (const [socket, subscription] of this.matching(projectId, runId)) {
       const wanted = preview.kind === 'image' ? subscription.previews : subscription.latents;
@@ -79,6 +92,12 @@ export class LiveHub {
       frame ??= previewFrame(runId, nodeId, preview);
       socket.send(frame);
     }
+  }
+
+  /** Whether any client asked for latent previews (workers on other machines send them only then). */
+  wantsLatents(): boolean {
+    for (const subscription of this.clients.values()) if (subscription?.latents) return true;
+    return false;
   }
 
   closeAll(): void {

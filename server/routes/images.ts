@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
-import { imageNotFound, imageTooLarge, ServerError } from '../errors.ts';
+import { imageNotFound, imageTooLarge, unsupportedMediaType, uploadNameTaken } from '../errors.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
 import { assertFileName, resolveNamedFile } from '../files/safe-path.ts';
@@ -57,7 +57,7 @@ async function storeUpload(dir: string, wanted: string, extension: string, bytes
     const filename = attempt === 0 ? `${wanted}${extension}` : `${wanted}_${attempt}${extension}`;
     if (await createFileAtomic(await resolveNamedFile(dir, filename, 'upload name'), bytes)) return filename;
   }
-  throw new ServerError('upload_name_taken', `Too many uploads named "${wanted}"; choose another name`);
+  throw uploadNameTaken(wanted);
 }
 
 /** Output images of a project, and image uploads into its input folder (what LoadImage reads). */
@@ -128,7 +128,7 @@ export function imageRoutes(ctx: ServerContext) {
         const { id: projectId } = ctx.projects.get(request.params.projectId);
         const mime = request.headers['content-type']?.split(';')[0].trim().toLowerCase() as ImageMime;
         if (!Buffer.isBuffer(request.body) || !(mime in EXTENSION_BY_MIME)) {
-          throw new ServerError('unsupported_media_type', 'Upload the raw image with Content-Type image/png or image/jpeg');
+          throw unsupportedMediaType('Upload the raw image with Content-Type image/png or image/jpeg');
         }
         const header = readImageHeader(request.body, mime);
         if (header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {

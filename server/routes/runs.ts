@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { overrideInputs, type Issue } from '../../contract/index.ts';
 import { loadWorkflow, validateWorkflow, type Workflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
-import { invalidWorkflow, ServerError } from '../errors.ts';
+import { invalidRequest, invalidWorkflow } from '../errors.ts';
 import { errorResponses, ProjectParams } from '../schemas/common.ts';
 import { QueuedSchema, QueueRunBody, RunListQuery, RunParams, RunSchema, RunSummarySchema } from '../schemas/runs.ts';
 import { upgradeStoredWorkflow } from '../stored-workflow.ts';
@@ -15,7 +15,7 @@ const DEFAULT_LIST_LIMIT = 100;
 
 async function workflowToRun(ctx: ServerContext, projectId: string, body: QueueBody): Promise<Workflow> {
   if ((body.workflow === undefined) === (body.workflowName === undefined)) {
-    throw new ServerError('invalid_request', 'Give exactly one of "workflow" (inline JSON) and "workflowName" (a saved workflow)');
+    throw invalidRequest('Give exactly one of "workflow" (inline JSON) and "workflowName" (a saved workflow)');
   }
   const base = loadWorkflow(body.workflow ?? (await workflowFilesOf(ctx, projectId).read(body.workflowName as string)), ctx.registry);
   if (base.workflow === undefined) throw problemsIn(base.issues);
@@ -40,7 +40,7 @@ export function runRoutes(ctx: ServerContext) {
           summary: 'Queue a run of an inline or saved workflow, with overrides such as {"unet.seed": 7}',
           params: ProjectParams,
           body: QueueRunBody,
-          response: { 202: QueuedSchema, ...errorResponses(400, 404, 422) },
+          response: { 202: QueuedSchema, ...errorResponses(400, 404, 422, 503) },
         },
       },
       async (request, reply) => {

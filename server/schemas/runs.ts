@@ -26,6 +26,11 @@ const RunSummaryFields = {
     Type.Object({ status: Type.String(), durationMs: Type.Optional(Type.Number()) }),
     { description: 'How each node ended: finished, cached or failed' },
   ),
+  attempts: Type.Optional(
+    Type.Array(Type.Object({ attempt: Type.Integer(), worker: Type.String(), startedAt: IsoTime }), {
+      description: 'With `serve --redis`: each worker that took the run; a second entry means a worker died mid-run and another took over',
+    }),
+  ),
 };
 
 export const RunSummarySchema = Type.Object(RunSummaryFields);

@@ -15,6 +15,9 @@ export interface RunOutputs {
 
 export interface NodeOutcome { status: 'finished' | 'cached' | 'failed'; durationMs?: number }
 
+/** One worker's try at a run (runs handed to workers only: `serve --redis`). */
+export interface RunAttempt { attempt: number; worker: string; startedAt: string }
+
 export interface RunSummary {
   id: string;
   projectId: string;
@@ -27,6 +30,7 @@ export interface RunSummary {
   error?: ErrorInfo;
   outputs: RunOutputs;
   nodes: Record<string, NodeOutcome>;
+  attempts?: RunAttempt[];
 }
 
 export interface RunRecord extends RunSummary { workflow: unknown }
@@ -43,6 +47,7 @@ interface RunRow {
   error: string | null;
   outputs: string | null;
   nodes: string | null;
+  attempts: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -61,10 +66,11 @@ function toSummary(row: RunRow): RunSummary {
     nodes: row.nodes ? JSON.parse(row.nodes) : {},
   };
   if (row.error) summary.error = JSON.parse(row.error);
+  if (row.attempts) summary.attempts = JSON.parse(row.attempts);
   return summary;
 }
 
-const SUMMARY_COLUMNS = 'id, project_id, status, workflow_name, created_at, started_at, finished_at, error, outputs, nodes';
+const SUMMARY_COLUMNS = 'id, project_id, status, workflow_name, created_at, started_at, finished_at, error, outputs, nodes, attempts';
 
 export interface RunResult {
   status: Extract<RunStatus, 'finished' | 'failed' | 'cancelled' | 'interrupted'>;
@@ -134,6 +140,55 @@ export class RunStore {
         result.nodes ? JSON.stringify(result.nodes) : null,
         id,
       );
+  }
+
+  /**
+   * Records how a queued or running run ended; false (and nothing changed) when it had already ended,
+   * so a result delivered twice is recorded once.
+   */
+  finishOnce(id: string, result: RunResult): boolean {
+    const { changes } = this.db
+      .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ?, outputs = ?, nodes = ? WHERE id = ? AND status IN ('queued', 'running')")
+      .run(
+        result.status,
+        Date.now(),
+        result.error ? JSON.stringify(result.error) : null,
+        result.outputs ? JSON.stringify(result.outputs) : null,
+        result.nodes ? JSON.stringify(result.nodes) : null,
+        id,
+      );
+    return changes > 0;
+  }
+
+  /** Adds a worker's attempt (once per attempt number) to a run that has not ended; marks it running. */
+  recordAttempt(id: string, attempt: RunAttempt): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare("SELECT attempts FROM runs WHERE id = ? AND status IN ('queued', 'running')").get(id) as
+        | { attempts: string | null }
+        | undefined;
+      if (!row) return;
+      const attempts: RunAttempt[] = row.attempts ? JSON.parse(row.attempts) : [];
+      if (attempts.some((known) => known.attempt === attempt.attempt)) return;
+      attempts.push(attempt);
+      this.db
+        .prepare("UPDATE runs SET status = 'running', started_at = COALESCE(started_at, ?), attempts = ? WHERE id = ?")
+        .run(Date.parse(attempt.startedAt), JSON.stringify(attempts), id);
+    })();
+  }
+
+  /** Queued and running runs, oldest first (what a restarted orchestrator sends on again). */
+  unfinished(): RunRecord[] {
+    const rows = this.db.prepare("SELECT id FROM runs WHERE status IN ('queued', 'running') ORDER BY seq").all() as { id: string }[];
+    return rows.map((row) => this.get(row.id));
+  }
+
+  runningIds(projectId?: string): string[] {
+    const rows = (
+      projectId === undefined
+        ? this.db.prepare("SELECT id FROM runs WHERE status = 'running' ORDER BY seq").all()
+        : this.db.prepare("SELECT id FROM runs WHERE status = 'running' AND project_id = ? ORDER BY seq").all(projectId)
+    ) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 
   /** Cancels a run that has not started; false when it is no longer queued. */

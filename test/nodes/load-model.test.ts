@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import builtin from '../../nodes/index.ts';
 import loadModel from '../../nodes/load-model.ts';
+import { createExecutor, createRegistry, defineNode, definePlugin, socket } from '../../runtime/index.ts';
 import { fakeContext } from './fake-context.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../data');
@@ -30,6 +32,26 @@ describe('LoadModel', () => {
     const ctx = await fakeContext({ env: { dataDir } });
     await expect(loadModel.execute({ model: 'no-such-model', backend: 'default' }, ctx)).rejects.toThrow(/no-such-model/);
     await expect(loadModel.execute({ model: '../secrets', backend: 'default' }, ctx)).rejects.toThrow(/secrets/);
+  });
+
+  it('fails a run with the checkpoint\'s own code (not node_failed), naming the node, for a missing or damaged model', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-bad-model-'));
+    await writeFile(path.join(data, 'broken.safetensors'), 'not a checkpoint at all');
+    const sink = defineNode({
+      type: 'UnetSink', displayName: 'Sink', category: 't', description: '', output: true,
+      inputs: { unet: socket('UNET') }, outputs: {}, execute: async () => ({}),
+    });
+    const registry = createRegistry();
+    registry.register(builtin);
+    registry.register(definePlugin({ name: 'sink', version: '1', nodes: [sink] }));
+    const env = { ...(await fakeContext({ env: { dataDir: data } })).env };
+    const errorFor = async (model: string) => {
+      const workflow = { version: 1, nodes: { m: { type: 'LoadModel', inputs: { model } }, s: { type: 'UnetSink', inputs: { unet: { from: 'm', output: 'unet' } } } } };
+      const result = await createExecutor({ registry }).run(workflow, { env });
+      return result.status === 'failed' ? result.error : result;
+    };
+    expect(await errorFor('no-such-model')).toMatchObject({ code: 'model_not_found', nodeId: 'm', nodeType: 'LoadModel' });
+    expect(await errorFor('broken')).toMatchObject({ code: expect.stringMatching(/^checkpoint_/), nodeId: 'm', nodeType: 'LoadModel' });
   });
 
   describe('fingerprint', () => {

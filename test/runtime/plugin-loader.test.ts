@@ -96,6 +96,8 @@ describe('loadPlugins', () => {
       'no-version': '{ name: "n", nodes: [] }',
       'bad-runtime': '{ name: "n", version: "1", runtime: 1, nodes: [] }',
       'no-nodes': '{ name: "n", version: "1" }',
+      'node-version': '{ name: "n", version: "1", nodes: [{ type: "T", version: 0, execute() {} }] }',
+      'node-migrate': '{ name: "n", version: "1", nodes: [{ type: "T", version: 2, migrate: "rename", execute() {} }] }',
     };
     const dir = write('fields', Object.fromEntries(Object.entries(cases).map(([name, body]) => [`${name}/index.js`, `export default ${body};\n`])));
     const report = await loadPlugins(dir, createRegistry());
@@ -104,6 +106,8 @@ describe('loadPlugins', () => {
       '`name` must be a non-empty string',
       '`nodes` must be an array of node definitions',
       '`version` must be a string',
+      'nodes[0] needs `version` to be a whole number from 1 and `migrate` to be a function',
+      'nodes[0] needs `version` to be a whole number from 1 and `migrate` to be a function',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type {
-  ApiError, GalleryImage, HardwareInfo, NodeDescription, Project, RunSummary,
+  ApiError, GalleryImage, HardwareInfo, NodeDescription, Project, RunSummary, WorkerList,
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
@@ -68,8 +68,12 @@ export const api = {
     request<{ id: string }>('POST', `/api/projects/${enc(projectId)}/runs`, run),
   runs: (projectId: string) => request<RunSummary[]>('GET', `/api/projects/${enc(projectId)}/runs`),
   run: (runId: string) => request<RunSummary>('GET', `/api/runs/${enc(runId)}`),
+  /** A ComfyUI workflow (API or UI format) converted by the server's one converter. */
+  importComfyWorkflow: async (workflow: unknown) =>
+    (await request<{ workflow: Workflow }>('POST', '/api/comfyui/import', { workflow })).workflow,
   cancelRun: (runId: string) => request<unknown>('POST', `/api/runs/${enc(runId)}/cancel`),
   interrupt: () => request<unknown>('POST', '/api/interrupt'),
+  workers: () => request<WorkerList>('GET', '/api/workers'),
 
   images: (projectId: string) => request<GalleryImage[]>('GET', `/api/projects/${enc(projectId)}/images`),
   upload: (projectId: string, file: File) =>

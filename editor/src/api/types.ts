@@ -16,6 +16,18 @@ export interface HardwareInfo {
   backends: BackendInfo[];
 }
 
+/** A `latentflow worker` of a `serve --redis` server, as GET /api/workers lists it. */
+export interface WorkerSummary {
+  id: string;
+  name: string;
+  backends: string[];
+  models: { name: string; hash: string }[];
+  concurrency: number;
+  runs: { runId: string; projectId: string; startedAt: string }[];
+}
+
+export interface WorkerList { mode: 'embedded' | 'redis'; workers: WorkerSummary[] }
+
 export interface Project {
   id: string;
   name: string;

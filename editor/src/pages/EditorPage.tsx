@@ -120,7 +120,9 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
   const openWorkflow = useCallback(async (workflowName?: string) => {
     const draft = readDraft(projectId, workflowName);
     if (!draft) return openFromServer(workflowName ?? DEFAULT_WORKFLOW);
-    await loadInto(draft.workflow, draft.workflowName, draft.dirty);
+    // A draft may predate a plugin update: bring it to the current node versions (as it is when offline).
+    const workflow = await api.upgradeWorkflow(draft.workflow).catch(() => draft.workflow);
+    await loadInto(workflow, draft.workflowName, draft.dirty);
     if (draft.dirty && workflowName) notify(`Restored the unsaved changes of ${draft.workflowName}`, 'info');
   }, [projectId, loadInto, openFromServer, notify]);
 

@@ -3,6 +3,7 @@ import type { TrackerSnapshot } from '../run/run-tracker.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import type { Notify } from './toasts.tsx';
+import { WorkerList } from './WorkerList.tsx';
 
 /** Queued, running and past runs of the project, newest first. */
 export function QueuePanel({ snapshot, notify, onShow }: { snapshot?: TrackerSnapshot; notify: Notify; onShow?(runId: string): void }) {
@@ -11,6 +12,7 @@ export function QueuePanel({ snapshot, notify, onShow }: { snapshot?: TrackerSna
   return (
     <section className="lf-queue" data-testid="queue-panel">
       <h2>Queue &amp; history {snapshot && !snapshot.connected && <span className="lf-offline">offline</span>}</h2>
+      <WorkerList />
       {runs.length === 0 && <p className="lf-muted">No runs yet. Queue one with Ctrl+Enter.</p>}
       <ol>
         {runs.map((run) => {

@@ -1,18 +1,27 @@
-import { readPngWorkflow } from './png-workflow.ts';
+import { detectFormat } from '../../../compat/comfyui/detect.ts';
+import { api } from '../api/client.ts';
+import { readPngWorkflowDocument } from './png-workflow.ts';
 import { EditorError } from '../errors.ts';
 import { asWorkflow, type Workflow } from './types.ts';
 
-/** Reads a workflow from a dropped or chosen file: workflow JSON, or a PNG saved by SaveImage. */
-export async function workflowFromFile(file: File): Promise<Workflow> {
+/**
+ * Reads a workflow from a dropped or chosen file: workflow JSON, or a PNG saved by SaveImage. ComfyUI workflows
+ * (API or UI format, as JSON or in a ComfyUI PNG) go to the server's converter, the one the CLI and API use.
+ */
+export async function workflowFromFile(file: File, convertComfyUi: (document: unknown) => Promise<Workflow> = api.importComfyWorkflow): Promise<Workflow> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isPng = file.type === 'image/png' || file.name.toLowerCase().endsWith('.png');
-  if (isPng) return readPngWorkflow(bytes, file.name);
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (cause) {
-    throw new EditorError('bad_workflow', `${file.name} is neither a PNG nor workflow JSON`, { cause });
+  if (isPng) parsed = await readPngWorkflowDocument(bytes, file.name);
+  else {
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (cause) {
+      throw new EditorError('bad_workflow', `${file.name} is neither a PNG nor workflow JSON`, { cause });
+    }
   }
+  const format = detectFormat(parsed);
+  if (format === 'comfyui-api' || format === 'comfyui-ui') return asWorkflow(await convertComfyUi(parsed), file.name);
   return asWorkflow(parsed, file.name);
 }
 

@@ -1,0 +1,66 @@
+import type { InputValue, Workflow } from '../../runtime/index.ts';
+
+/** What latentflow reads of an A1111 txt2img/img2img request, defaults filled in as A1111 fills them. */
+export interface GenerationSettings {
+  prompt: string;
+  negative_prompt: string;
+  steps: number;
+  cfg_scale: number;
+  width: number;
+  height: number;
+  /** The model's LoadModel name. */
+  model: string;
+  clipSkip: number;
+  sampler: string;
+  schedule: string;
+  /** img2img: the init image's file in the input folder, and how much of it changes. */
+  initImage?: string;
+  denoising_strength: number;
+}
+
+/**
+ * One image's latentflow workflow (A1111 seeds image i of a request with seed + i, so each image is its own run).
+ * img2img follows A1111: int(steps * denoising_strength) steps run, on the encoded init image.
+ */
+export function generationWorkflow(settings: GenerationSettings, seed: number, filenamePrefix: string, versionOf: (type: string) => number): Workflow {
+  const link = (from: string, output: string) => ({ from, output });
+  const encode = (text: string, tokens: string): Record<string, { type: string; inputs: Record<string, InputValue> }> => ({
+    [tokens]: { type: 'Tokenizer', inputs: { clip: link('model', 'clip'), text } },
+    [`encode_${tokens}`]: { type: 'TextEncoder', inputs: { clip: link('model', 'clip'), tokens: link(tokens, 'tokens'), clip_skip: settings.clipSkip } },
+  });
+  const latentNodes: Workflow['nodes'] = settings.initImage
+    ? {
+        image: { type: 'LoadImage', inputs: { image: settings.initImage } },
+        latent: { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('image', 'image') } },
+      }
+    : { latent: { type: 'EmptyLatent', inputs: { unet: link('model', 'unet'), width: settings.width, height: settings.height, batch_size: 1 } } };
+  const nodes: Workflow['nodes'] = {
+    model: { type: 'LoadModel', inputs: { model: settings.model, backend: 'default' } },
+    ...encode(settings.prompt, 'positive'),
+    ...encode(settings.negative_prompt, 'negative'),
+    schedule: {
+      type: 'Scheduler',
+      inputs: { sampler: settings.sampler, schedule: settings.schedule, steps: settings.steps, denoise: settings.initImage ? settings.denoising_strength : 1 },
+    },
+    ...latentNodes,
+    unet: {
+      type: 'UNetStep',
+      inputs: {
+        unet: link('model', 'unet'),
+        positive: link('encode_positive', 'conditioning'),
+        negative: link('encode_negative', 'conditioning'),
+        latent: link('latent', 'latent'),
+        schedule: link('schedule', 'schedule'),
+        cfg: settings.cfg_scale,
+        seed,
+        start_step: 0,
+        end_step: 0,
+      },
+    },
+    decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link('unet', 'latent') } },
+    save: { type: 'SaveImage', inputs: { image: link('decode', 'image'), filename_prefix: filenamePrefix } },
+  };
+  // Each node records the version its inputs were written for, so later migrations know what they hold.
+  for (const node of Object.values(nodes)) if (versionOf(node.type) > 1) node.version = versionOf(node.type);
+  return { version: 1, meta: { source: 'a1111-api' }, nodes };
+}

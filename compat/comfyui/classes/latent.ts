@@ -1,0 +1,69 @@
+import type { ComfyClass } from '../class-entry.ts';
+import { out } from '../class-entry.ts';
+
+export const EmptyLatentImage: ComfyClass = {
+  uses: ['EmptyLatent'],
+  category: 'latent',
+  description: 'EmptyLatent.',
+  inputs: [
+    { name: 'width', type: 'INT', default: 512, min: 16, max: 16384, step: 8 },
+    { name: 'height', type: 'INT', default: 512, min: 16, max: 16384, step: 8 },
+    { name: 'batch_size', type: 'INT', default: 1, min: 1, max: 4096 },
+  ],
+  outputs: [{ name: 'LATENT', type: 'LATENT' }],
+  translate(node) {
+    const id = node.add('', 'EmptyLatent', { width: node.value('width'), height: node.value('height'), batch_size: node.value('batch_size') });
+    return [out(id, 'latent')];
+  },
+};
+
+export const VAEDecode: ComfyClass = {
+  uses: ['VAEDecode'],
+  category: 'latent',
+  description: 'VAEDecode.',
+  inputs: [
+    { name: 'samples', type: 'LATENT' },
+    { name: 'vae', type: 'VAE' },
+  ],
+  outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
+  translate(node) {
+    return [out(node.add('', 'VAEDecode', { vae: node.link('vae'), latent: node.link('samples') }), 'image')];
+  },
+};
+
+export const VAEEncode: ComfyClass = {
+  uses: ['VAEEncode'],
+  category: 'latent',
+  description: 'VAEEncode (the posterior mean).',
+  inputs: [
+    { name: 'pixels', type: 'IMAGE' },
+    { name: 'vae', type: 'VAE' },
+  ],
+  outputs: [{ name: 'LATENT', type: 'LATENT' }],
+  translate(node) {
+    return [out(node.add('', 'VAEEncode', { vae: node.link('vae'), image: node.link('pixels') }), 'latent')];
+  },
+};
+
+const tile = [
+  { name: 'tile_size', type: 'INT', default: 512, min: 64, max: 4096, step: 32 },
+  { name: 'overlap', type: 'INT', default: 64, min: 0, max: 4096, step: 32 },
+] as const;
+
+export const VAEDecodeTiled: ComfyClass = {
+  uses: ['VAEDecodeTiled'],
+  category: 'latent',
+  description: 'VAEDecodeTiled.',
+  inputs: [{ name: 'samples', type: 'LATENT' }, { name: 'vae', type: 'VAE' }, ...tile],
+  outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
+  translate: (node) => [out(node.add('', 'VAEDecodeTiled', { vae: node.link('vae'), latent: node.link('samples'), tile_size: node.value('tile_size'), overlap: node.value('overlap') }), 'image')],
+};
+
+export const VAEEncodeTiled: ComfyClass = {
+  uses: ['VAEEncodeTiled'],
+  category: 'latent',
+  description: 'VAEEncodeTiled.',
+  inputs: [{ name: 'pixels', type: 'IMAGE' }, { name: 'vae', type: 'VAE' }, ...tile],
+  outputs: [{ name: 'LATENT', type: 'LATENT' }],
+  translate: (node) => [out(node.add('', 'VAEEncodeTiled', { vae: node.link('vae'), image: node.link('pixels'), tile_size: node.value('tile_size'), overlap: node.value('overlap') }), 'latent')],
+};

@@ -1,0 +1,13 @@
+export { apiPromptToWorkflow } from './to-workflow.ts';
+export type { ConvertedWorkflow } from './to-workflow.ts';
+export { uiWorkflowToApiPrompt } from './ui-workflow.ts';
+export { toLatentflowWorkflow } from './convert.ts';
+export { detectFormat } from './detect.ts';
+export type { WorkflowFormat } from './detect.ts';
+export { comfyEnvironment } from './environment.ts';
+export { COMFY_CLASSES } from './classes/index.ts';
+export { ComfyConversionError, COMFY_CODES } from './errors.ts';
+export type { ComfyIssue, ComfyCode } from './errors.ts';
+export { parseApiPrompt, isApiLink, jsonDepthExceeds } from './api-prompt.ts';
+export type { ApiPrompt } from './api-prompt.ts';
+export { workflowToApiPrompt } from './from-workflow.ts';

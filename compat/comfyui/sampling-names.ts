@@ -1,0 +1,28 @@
+import type { ComfyEnvironment, ComfyNodeView } from './class-entry.ts';
+
+/** ComfyUI's GPU-noise variants are the same algorithms; latentflow draws its noise on the CPU anyway. */
+const SAMPLER_ALIASES: Record<string, string> = {
+  dpmpp_sde_gpu: 'dpmpp_sde',
+  dpmpp_2m_sde_gpu: 'dpmpp_2m_sde',
+  dpmpp_3m_sde_gpu: 'dpmpp_3m_sde',
+};
+
+/** Until the scheduler names are ComfyUI's, `normal` is latentflow's `default` spacing. */
+const SCHEDULER_ALIASES: Record<string, string> = { normal: 'default' };
+
+export const samplerChoices = (env: ComfyEnvironment) => env.choices('Scheduler', 'sampler');
+export const schedulerChoices = (env: ComfyEnvironment) => {
+  const names = env.choices('Scheduler', 'schedule');
+  return names.map((name) => Object.entries(SCHEDULER_ALIASES).find(([, ours]) => ours === name)?.[0] ?? name);
+};
+
+function mapped(node: ComfyNodeView, input: string, choices: string[], aliases: Record<string, string>): string {
+  const name = node.string(input);
+  if (choices.includes(name)) return name;
+  const alias = aliases[name];
+  if (alias !== undefined && choices.includes(alias)) return alias;
+  return node.fail('comfy_value_not_in_list', input, `${input} "${name}" has no latentflow equivalent; latentflow has: ${choices.join(', ')}`);
+}
+
+export const samplerOf = (node: ComfyNodeView) => mapped(node, 'sampler_name', node.env.choices('Scheduler', 'sampler'), SAMPLER_ALIASES);
+export const schedulerOf = (node: ComfyNodeView) => mapped(node, 'scheduler', node.env.choices('Scheduler', 'schedule'), SCHEDULER_ALIASES);

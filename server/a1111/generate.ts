@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import { generationWorkflow, type GenerationSettings } from '../../compat/a1111/generation.ts';
+import { samplingFor } from '../../compat/a1111/sampler-labels.ts';
+import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
+import { validateWorkflow } from '../../runtime/index.ts';
+import type { ServerContext } from '../context.ts';
+import { CompatError } from '../compat-errors.ts';
+import { invalidWorkflow } from '../errors.ts';
+import { createFileAtomic } from '../files/atomic-write.ts';
+import { readImageHeader, type ImageMime } from '../files/image-header.ts';
+import { resolveNamedFile } from '../files/safe-path.ts';
+import type { ComfyRuns } from '../comfyui/comfy-runs.ts';
+import { A1111_PROJECT_ID, type A1111Jobs } from './jobs.ts';
+import type { A1111OptionsFile } from './options.ts';
+import type { GenerationRequest } from './schemas.ts';
+
+/** A generation's run failed: its code (of whichever layer) gives the status, so a bad value is a 4xx and a broken disk a 5xx. */
+class GenerationFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly nodeId?: string,
+  ) {
+    super(message);
+    this.name = 'GenerationFailed';
+  }
+}
+
+export interface GenerationDeps {
+  ctx: ServerContext;
+  jobs: A1111Jobs;
+  options: A1111OptionsFile;
+  comfy: ComfyRuns;
+}
+
+/** A1111 titles a checkpoint "name.safetensors [hash]"; the hash is not needed to find it. */
+const withoutHash = (title: string) => title.replace(/\s*\[[0-9a-f]{8,}\]$/i, '');
+
+async function storeInitImage(ctx: ServerContext, encoded: string): Promise<string> {
+  const bytes = Buffer.from(encoded.replace(/^data:image\/[a-z]+;base64,/i, ''), 'base64');
+  const mime: ImageMime | undefined = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'image/png' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : undefined;
+  if (!mime) throw new CompatError('a1111_bad_init_image', 'init_images[0] is not a base64 PNG or JPEG');
+  try {
+    readImageHeader(bytes, mime);
+  } catch (cause) {
+    throw new CompatError('a1111_bad_init_image', `init_images[0] is not a readable ${mime}: ${(cause as Error).message}`, { cause });
+  }
+  const dir = ctx.folders.inputs(A1111_PROJECT_ID);
+  await fs.mkdir(dir, { recursive: true });
+  const filename = `a1111_init_${crypto.randomUUID()}${mime === 'image/png' ? '.png' : '.jpg'}`;
+  await createFileAtomic(await resolveNamedFile(dir, filename, 'init image'), bytes);
+  return filename;
+}
+
+function settingsOf(deps: GenerationDeps, body: GenerationRequest): GenerationSettings {
+  const { options, comfy } = deps;
+  const env = comfy.environment();
+  const saved = options.get();
+  const overrides = body.override_settings ?? {};
+  const checkpoint = withoutHash(String(overrides.sd_model_checkpoint ?? saved.sd_model_checkpoint));
+  const model = modelForCheckpoint(checkpoint, env.checkpoints);
+  if (model === undefined) {
+    throw new CompatError('a1111_unknown_model', `sd_model_checkpoint "${checkpoint}" is not installed; available: ${env.checkpoints.join(', ')}`);
+  }
+  const clipSkip = Number(overrides.CLIP_stop_at_last_layers ?? saved.CLIP_stop_at_last_layers);
+  if (clipSkip !== 1 && clipSkip !== 2) throw new CompatError('a1111_unsupported_clip_skip', `CLIP_stop_at_last_layers ${clipSkip}: latentflow gives 1 or 2`);
+  const samplerName = body.sampler_name ?? body.sampler_index ?? 'Euler a';
+  const sampling = samplingFor(samplerName, body.scheduler, { samplers: env.choices('Scheduler', 'sampler'), schedules: env.choices('Scheduler', 'schedule') });
+  if ('missing' in sampling) {
+    const what = sampling.missing === 'sampler_name' ? `sampler_name "${samplerName}"` : `scheduler "${body.scheduler}"`;
+    throw new CompatError(sampling.missing === 'sampler_name' ? 'a1111_unknown_sampler' : 'a1111_unknown_scheduler', `${what} is not available in latentflow (GET /sdapi/v1/samplers and /schedulers list what is)`);
+  }
+  return {
+    prompt: body.prompt ?? '',
+    negative_prompt: body.negative_prompt ?? '',
+    steps: body.steps ?? 50,
+    cfg_scale: body.cfg_scale ?? 7,
+    width: body.width ?? 512,
+    height: body.height ?? 512,
+    model,
+    clipSkip,
+    ...sampling,
+    denoising_strength: body.denoising_strength ?? 0.75,
+  };
+}
+
+function infotext(settings: GenerationSettings, samplerLabel: string, scheduler: string, seed: number, img2img: boolean): string {
+  const parts = [
+    `Steps: ${settings.steps}`,
+    `Sampler: ${samplerLabel}`,
+    `Schedule type: ${scheduler}`,
+    `CFG scale: ${settings.cfg_scale}`,
+    `Seed: ${seed}`,
+    `Size: ${settings.width}x${settings.height}`,
+    `Model: ${settings.model}`,
+    ...(img2img ? [`Denoising strength: ${settings.denoising_strength}`] : []),
+    ...(settings.clipSkip > 1 ? [`Clip skip: ${settings.clipSkip}`] : []),
+    'Version: latentflow',
+  ];
+  return `${settings.prompt}\nNegative prompt: ${settings.negative_prompt}\n${parts.join(', ')}`;
+}
+
+/** POST /sdapi/v1/txt2img and /img2img: one run per image on the shared queue, answered as A1111 does. */
+export async function generate(deps: GenerationDeps, body: GenerationRequest, mode: 'txt2img' | 'img2img') {
+  if (body.enable_hr) throw new CompatError('a1111_hires_fix_unavailable', 'Hires fix (enable_hr) needs latent upscaling, which latentflow does not have yet');
+  if (typeof body.mask === 'string' && body.mask !== '') {
+    throw new CompatError('a1111_inpainting_unavailable', 'Inpainting (mask) needs latentflow\'s masking nodes, which this server does not have yet');
+  }
+  if (mode === 'img2img' && !body.init_images?.length) throw new CompatError('a1111_bad_init_image', 'img2img needs init_images with one base64 image');
+  const settings = settingsOf(deps, body);
+  if (mode === 'img2img') settings.initImage = await storeInitImage(deps.ctx, (body.init_images as string[])[0]);
+
+  const count = (body.batch_size ?? 1) * (body.n_iter ?? 1);
+  const seed = body.seed === undefined || body.seed === -1 ? crypto.randomInt(2 ** 32) : body.seed;
+  const seeds = Array.from({ length: count }, (_, i) => (seed + i) % 2 ** 32);
+  const samplerLabel = body.sampler_name ?? body.sampler_index ?? 'Euler a';
+  const scheduler = body.scheduler ?? 'Automatic';
+  const texts = seeds.map((s) => infotext(settings, samplerLabel, scheduler, s, mode === 'img2img'));
+  const workflows = seeds.map((s, i) => {
+    const workflow = generationWorkflow(settings, s, mode, deps.comfy.environment().versionOf);
+    return { ...workflow, meta: { ...workflow.meta, pngText: { parameters: texts[i] } } };
+  });
+  const problems = validateWorkflow(workflows[0], deps.ctx.registry);
+  if (problems.length > 0) throw invalidWorkflow(problems, `The request makes an invalid workflow: ${problems.map((p) => p.message).join('; ')}`);
+
+  const runs = await deps.jobs.run(workflows);
+  const failed = runs.find((run) => run.status === 'failed');
+  if (failed?.error) {
+    throw new GenerationFailed(failed.error.code, `Generation failed: ${failed.error.message}`, failed.error.nodeId);
+  }
+  const images = body.send_images === false ? [] : (await Promise.all(runs.filter((run) => run.status === 'finished').map((run) => deps.jobs.imagesOf(run)))).flat();
+  const info = {
+    prompt: settings.prompt,
+    all_prompts: seeds.map(() => settings.prompt),
+    negative_prompt: settings.negative_prompt,
+    all_negative_prompts: seeds.map(() => settings.negative_prompt),
+    seed,
+    all_seeds: seeds,
+    subseed: -1,
+    all_subseeds: seeds.map(() => -1),
+    subseed_strength: 0,
+    width: settings.width,
+    height: settings.height,
+    sampler_name: samplerLabel,
+    scheduler,
+    cfg_scale: settings.cfg_scale,
+    steps: settings.steps,
+    batch_size: body.batch_size ?? 1,
+    sd_model_name: settings.model,
+    clip_skip: settings.clipSkip,
+    denoising_strength: mode === 'img2img' ? settings.denoising_strength : null,
+    infotexts: texts,
+    styles: [],
+    job_timestamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
+    version: `latentflow ${deps.ctx.version}`,
+    run_ids: runs.map((run) => run.id),
+  };
+  const { init_images: _init, ...parameters } = body;
+  return { images, parameters: { ...parameters, seed, ...(mode === 'img2img' ? { init_images: null } : {}) }, info: JSON.stringify(info) };
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePng, readPngText } from '../../../nodes/lib/png.ts';
+import { silentLogger } from '../../../runtime/index.ts';
+import { createServer, type LatentflowServer } from '../../../server/index.ts';
+import { centreColour, cornerColour } from '../../support/shape-colours.ts';
+import { solidPng, tempDir } from '../helpers.ts';
+
+const REPO_DATA = path.resolve(import.meta.dirname, '../../../data');
+
+/** A txt2img request the way A1111's own clients send it (every field of StableDiffusionProcessingTxt2Img they fill in). */
+const txt2imgRequest = {
+  prompt: 'a red circle on a blue background',
+  negative_prompt: '',
+  styles: [],
+  seed: 7,
+  subseed: -1,
+  subseed_strength: 0,
+  seed_resize_from_h: -1,
+  seed_resize_from_w: -1,
+  sampler_name: 'Euler',
+  scheduler: 'Automatic',
+  batch_size: 2,
+  n_iter: 1,
+  steps: 20,
+  cfg_scale: 7,
+  width: 64,
+  height: 64,
+  restore_faces: false,
+  tiling: false,
+  do_not_save_samples: false,
+  do_not_save_grid: false,
+  eta: 0,
+  denoising_strength: 0,
+  override_settings: { sd_model_checkpoint: 'shapes-tiny', CLIP_stop_at_last_layers: 1 },
+  override_settings_restore_afterwards: true,
+  script_args: [],
+  sampler_index: 'Euler',
+  send_images: true,
+  save_images: false,
+  alwayson_scripts: {},
+  enable_hr: false,
+};
+
+describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
+  let server: LatentflowServer;
+  const post = (url: string, payload: unknown) => server.app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+  let firstImage: string;
+
+  beforeAll(async () => {
+    const dataDir = tempDir('a1111');
+    fs.symlinkSync(path.join(REPO_DATA, 'models'), path.join(dataDir, 'models'));
+    server = await createServer({ dataDir, pluginsDir: tempDir('no-plugins'), logger: silentLogger, editorDir: path.join(tempDir('no-editor'), 'dist') });
+  });
+  afterAll(() => server?.close());
+
+  it('txt2img answers {images, parameters, info} with base64 PNGs, info holding seed and all_seeds', async () => {
+    const response = await post('/sdapi/v1/txt2img', txt2imgRequest);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.images).toHaveLength(2);
+    const info = JSON.parse(body.info);
+    expect(info.seed).toBe(7);
+    expect(info.all_seeds).toEqual([7, 8]);
+    expect(body.parameters.prompt).toBe(txt2imgRequest.prompt);
+    const png = Buffer.from(body.images[0], 'base64');
+    const image = decodePng(png);
+    expect([image.width, image.height]).toEqual([64, 64]);
+    expect([centreColour(image), cornerColour(image)]).toEqual(['red', 'blue']);
+    expect(readPngText(png).parameters).toContain('Seed: 7, Size: 64x64, Model: shapes-tiny');
+    expect(Buffer.from(body.images[1], 'base64').equals(png)).toBe(false);
+    firstImage = body.images[0];
+    for (const runId of info.run_ids) expect(server.context.runs.get(runId).projectId).toBe('default');
+  }, 120_000);
+
+  it('img2img repaints the background the prompt asks for and keeps the shape', async () => {
+    const response = await post('/sdapi/v1/img2img', {
+      init_images: [`data:image/png;base64,${firstImage}`],
+      prompt: 'a red circle on a yellow background',
+      negative_prompt: '',
+      seed: 7,
+      sampler_name: 'Euler',
+      steps: 20,
+      cfg_scale: 7,
+      width: 64,
+      height: 64,
+      denoising_strength: 0.7,
+      resize_mode: 0,
+      batch_size: 1,
+      n_iter: 1,
+      include_init_images: false,
+      override_settings: { sd_model_checkpoint: 'shapes-tiny' },
+    });
+    expect(response.statusCode).toBe(200);
+    const image = decodePng(Buffer.from(response.json().images[0], 'base64'));
+    expect([centreColour(image), cornerColour(image)]).toEqual(['red', 'yellow']);
+  }, 120_000);
+
+  it('seed -1 draws a random seed and reports it', async () => {
+    const body = (await post('/sdapi/v1/txt2img', { ...txt2imgRequest, seed: -1, batch_size: 1, steps: 2 })).json();
+    const info = JSON.parse(body.info);
+    expect(info.seed).toBeGreaterThanOrEqual(0);
+    expect(info.all_seeds).toEqual([info.seed]);
+  }, 60_000);
+
+  it('refuses what latentflow cannot do with coded 4xx: a mask, hires fix, an unknown sampler or model, a bad init image', async () => {
+    const png = solidPng(64, 64).toString('base64');
+    const cases: [string, Record<string, unknown>, number, string][] = [
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/txt2img', { enable_hr: true }, 422, 'a1111_hires_fix_unavailable'],
+      ['/sdapi/v1/txt2img', { sampler_name: 'DPM adaptive' }, 400, 'a1111_unknown_sampler'],
+      ['/sdapi/v1/txt2img', { override_settings: { sd_model_checkpoint: 'nope.safetensors [abcdef0123]' } }, 400, 'a1111_unknown_model'],
+      ['/sdapi/v1/img2img', { init_images: ['bm90IGFuIGltYWdl'] }, 400, 'a1111_bad_init_image'],
+      ['/sdapi/v1/img2img', {}, 400, 'a1111_bad_init_image'],
+      ['/sdapi/v1/txt2img', { steps: 'many' }, 400, 'invalid_request'],
+    ];
+    for (const [url, payload, status, code] of cases) {
+      const response = await post(url, payload);
+      expect([url, response.statusCode, response.json().code]).toEqual([url, status, code]);
+    }
+  });
+
+  it('lists models, samplers, schedulers, loras and embeddings, and keeps options', async () => {
+    const get = async (url: string) => (await server.app.inject({ url })).json();
+    expect((await get('/sdapi/v1/sd-models')).map((model: { title: string }) => model.title)).toContain('shapes-tiny');
+    expect((await get('/sdapi/v1/samplers')).map((sampler: { name: string }) => sampler.name)).toEqual(expect.arrayContaining(['Euler', 'Euler a', 'DPM++ 2M']));
+    expect((await get('/sdapi/v1/schedulers')).map((scheduler: { label: string }) => scheduler.label)).toEqual(expect.arrayContaining(['Automatic', 'Karras']));
+    expect(await get('/sdapi/v1/loras')).toEqual([]);
+    expect(await get('/sdapi/v1/embeddings')).toEqual({ loaded: {}, skipped: {} });
+    expect((await post('/sdapi/v1/options', { sd_model_checkpoint: 'shapes-tiny', CLIP_stop_at_last_layers: 2, some_other_option: true })).statusCode).toBe(200);
+    expect(await get('/sdapi/v1/options')).toMatchObject({ sd_model_checkpoint: 'shapes-tiny', CLIP_stop_at_last_layers: 2 });
+    expect((await post('/sdapi/v1/options', { CLIP_stop_at_last_layers: 5 })).json().code).toBe('a1111_unsupported_clip_skip');
+    expect(await get('/sdapi/v1/progress')).toMatchObject({ progress: 0, state: { job_count: 0 } });
+    expect((await post('/sdapi/v1/interrupt', {})).statusCode).toBe(200);
+  });
+});
