@@ -53,6 +53,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_load_failed: 500,
   inference_failed: 500,
   session_closed: 500,
+  path_escape: 400,
   // models
   unknown_sampler: 400,
   unknown_schedule: 400,

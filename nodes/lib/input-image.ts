@@ -1,12 +1,12 @@
 import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { isLatentflowError, resolveInside } from '../../runtime/index.ts';
 import { imageNameInvalid, imageTooLarge, imageUnreadable, inputImageNotFound } from './errors.ts';
 import { decodePixelsInBackground, ImageDecodeError } from './image-decoder.ts';
 import { fitForVae } from './image.ts';
 import type { ImageBatch } from './image.ts';
 import type { Pixels } from './png.ts';
-import { resolveInside } from './safe-path.ts';
 import { MAX_IMAGE_SIDE } from '../empty-latent.ts';
 
 /** Example images shipped with the repository, so the image workflows run out of the box. */
@@ -16,9 +16,11 @@ export const EXAMPLE_IMAGES_DIR = fileURLToPath(new URL('../../workflows/assets/
 export async function locateImage(image: string, inputDir: string): Promise<{ path: string; stats: BigIntStats }> {
   let candidates: string[];
   try {
-    candidates = [resolveInside(inputDir, image), resolveInside(EXAMPLE_IMAGES_DIR, image)];
-  } catch (cause) {
-    throw imageNameInvalid(image, cause);
+    candidates = [await resolveInside(inputDir, image), await resolveInside(EXAMPLE_IMAGES_DIR, image)];
+  } catch (error) {
+    // By "..", an absolute path or a symlink planted in the folder: the cause says which.
+    if (isLatentflowError(error, 'path_escape')) throw imageNameInvalid(image, error);
+    throw error;
   }
   for (const path of candidates) {
     try {
