@@ -1,4 +1,5 @@
 import { definePlugin } from '../runtime/index.ts';
+import cannyNode from './canny.ts';
 import emptyLatent from './empty-latent.ts';
 import loadImage from './load-image.ts';
 import loadModel from './load-model.ts';
@@ -17,5 +18,5 @@ export default definePlugin({
   version: '0.1.0',
   runtime: '^1',
   description: 'Stable Diffusion 1.5: models, prompts, samplers, latents and images.',
-  nodes: [loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage],
+  nodes: [loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage, cannyNode],
 });

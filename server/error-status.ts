@@ -96,6 +96,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   unet_input_missing: 500,
   unet_input_type_unsupported: 500,
   text_encoder_output_missing: 400,
+  canny_thresholds_inverted: 400,
   // contract
   bad_preview_frame: 400,
   bad_png: 400,

@@ -20,6 +20,7 @@ export const NODE_CODES = [
   'unet_input_missing',
   'unet_input_type_unsupported',
   'text_encoder_output_missing',
+  'canny_thresholds_inverted',
 ] as const;
 
 export type NodeCode = (typeof NODE_CODES)[number];
@@ -72,3 +73,8 @@ export const unetInputTypeUnsupported = (modelPath: string, name: string, type: 
 
 export const textEncoderOutputMissing = (model: string, path: string, output: string, hint: string) =>
   nodeError('text_encoder_output_missing', `the text encoder of model "${model}" (${path}) has no "${output}" output${hint}`, { input: 'clip_skip' });
+
+export const cannyThresholdsInverted = (low: number, high: number) =>
+  nodeError('canny_thresholds_inverted', `low_threshold ${low} is above high_threshold ${high}; the low one must not exceed the high one`, {
+    input: 'low_threshold',
+  });
