@@ -2,6 +2,7 @@ import { GraphBuilder } from '../onnx/graph.ts';
 import type { OnnxModel } from '../onnx/model.ts';
 import { add, conv2d, silu } from '../onnx/ops.ts';
 import type { UnetConfig } from './config.ts';
+import { inferUnet } from './infer-config.ts';
 import { unetLayout } from './unet-layout.ts';
 import { UNET_PREFIX, unetTensors } from './tensors.ts';
 import { controlResidualInputs } from './unet.ts';
@@ -76,6 +77,16 @@ export function buildControlNet(config: UnetConfig, source: WeightSource): OnnxM
   h = layout.middle.reduce(apply, h);
   emit(h, residuals.length - 1, 'middle_block_out.0');
   return g.build('controlnet');
+}
+
+/** The UNet sizes a ControlNet file was made for, from its tensor shapes (either naming, see controlNetWeights). */
+export function inferControlNetConfig(shapes: Map<string, number[]>): UnetConfig {
+  const prefixed = [...shapes.keys()].some((name) => name.startsWith(CONTROL_PREFIX));
+  const named = prefixed ? shapes : new Map([...shapes].map(([name, shape]) => [CONTROL_PREFIX + name, shape]));
+  if (!named.has(`${CONTROL_PREFIX}zero_convs.0.0.weight`)) {
+    throw new Error(`no tensor ${CONTROL_PREFIX}zero_convs.0.0.weight (nor zero_convs.0.0.weight): not an SD 1.5 ControlNet in the original layout`);
+  }
+  return inferUnet(named, CONTROL_PREFIX);
 }
 
 /**

@@ -20,7 +20,7 @@ export { inferConfig } from './infer-config.ts';
 export { expectedTensors, textEncoderTensors, unetTensors, vaeTensors, TEXT_PREFIX, UNET_PREFIX, VAE_PREFIX } from './tensors.ts';
 export { buildTextEncoder } from './text-encoder.ts';
 export { buildUnet, controlResidualInputs } from './unet.ts';
-export { buildControlNet, controlNetTensors, controlNetWeights, CONTROL_PREFIX } from './controlnet.ts';
+export { buildControlNet, controlNetTensors, controlNetWeights, inferControlNetConfig, CONTROL_PREFIX } from './controlnet.ts';
 export type { UnetOptions } from './unet.ts';
 export { buildVaeEncoder, buildVaeDecoder } from './vae.ts';
 export type { WeightSource } from './weights.ts';

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCheckpoint, syntheticTensors, syntheticValues, writeCkpt, writeSafetensors } from '../../../models/checkpoint/index.ts';
 import {
-  FULL_SD15_CONFIG, TINY_SD15_CONFIG, buildControlNet, buildUnet, controlNetTensors, controlNetWeights, controlResidualInputs, unetTensors,
+  CONTROL_PREFIX, FULL_SD15_CONFIG, TINY_SD15_CONFIG, buildControlNet, buildUnet, controlNetTensors, controlNetWeights, controlResidualInputs,
+  inferControlNetConfig, unetTensors,
 } from '../../../models/sd15/index.ts';
-import { syntheticValues } from '../../../models/checkpoint/synthetic-weights.ts';
 import { maxAbsDiff, runModel, seededValues } from '../onnx/run-model.ts';
 import type { Feeds } from '../onnx/run-model.ts';
 
@@ -81,5 +85,34 @@ describe('SD 1.5 ControlNet', () => {
     expect(bare('control_model.zero_convs.0.0.weight')[0]).toBe('zero_convs.0.0.weight'.length);
     const prefixed = controlNetWeights(['control_model.zero_convs.0.0.weight'], read);
     expect(prefixed('control_model.zero_convs.0.0.weight')[0]).toBe('control_model.zero_convs.0.0.weight'.length);
+  });
+});
+
+describe('ControlNet files in the original layout', () => {
+  it('opens a control_model.-prefixed .safetensors and an unprefixed .pth alike: same sizes, same residuals', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'controlnet-'));
+    try {
+      const tensors = syntheticTensors(controlNetTensors(config), { seed: 3 });
+      writeSafetensors(path.join(dir, 'control_v11p_sd15_canny.safetensors'), tensors);
+      writeCkpt(path.join(dir, 'control_v11p_sd15_canny.pth'), tensors.map((t) => ({ ...t, name: t.name.slice(CONTROL_PREFIX.length) })));
+      const results = [];
+      for (const file of ['control_v11p_sd15_canny.safetensors', 'control_v11p_sd15_canny.pth']) {
+        const source = openCheckpoint(path.join(dir, file));
+        const found = inferControlNetConfig(new Map(source.tensors.map((t) => [t.name, t.shape])));
+        expect(found, file).toEqual(config);
+        const model = buildControlNet(found, controlNetWeights(source.tensors.map((t) => t.name), (key) => source.readSync(key)));
+        results.push(await runModel(model, { ...inputs(1, 8, 8), hint: { data: seededValues(3 * 64 * 64, 6), dims: [1, 3, 64, 64] } }));
+        source.close();
+      }
+      for (const { name } of controlResidualInputs(config)) {
+        expect(Array.from(results[1][name].data as Float32Array), name).toEqual(Array.from(results[0][name].data as Float32Array));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file that is not an original-layout ControlNet, naming the tensor it looked for', () => {
+    expect(() => inferControlNetConfig(unetTensors(config))).toThrow(/zero_convs\.0\.0\.weight/);
   });
 });
