@@ -11,6 +11,7 @@ import tokenizer from './tokenizer.ts';
 import unetStep from './unet-step.ts';
 import vaeDecode from './vae-decode.ts';
 import vaeEncode from './vae-encode.ts';
+import vaeLoader from './vae-loader.ts';
 
 /** The built-in Stable Diffusion 1.5 nodes. */
 export default definePlugin({
@@ -18,5 +19,5 @@ export default definePlugin({
   version: '0.1.0',
   runtime: '^1',
   description: 'Stable Diffusion 1.5: models, prompts, samplers, latents and images.',
-  nodes: [loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage, cannyNode],
+  nodes: [loadModel, vaeLoader, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage, cannyNode],
 });

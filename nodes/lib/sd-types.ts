@@ -17,6 +17,12 @@ export interface UnetHandle {
   path: string;
   /** Image side the model was trained at (512 for SD 1.5); EmptyLatent's size when given 0. */
   nativeImageSize: number;
+  /**
+   * Channels the UNet's `sample` input takes: 4, or 9 for an inpainting UNet (the noisy latent, the
+   * mask downscaled to the latent, the masked image's latent). Absent means 4 (e.g. an imported
+   * folder whose sizes are not recorded).
+   */
+  inChannels?: number;
 }
 
 export interface VaeHandle {

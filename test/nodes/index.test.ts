@@ -17,7 +17,7 @@ describe('built-in plugin', () => {
   it('registers the Stable Diffusion node types, each with a description', () => {
     const described = registry.describe();
     expect(described.map((d) => d.type).sort()).toEqual(
-      ['Canny', 'EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'],
+      ['Canny', 'EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'],
     );
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
