@@ -1,11 +1,13 @@
 // Entry of a benchmark child process: `node --import tsx bench/child-main.ts <task> <json args>`.
 import { reportChildResult } from './child.ts';
 import { peakRssBytes } from './peak-rss.ts';
+import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
+import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-checkpoint': writeCheckpoint,
@@ -14,7 +16,9 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
+  'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
+  'apply-lora': applyLora,
 };
 
 const [name, json] = process.argv.slice(2);

@@ -6,10 +6,12 @@ import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
+import type { ApplyLoraResult } from './tasks/apply-lora.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
 import type { Txt2imgResult } from './tasks/txt2img.ts';
 import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
 import type { VaeDecodeResult } from './tasks/vae-decode.ts';
+import type { VaeDecodeTiledResult } from './tasks/vae-decode-tiled.ts';
 
 const GB = 1e9;
 const MODEL_NAME = 'full';
@@ -48,6 +50,20 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     id: 'convert.peak_rss', label: 'Conversion peak memory', value: converted.peakRssBytes / GB, unit: 'GB',
     target: { kind: 'max', limit: (2 * fileBytes) / GB, text: `< 2x the file (${((2 * fileBytes) / GB).toFixed(1)} GB)` },
     note: `${(converted.peakRssBytes / fileBytes).toFixed(2)}x the file size; VmHWM of the converting process`,
+  });
+
+  log('applying a LoRA');
+  const lora = await runChild<ApplyLoraResult>('apply-lora', { modelDir, workDir });
+  const { loraBytes, layers, unetMs, textEncoderMs, cachedMs } = lora.result;
+  figures.push({
+    id: 'lora.apply_time', label: 'Applying a LoRA (UNet + text encoder)', value: (unetMs + textEncoderMs) / 1000, unit: 's',
+    target: { kind: 'max', limit: 30, text: '≤ 30 s before the next UNet step' },
+    note: `rank 32, ${layers} layers, ${(loraBytes / 1e6).toFixed(0)} MB fp16: UNet ${(unetMs / 1000).toFixed(1)} s, text encoder ${(textEncoderMs / 1000).toFixed(1)} s (patched copies of the float UNet)`,
+  });
+  figures.push({ id: 'lora.apply_cached', label: 'Applying the same LoRA again', value: cachedMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: 'content-addressed: no work' } });
+  figures.push({
+    id: 'lora.peak_rss', label: 'Applying a LoRA, peak memory', value: lora.peakRssBytes / GB, unit: 'GB',
+    note: `VmHWM of a process that only applies it: one weight and its change at a time (the LoRA is ${(loraBytes / GB).toFixed(2)} GB)`,
   });
 
   const networks = {
@@ -95,6 +111,17 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   }
   figures.push({ id: 'vae_decode.time', label: 'VAE decode 512x512', value: decoded.result.decodeMs / 1000, unit: 's', target: { kind: 'max', limit: 19.1, text: '≤ 19.1 s (PyTorch)' }, note: 'first decode after loading' });
   figures.push({ id: 'vae_decode.peak_rss', label: 'VAE decode peak memory', value: decoded.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
+
+  log('VAE decode 1024x1024 in 512px tiles');
+  const tiled = await runChild<VaeDecodeTiledResult>('vae-decode-tiled', { modelPath: networks.vaeDecoder, side: 1024, tile: 512, overlap: 64 });
+  figures.push({
+    id: 'vae_decode_tiled.time', label: 'VAE decode 1024x1024, tiled', value: tiled.result.decodeMs / 1000, unit: 's',
+    note: `${tiled.result.tiles} tiles of 512 px overlapping by 64 (VAEDecodeTiled's defaults), first decode after loading`,
+  });
+  figures.push({
+    id: 'vae_decode_tiled.peak_rss', label: 'VAE decode 1024x1024 tiled, peak memory', value: tiled.peakRssBytes / GB, unit: 'GB',
+    note: `VmHWM of a process that only loads and runs it; the 512x512 decode in one piece: ${(decoded.peakRssBytes / GB).toFixed(2)} GB`,
+  });
 
   const unet = unetVariantFigures({ reference, referenceAgain, variants, psnr, peak: peak.peak });
   return {

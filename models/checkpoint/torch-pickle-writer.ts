@@ -27,6 +27,8 @@ const BATCH = 1000;
 export interface PickleStateDictOptions {
   /** `{"state_dict": tensors}` (default) or the bare dict of tensors. */
   wrapInStateDict?: boolean;
+  /** The key of the wrapping dict instead of `state_dict`, e.g. `string_to_param` for an A1111 embedding. */
+  wrapperKey?: string;
   /** Writes more entries of the top-level dict after `state_dict` (e.g. writeLightningExtras). */
   extras?: (p: ProtocolTwoPickler) => void;
   /** Persistent ids as the zip format writes them (default) or as legacy torch.save did (with view metadata). */
@@ -44,7 +46,7 @@ export function pickleStateDict(tensors: PickledTensor[], options: PickleStateDi
   if (options.wrapInStateDict !== false) {
     p.op(0x7d); // EMPTY_DICT
     p.memoize();
-    p.string('state_dict');
+    p.string(options.wrapperKey ?? 'state_dict');
     writeOrderedDict(p, tensors, legacy);
     p.op(0x73); // SETITEM
     options.extras?.(p);

@@ -3,9 +3,11 @@ import type { OnnxModel } from '../onnx/model.ts';
 import { add, concat, silu } from '../onnx/ops.ts';
 import type { UnetConfig } from './config.ts';
 import { unetLayout } from './unet-layout.ts';
+import type { UnetLayer } from './unet-layout.ts';
 import { UNET_PREFIX, unetTensors } from './tensors.ts';
 import { RES_EPSILON, unetBlocks } from './unet-blocks.ts';
 import type { UnetOptions as BlockOptions } from './unet-blocks.ts';
+import { fourierSkipFilter, freeUBackbone, freeUInputs } from './freeu.ts';
 import { CheckpointWeights } from './weights.ts';
 import type { WeightSource } from './weights.ts';
 
@@ -15,6 +17,8 @@ export interface UnetOptions extends BlockOptions {
    * decoder concatenates it) and `control_mid` (added to the middle block's output); see controlResidualInputs.
    */
   controlResiduals?: boolean;
+  /** Adds the FreeU factors as inputs (see freeu.ts). */
+  freeU?: boolean;
 }
 
 /** Names and channel counts of the UNet inputs a ControlNet's outputs feed, skip connections first. */
@@ -50,6 +54,7 @@ export function buildUnet(config: UnetConfig, source: WeightSource, options: Une
     ? controlResidualInputs(config).map(({ name, channels, downsampled }) =>
       g.input(name, 'float32', ['batch', channels, downsampled === 0 ? 'height' : `height/${2 ** downsampled}`, downsampled === 0 ? 'width' : `width/${2 ** downsampled}`]))
     : undefined;
+  const freeU = options.freeU ? freeUInputs(g) : undefined;
   const { floatConv, norm, apply } = unetBlocks(g, w, config, UNET_PREFIX, { timestep, context }, options);
 
   // The first and last convs stay float: 4 channels in or out, where int8 costs the most accuracy.
@@ -64,8 +69,16 @@ export function buildUnet(config: UnetConfig, source: WeightSource, options: Une
     h = add(g, h, control[control.length - 1]);
     skips.forEach((skip, i) => (skips[i] = add(g, skip, control[i])));
   }
+  let channels = config.channels[config.channels.length - 1];
   for (const block of layout.outputBlocks) {
-    h = block.reduce(apply, concat(g, [h, skips.pop() as string], 1));
+    let skip = skips.pop() as string;
+    const factors = channels === 4 * config.channels[0] ? [freeU?.b1, freeU?.s1] : channels === 2 * config.channels[0] ? [freeU?.b2, freeU?.s2] : [];
+    if (freeU && factors[0] && factors[1]) {
+      h = freeUBackbone(g, h, channels, factors[0], freeU.v2);
+      skip = fourierSkipFilter(g, skip, factors[1]);
+    }
+    h = block.reduce(apply, concat(g, [h, skip], 1));
+    channels = (block[0] as Extract<UnetLayer, { kind: 'res' }>).outChannels;
   }
   h = floatConv(silu(g, norm(h, 'out.0', RES_EPSILON)), 'out.2', 3);
   g.output(h, 'out_sample', 'float32', ['batch', config.outChannels, 'height', 'width']);

@@ -2,6 +2,10 @@
 // (paths and settings); sessions are opened on demand through `ctx.env.sessions`.
 
 export type { ImageBatch } from './image.ts';
+import type { AppliedLora, ExtraTokens } from '../../models/adapters/patched-networks.ts';
+export type { AppliedLora, ExtraTokens };
+export type { Mask } from './mask.ts';
+import type { Mask } from './mask.ts';
 
 /** The text encoder and the vocabulary of one model. */
 export interface ClipHandle {
@@ -9,6 +13,8 @@ export interface ClipHandle {
   backend: string;
   textEncoder: string;
   tokenizerDir: string;
+  /** LoRAs applied to the text encoder (by LoraLoader), in order. */
+  loras?: AppliedLora[];
 }
 
 export interface UnetHandle {
@@ -23,6 +29,18 @@ export interface UnetHandle {
    * folder whose sizes are not recorded).
    */
   inChannels?: number;
+  /** LoRAs applied to the UNet (by LoraLoader), in order; `path` stays the base model's. */
+  loras?: AppliedLora[];
+  /** FreeU factors set by the FreeU / FreeU_V2 nodes; fed to a UNet that has the FreeU inputs. */
+  freeU?: FreeUSettings;
+}
+
+export interface FreeUSettings {
+  b1: number;
+  b2: number;
+  s1: number;
+  s2: number;
+  version: 1 | 2;
 }
 
 export interface VaeHandle {
@@ -35,11 +53,14 @@ export interface VaeHandle {
 
 /** One prompt as the text encoder reads it. */
 export interface Tokens {
-  /** 77 ids: BOS, up to 75 BPE ids, EOS, EOS padding. */
+  /** 77 ids per chunk: BOS, up to 75 BPE ids, EOS, EOS padding. */
   ids: Int32Array;
-  /** BPE tokens of the prompt before truncation; more than 75 means the prompt was cut. */
+  /** Tokens of the prompt, embedding vectors included (more than 75 take more than one chunk). */
   count: number;
-  truncated: boolean;
+  /** Emphasis of each id (1 when absent). */
+  weights?: Float32Array;
+  /** Rows of textual-inversion embeddings, which the ids from the vocabulary size on refer to. */
+  embeddings?: ExtraTokens;
 }
 
 /** Text encoder output, float32 [B, 77, width]. */
@@ -59,6 +80,11 @@ export interface Schedule {
 export interface Latent {
   data: Float32Array;
   shape: number[];
+  /**
+   * Where sampling may change the latent (SetLatentNoiseMask, VAEEncodeForInpaint): 1 = repaint,
+   * 0 = keep, at any resolution (resampled to the latent's). UNetStep keeps it on its output.
+   */
+  noiseMask?: Mask;
 }
 
 /** Socket type names, as they appear in node descriptions and workflow validation. */
@@ -71,6 +97,7 @@ export const SD_TYPES = {
   schedule: 'SCHEDULE',
   latent: 'LATENT',
   image: 'IMAGE',
+  mask: 'MASK',
 } as const;
 
 /** SD 1.5's VAE latent scale factor. */
