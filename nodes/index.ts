@@ -1,4 +1,5 @@
 import { definePlugin } from '../runtime/index.ts';
+import cannyNode from './canny.ts';
 import emptyLatent from './empty-latent.ts';
 import featherMask from './feather-mask.ts';
 import freeU from './freeu.ts';
@@ -44,5 +45,7 @@ export default definePlugin({
     latentUpscale, latentUpscaleBy, imageScale, imageScaleBy,
     vaeDecodeTiled, vaeEncodeTiled,
     freeU, freeUV2,
+    // ControlNet
+    cannyNode,
   ],
 });

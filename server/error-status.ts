@@ -122,6 +122,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   // FreeU asked of a model converted without it: the workflow asks what this model cannot do
   unet_freeu_unsupported: 400,
   text_encoder_output_missing: 400,
+  canny_thresholds_inverted: 400,
   // contract
   bad_preview_frame: 400,
   bad_png: 400,

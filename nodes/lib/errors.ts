@@ -26,6 +26,7 @@ export const NODE_CODES = [
   'scaled_size_too_large',
   'unet_channels_unsupported',
   'unet_freeu_unsupported',
+  'canny_thresholds_inverted',
 ] as const;
 
 export type NodeCode = (typeof NODE_CODES)[number];
@@ -102,3 +103,7 @@ export const unetFreeUUnsupported = (modelPath: string, inputs: readonly string[
     `UNet ${modelPath} has no FreeU inputs (${inputs.join(', ')}): it was converted without FreeU, so FreeU cannot change it`,
     { input: 'unet' },
   );
+export const cannyThresholdsInverted = (low: number, high: number) =>
+  nodeError('canny_thresholds_inverted', `low_threshold ${low} is above high_threshold ${high}; the low one must not exceed the high one`, {
+    input: 'low_threshold',
+  });

@@ -21,7 +21,8 @@ describe('built-in plugin', () => {
       'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
       'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
-    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing].sort());
+    const controlNet = ['Canny'];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });
