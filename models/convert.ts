@@ -58,7 +58,6 @@ export interface ConvertedModelIndex {
   /** int8 in place of `weights` for the quantised UNet layers. */
   unetWeights: UnetWeights;
   config: SD15Config;
-  unetTimestepType: 'float32';
   files: { textEncoder: string; unet: string; vaeEncoder: string; vaeDecoder: string; tokenizer: string };
 }
 
@@ -149,7 +148,6 @@ function modelIndex(config: SD15Config, source: Record<string, unknown>, choices
     source,
     ...choices,
     config,
-    unetTimestepType: 'float32',
     files: {
       textEncoder: networkFile('text_encoder'),
       unet: networkFile('unet'),

@@ -49,7 +49,7 @@ describe('convertCheckpoint', () => {
       expect(readFileSync(join(out, 'tokenizer', file)).equals(readFileSync(join('data', file))), file).toBe(true);
     }
     const index = JSON.parse(readFileSync(join(out, 'model_index.json'), 'utf8'));
-    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS, unetTimestepType: 'float32' });
+    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS });
     expect(index.source).toMatchObject({ file: 'tiny.ckpt', size: statSync(ckpt).size });
     expect(readdirSync(join(dir, 'models'))).toEqual(['from-ckpt']);
   });
