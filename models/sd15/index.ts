@@ -14,10 +14,12 @@
  */
 export { FULL_SD15_CONFIG, TINY_SD15_CONFIG, LATENT_SCALE } from './config.ts';
 export type { SD15Config, TextEncoderConfig, UnetConfig, VaeConfig } from './config.ts';
-export { inferConfig } from './infer-config.ts';
+export { inferConfig, inferVae } from './infer-config.ts';
 export { expectedTensors, textEncoderTensors, unetTensors, vaeTensors, TEXT_PREFIX, UNET_PREFIX, VAE_PREFIX } from './tensors.ts';
 export { buildTextEncoder } from './text-encoder.ts';
 export { buildUnet } from './unet.ts';
 export type { UnetOptions } from './unet.ts';
 export { buildVaeEncoder, buildVaeDecoder } from './vae.ts';
 export type { WeightSource } from './weights.ts';
+export { EMPHASIS_MODES, applyA1111Emphasis, applyComfyEmphasis } from './emphasis.ts';
+export { StoredWeights } from './stored-weights.ts';

@@ -14,10 +14,10 @@ describe('built-in plugin', () => {
   const registry = createRegistry();
   registry.register(builtin);
 
-  it('registers the eleven Stable Diffusion node types, each with a description', () => {
+  it('registers the Stable Diffusion node types, each with a description', () => {
     const described = registry.describe();
     expect(described.map((d) => d.type).sort()).toEqual(
-      ['EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'],
+      ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'],
     );
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
