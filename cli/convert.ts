@@ -1,5 +1,5 @@
 import { basename, extname, join } from 'node:path';
-import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert/index.ts';
 import { isModelFileError } from '../models/checkpoint/index.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';

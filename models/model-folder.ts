@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
+import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert/index.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { isDiffusersFolder } from './convert/diffusers-folder.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';

@@ -5,7 +5,7 @@
  *   node --import tsx training/extract-checkpoint.ts data/models/shapes-tiny /tmp/shapes-tiny.safetensors
  */
 import { join } from 'node:path';
-import { existingConversion } from '../models/convert.ts';
+import { existingConversion } from '../models/convert/index.ts';
 import { writeSafetensors } from '../models/checkpoint/index.ts';
 import { readOnnxInitializers } from '../models/model-folder/onnx-initializers.ts';
 import { StoredWeights } from '../models/sd15/index.ts';

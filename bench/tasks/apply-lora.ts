@@ -4,7 +4,7 @@ import { writeSafetensors, type TensorSpec } from '../../models/checkpoint/index
 import { fileSha256 } from '../../models/adapters/index.ts';
 import { patchNetwork } from '../../models/adapters/index.ts';
 import { loraTargets } from '../../models/adapters/index.ts';
-import { existingConversion } from '../../models/convert.ts';
+import { existingConversion } from '../../models/convert/index.ts';
 
 /** Rank of the synthetic LoRA: 32 is the most common rank of SD 1.5 LoRAs shared online. */
 const RANK = 32;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existingConversion } from '../../models/convert.ts';
+import { existingConversion } from '../../models/convert/index.ts';
 import type { SD15Config } from '../../models/sd15/index.ts';
 import { patchedNetwork } from '../../models/adapters/index.ts';
 import { networkFolderOf } from '../../models/adapters/index.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, upToDateConversion, type ConvertProgress, type UnetWeights } from '../../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, upToDateConversion, type ConvertProgress, type UnetWeights } from '../../models/convert/index.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { ZipWriter } from '../../models/checkpoint/zip-writer.ts';
 import { withoutTensor, withShape, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
@@ -124,7 +124,7 @@ describe('convertCheckpoint', () => {
 
   it('a conversion killed half-way leaves only a hidden staging folder, which the next conversion removes', async () => {
     const target = join(dir, 'models', 'killed');
-    const script = `import { convertCheckpoint } from ${JSON.stringify(new URL('../../models/convert.ts', import.meta.url).href)};
+    const script = `import { convertCheckpoint } from ${JSON.stringify(new URL('../../models/convert/index.ts', import.meta.url).href)};
       await convertCheckpoint(${JSON.stringify(ckpt)}, ${JSON.stringify(target)}, {
         onProgress: (p) => { if (p.network === 'unet') process.kill(process.pid, 'SIGKILL'); },
       });`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, resolveModel } from '../../models/model-folder.ts';
 import { ensureTinyModels } from '../../models/tiny.ts';
-import { convertCheckpoint, DEFAULT_UNET_WEIGHTS } from '../../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS } from '../../models/convert/index.ts';
 import { GraphBuilder, writeOnnxModel } from '../../models/onnx/index.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { withoutTensor, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
