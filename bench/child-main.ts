@@ -7,6 +7,7 @@ import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
+import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-checkpoint': writeCheckpoint,
@@ -15,6 +16,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
+  'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
   'apply-lora': applyLora,
 };

@@ -9,6 +9,7 @@ import { unetLayout } from './unet-layout.ts';
 import type { UnetLayer } from './unet-layout.ts';
 import { UNET_PREFIX, unetTensors } from './tensors.ts';
 import { timestepEmbedding } from './timestep-embedding.ts';
+import { fourierSkipFilter, freeUBackbone, freeUInputs } from './freeu.ts';
 import { CheckpointWeights } from './weights.ts';
 import type { WeightSource } from './weights.ts';
 
@@ -23,6 +24,8 @@ export interface UnetOptions {
    * Activations are quantised per call. Default 'none' (float32).
    */
   quantization?: 'none' | 'int8-matmul' | 'int8';
+  /** Adds the FreeU factors as inputs (see freeu.ts). */
+  freeU?: boolean;
 }
 
 /**
@@ -41,6 +44,7 @@ export function buildUnet(config: UnetConfig, source: WeightSource, options: Une
   const sample = g.input('sample', 'float32', ['batch', config.inChannels, 'height', 'width']);
   const timestep = g.input('timestep', 'float32', ['batch']);
   const context = g.input('encoder_hidden_states', 'float32', ['batch', 'sequence', config.contextDim]);
+  const freeU = options.freeU ? freeUInputs(g) : undefined;
 
   const floatConv = (x: string, k: string, kernel: number, stride = 1) =>
     conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride });
@@ -115,8 +119,16 @@ export function buildUnet(config: UnetConfig, source: WeightSource, options: Une
     skips.push(h);
   }
   h = layout.middle.reduce(apply, h);
+  let channels = config.channels[config.channels.length - 1];
   for (const block of layout.outputBlocks) {
-    h = block.reduce(apply, concat(g, [h, skips.pop() as string], 1));
+    let skip = skips.pop() as string;
+    const factors = channels === 4 * config.channels[0] ? [freeU?.b1, freeU?.s1] : channels === 2 * config.channels[0] ? [freeU?.b2, freeU?.s2] : [];
+    if (freeU && factors[0] && factors[1]) {
+      h = freeUBackbone(g, h, channels, factors[0], freeU.v2);
+      skip = fourierSkipFilter(g, skip, factors[1]);
+    }
+    h = block.reduce(apply, concat(g, [h, skip], 1));
+    channels = (block[0] as Extract<UnetLayer, { kind: 'res' }>).outChannels;
   }
   h = floatConv(silu(g, norm(h, 'out.0', RES_EPSILON)), 'out.2', 3);
   g.output(h, 'out_sample', 'float32', ['batch', config.outChannels, 'height', 'width']);

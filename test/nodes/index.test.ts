@@ -14,11 +14,14 @@ describe('built-in plugin', () => {
   const registry = createRegistry();
   registry.register(builtin);
 
-  it('registers the Stable Diffusion node types, each with a description', () => {
+  it('registers the Stable Diffusion node types and the editing nodes, each with a description', () => {
     const described = registry.describe();
-    expect(described.map((d) => d.type).sort()).toEqual(
-      ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'],
-    );
+    const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'];
+    const editing = [
+      'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
+      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
+    ];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });
@@ -30,6 +33,13 @@ describe('built-in plugin', () => {
     const ids = ['model', 'positive', 'negative', 'encode_positive', 'encode_negative', 'schedule', 'latent', 'unet', 'decode', 'save'];
     expect(Object.keys(workflow.nodes)).toEqual(expect.arrayContaining(ids));
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
+  });
+
+  it.each(['inpaint', 'outpaint', 'hires-fix'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
+    const workflow = JSON.parse(await readFile(path.join(root, 'workflows', `${name}.json`), 'utf8'));
+    expect(validateWorkflow(workflow, registry)).toEqual([]);
+    expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());
+    expect(workflow.meta.description.length).toBeGreaterThan(40);
   });
 
   describe('caching across runs of the shipped img2img workflow (tiny model)', { timeout: 60_000 }, () => {
