@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // What bin/resolve-latentflow.mjs does for the CLI: plugins import the runtime API as 'latentflow'.
@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'plugins/**/*.test.ts'],
+    // *.slow.test.ts (the whole quick bench run) only with LATENTFLOW_SLOW_TESTS=1: npm run test:bench.
+    exclude: process.env.LATENTFLOW_SLOW_TESTS ? configDefaults.exclude : [...configDefaults.exclude, '**/*.slow.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

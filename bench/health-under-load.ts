@@ -11,7 +11,7 @@ import { deflateSync } from 'node:zlib';
 import { silentLogger } from '../runtime/index.ts';
 import { createServer } from '../server/index.ts';
 import { writeChunks } from '../contract/png-chunks.ts';
-import { ZipWriter } from '../models/checkpoint/zip-writer.ts';
+import { ZipWriter } from '../models/checkpoint/index.ts';
 
 const TARGET_P99_MS = 100;
 

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { GraphBuilder, toFloat16, writeOnnxModel } from '../models/onnx/index.ts';
-import { conv2d } from '../models/onnx/ops.ts';
+import { GraphBuilder, ops, toFloat16, writeOnnxModel } from '../models/onnx/index.ts';
 import { createNoise } from '../models/noise.ts';
 
 /** The two kernels the UNet's time goes to, at the sizes named in issue 7. */
@@ -35,7 +34,7 @@ export function writeConvModel(dir: string): string {
   const x = g.input('x', 'float32', [batch, channels, side, side]);
   const w = g.initializer('w', 'float32', [channels, channels, 3, 3], () => randomWeights(channels * channels * 9, 2));
   const bias = g.initializer('bias', 'float32', [channels], () => new Float32Array(channels));
-  g.output(conv2d(g, x, w, bias, { kernel: 3 }), 'y', 'float32');
+  g.output(ops.conv2d(g, x, w, bias, { kernel: 3 }), 'y', 'float32');
   const path = join(dir, 'conv3x3-float32.onnx');
   writeOnnxModel(g.build('conv3x3'), path, { externalData: false });
   return path;

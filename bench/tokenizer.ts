@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ClipTokenizer } from '../models/tokenizer/clip-tokenizer.ts';
+import { ClipTokenizer } from '../models/tokenizer/index.ts';
 
 const DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert.ts';
-import { isModelFileError } from '../models/checkpoint/errors.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert/index.ts';
+import { isModelFileError } from '../models/checkpoint/index.ts';
 import { createFolder, defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 

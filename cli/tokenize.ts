@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
-import { parsePromptWeights, type PromptPart } from '../models/tokenizer/prompt-weights.ts';
-import { tokenizeWeighted } from '../models/tokenizer/weighted-prompt.ts';
+import { parsePromptWeights, type PromptPart } from '../models/tokenizer/index.ts';
+import { tokenizeWeighted } from '../models/tokenizer/index.ts';
 import { isModelError } from '../models/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 

@@ -2,11 +2,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
-import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
+import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert/index.ts';
 import { convertInWorker } from './convert/in-worker.ts';
 import { isDiffusersFolder } from './convert/diffusers-folder.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
-import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
 import { BUNDLED_TOKENIZER_DIR, hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
 
 /** The ONNX files of one SD 1.5 model, ready to open. */
@@ -20,8 +19,6 @@ export interface ModelFiles {
   vaeDecoder: string;
   /** Holds `vocab.json` and `merges.txt`. */
   tokenizerDir: string;
-  /** Element type of the UNet's `timestep` input: float32 for our conversions, often int64 in exports. */
-  unetTimestepType: 'float32' | 'int64' | 'float16';
   /** Sizes, known for models this converter wrote. */
   config?: SD15Config;
 }
@@ -125,16 +122,10 @@ function filesOf(dataDir: string, name: string, dir: string): ModelFiles {
     unet: file('unet'),
     vaeDecoder: file('vae_decoder'),
     tokenizerDir,
-    unetTimestepType: index ? index.unetTimestepType : timestepTypeOf(file('unet')),
   };
   if (existsSync(file('vae_encoder'))) files.vaeEncoder = file('vae_encoder');
   if (index) files.config = index.config;
   return files;
-}
-
-function timestepTypeOf(unet: string): ModelFiles['unetTimestepType'] {
-  const type = readOnnxInputTypes(unet).get('timestep');
-  return type === 'int64' || type === 'float16' ? type : 'float32';
 }
 
 /** A name is one path segment: no separators, no `..`, nothing hidden or absolute. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expectedTensors, TINY_SD15_CONFIG } from './sd15/index.ts';
 import { stableDiffusionExtras, syntheticTensors, writeSafetensors } from './checkpoint/index.ts';
-import { conversionSource, convertCheckpoint, existingConversion } from './convert.ts';
+import { conversionSource, convertCheckpoint, existingConversion } from './convert/index.ts';
 import { hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
 
 export const TINY_MODEL_NAME = 'tiny';

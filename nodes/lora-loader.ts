@@ -1,7 +1,7 @@
 import { defineNode, float, LatentflowError, output, socket, string } from '../runtime/index.ts';
-import { fileSha256, findAdapterFile, listAdapterFiles, LORA_DIR } from '../models/adapters/files.ts';
-import { loraNotFound, modelNotPatchable } from '../models/adapters/errors.ts';
-import { openLora } from '../models/adapters/read-lora.ts';
+import { fileSha256, findAdapterFile, listAdapterFiles, LORA_DIR } from '../models/adapters/index.ts';
+import { loraNotFound, modelNotPatchable } from '../models/adapters/index.ts';
+import { openLora } from '../models/adapters/index.ts';
 import { modelConfigOf } from './lib/patched-network.ts';
 import { fileStamp } from './lib/file-stamp.ts';
 import { SD_TYPES } from './lib/sd-types.ts';

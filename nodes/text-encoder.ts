@@ -1,7 +1,7 @@
 import { choice, defineNode, int, output, socket } from '../runtime/index.ts';
 import type { ModelSession, Tensor } from '../runtime/backends/index.ts';
 import { CONTEXT_LENGTH, END_OF_TEXT, START_OF_TEXT } from '../models/tokenizer/index.ts';
-import { applyA1111Emphasis, applyComfyEmphasis, EMPHASIS_MODES } from '../models/sd15/emphasis.ts';
+import { applyA1111Emphasis, applyComfyEmphasis, EMPHASIS_MODES } from '../models/sd15/index.ts';
 import { textEncoderOutputMissing } from './lib/errors.ts';
 import { textEncoderModelPath } from './lib/patched-network.ts';
 import { SD_TYPES } from './lib/sd-types.ts';

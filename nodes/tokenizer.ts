@@ -1,7 +1,7 @@
 import { boolean, defineNode, output, socket, string } from '../runtime/index.ts';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
-import { parsePromptWeights } from '../models/tokenizer/prompt-weights.ts';
-import { tokenizeWeighted } from '../models/tokenizer/weighted-prompt.ts';
+import { parsePromptWeights } from '../models/tokenizer/index.ts';
+import { tokenizeWeighted } from '../models/tokenizer/index.ts';
 import { PromptEmbeddings } from './lib/prompt-embeddings.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { ClipHandle, Tokens } from './lib/sd-types.ts';

@@ -4,7 +4,7 @@ import { isLink, type ErrorInfo, type Workflow } from '../contract/index.ts';
 import { badNodeResult, cancelled, LatentflowError, messageOf, nodeFailed, outputNotSerializable, stableCodeOf } from './errors.ts';
 import type { RunEvent } from './events.ts';
 import { executionOrder } from './graph.ts';
-import { createHooks, type Hook, type HookName } from './hooks.ts';
+import { createHooks, HOOK_NAMES, type Hook, type HookName } from './hooks.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import type { NodeDefinition, RunEnvironment } from './node-definition.ts';
 import { findNonJson } from './plain-json.ts';
@@ -45,6 +45,12 @@ type NodeOutputs = Record<string, unknown>;
 export function createExecutor({ registry, cacheSize = 100, log = silentLogger }: ExecutorOptions): Executor {
   const cache = createLruCache<NodeOutputs>(cacheSize);
   const hooks = createHooks();
+  for (const plugin of registry.plugins()) {
+    for (const name of HOOK_NAMES) {
+      const hook = plugin.hooks?.[name];
+      if (hook !== undefined) hooks.add(name, hook as Hook<HookName>);
+    }
+  }
 
   async function run(workflow: unknown, options: RunOptions): Promise<RunResult> {
     const runId = options.runId ?? randomUUID();

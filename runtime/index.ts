@@ -22,7 +22,7 @@ export type {
   Preview,
 } from './node-definition.ts';
 export { definePlugin } from './plugin.ts';
-export type { PluginDefinition } from './plugin.ts';
+export type { PluginDefinition, PluginHooks } from './plugin.ts';
 export { RUNTIME_API_VERSION } from './version.ts';
 
 export { WorkflowSchema, LinkSchema, isLink, checkJsonBounds } from '../contract/index.ts';

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LatentflowError, pluginInvalid, pluginLoadFailed } from './errors.ts';
+import { HOOK_NAMES } from './hooks.ts';
 import type { PluginDefinition } from './plugin.ts';
 import type { Registry } from './registry.ts';
 
@@ -114,7 +115,17 @@ function shapeProblem(plugin: unknown): string | undefined {
     (node: unknown) => typeof (node as { type?: unknown })?.type !== 'string' || typeof (node as { execute?: unknown })?.execute !== 'function',
   );
   if (bad !== -1) return `nodes[${bad}] is not a node definition (needs a string \`type\` and an \`execute\` function)`;
+  const hooksProblem = hooksShapeProblem((plugin as Record<string, unknown>).hooks);
+  if (hooksProblem !== undefined) return hooksProblem;
   const badVersion = nodes.findIndex(({ version, migrate }: { version?: unknown; migrate?: unknown }) =>
     (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) || (migrate !== undefined && typeof migrate !== 'function'));
   return badVersion === -1 ? undefined : `nodes[${badVersion}] needs \`version\` to be a whole number from 1 and \`migrate\` to be a function`;
+}
+
+function hooksShapeProblem(hooks: unknown): string | undefined {
+  if (hooks === undefined) return undefined;
+  if (typeof hooks !== 'object' || hooks === null) return '`hooks` must be an object of hook functions';
+  const names: readonly string[] = HOOK_NAMES;
+  const bad = Object.entries(hooks).find(([name, hook]) => !names.includes(name) || typeof hook !== 'function');
+  return bad === undefined ? undefined : `hooks.${bad[0]} must be one of ${HOOK_NAMES.join(', ')} and a function`;
 }

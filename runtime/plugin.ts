@@ -1,4 +1,8 @@
+import type { Hook, HookName } from './hooks.ts';
 import type { NodeDefinition } from './node-definition.ts';
+
+/** Lifecycle hooks a plugin adds to every executor made from its registry (e.g. metrics, audit logs). */
+export type PluginHooks = { [N in HookName]?: Hook<N> };
 
 /** A bundle of node types. Built-in nodes and third-party plugins share this one shape. */
 export interface PluginDefinition {
@@ -12,6 +16,7 @@ export interface PluginDefinition {
   // Node definitions are generic in their inputs and outputs; a plugin holds any mix of them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   nodes: NodeDefinition<any, any>[];
+  hooks?: PluginHooks;
 }
 
 export function definePlugin(plugin: PluginDefinition): PluginDefinition {

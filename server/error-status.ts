@@ -1,5 +1,5 @@
 import { WIRE_FORMAT_CODES } from '../contract/index.ts';
-import { ADAPTER_CODES, type AdapterCode } from '../models/adapters/errors.ts';
+import { ADAPTER_CODES, type AdapterCode } from '../models/adapters/index.ts';
 import { MODEL_FILE_CODES, type ModelFileCode } from '../models/checkpoint/index.ts';
 import { MODEL_CODES, type ModelCode } from '../models/errors.ts';
 import { NODE_CODES, type NodeCode } from '../nodes/lib/errors.ts';

@@ -1,5 +1,5 @@
 import type { SessionPool } from '../runtime/backends/index.ts';
-import { isLatentflowError, type ErrorInfo, type Executor, type Logger, type RunEnvironment, type RunEvent, type Workflow } from '../runtime/index.ts';
+import { isLatentflowError, type ErrorInfo, type Executor, type Logger, type RunEnvironment, type RunEvent, type RunResult as ExecutorResult, type Workflow } from '../runtime/index.ts';
 import { runNotCancellable, ServerError } from './errors.ts';
 import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
@@ -146,8 +146,6 @@ export class LocalRunQueue implements RunQueue {
     const { runs, hub } = this.deps;
     runs.markRunning(run.id);
     const { nodes } = active;
-    let result: RunResult | undefined;
-    const abortedStatus = () => (active.abortedFor === 'shutdown' ? 'interrupted' : 'cancelled');
 
     const onEvent = (event: RunEvent) => {
       switch (event.type) {
@@ -163,38 +161,38 @@ export class LocalRunQueue implements RunQueue {
         case 'node_failed':
           nodes[event.nodeId] = { status: 'failed' };
           break;
-        case 'run_finished':
-          result = { status: 'finished', outputs: collectOutputs(run.projectId, event.outputs) };
-          break;
-        case 'run_failed':
-          result = { status: 'failed', error: event.error };
-          break;
-        case 'run_cancelled':
-          result = { status: abortedStatus() };
-          break;
       }
       hub.publish(run.projectId, event);
     };
 
+    let ending: ExecutorResult;
     try {
       const project = this.deps.projects.get(run.projectId);
       const env = await this.environmentFor(run, project);
-      await this.deps.executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
+      ending = await this.deps.executor.run(run.workflow, { env, signal: active.controller.signal, runId: run.id, onEvent });
     } catch (error) {
-      // The executor reports its own ending; this covers failures before or outside it.
-      if (!result && active.controller.signal.aborted) {
-        result = { status: abortedStatus() };
-        hub.publish(run.projectId, { type: 'run_cancelled', runId: run.id, time: Date.now() });
-      } else if (!result) {
-        result = { status: 'failed', error: errorInfo(error) };
-        hub.publish(run.projectId, { type: 'run_failed', runId: run.id, time: Date.now(), error: result.error });
+      // The executor reports its own ending and never throws for a failed run; this covers failures before it.
+      const time = Date.now();
+      if (active.controller.signal.aborted) {
+        ending = { runId: run.id, status: 'cancelled' };
+        hub.publish(run.projectId, { type: 'run_cancelled', runId: run.id, time });
+      } else {
+        ending = { runId: run.id, status: 'failed', error: errorInfo(error) };
+        hub.publish(run.projectId, { type: 'run_failed', runId: run.id, time, error: ending.error });
       }
     }
-    result ??= { status: 'failed', error: { code: 'internal_error', message: 'The run ended without reporting how' } };
+    const result = this.recordOf(run, active, ending);
     runs.finish(run.id, { ...result, nodes });
     for (const image of result.outputs?.images ?? []) {
       this.deps.images.record(run.projectId, image.filename, { runId: run.id, nodeId: image.nodeId });
     }
+  }
+
+  /** What the run store keeps of the executor's result; a run aborted by shutdown is `interrupted`, not `cancelled`. */
+  private recordOf(run: RunRecord, active: ActiveRun, ending: ExecutorResult): Omit<RunResult, 'nodes'> {
+    if (ending.status === 'finished') return { status: 'finished', outputs: collectOutputs(run.projectId, ending.outputs) };
+    if (ending.status === 'failed') return { status: 'failed', error: ending.error };
+    return { status: active.abortedFor === 'shutdown' ? 'interrupted' : 'cancelled' };
   }
 
   private async environmentFor(run: RunRecord, project: Project): Promise<RunEnvironment> {

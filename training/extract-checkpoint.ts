@@ -5,11 +5,11 @@
  *   node --import tsx training/extract-checkpoint.ts data/models/shapes-tiny /tmp/shapes-tiny.safetensors
  */
 import { join } from 'node:path';
-import { existingConversion } from '../models/convert.ts';
+import { existingConversion } from '../models/convert/index.ts';
 import { writeSafetensors } from '../models/checkpoint/index.ts';
 import { readOnnxInitializers } from '../models/model-folder/onnx-initializers.ts';
-import { StoredWeights } from '../models/sd15/stored-weights.ts';
-import { textEncoderTensors, unetTensors, vaeTensors } from '../models/sd15/tensors.ts';
+import { StoredWeights } from '../models/sd15/index.ts';
+import { textEncoderTensors, unetTensors, vaeTensors } from '../models/sd15/index.ts';
 
 const [folder, out] = process.argv.slice(2);
 const index = folder ? existingConversion(folder) : undefined;

@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { ClipTokenizer } from '../models/tokenizer/clip-tokenizer.ts';
+import { ClipTokenizer } from '../models/tokenizer/index.ts';
 import { encodeNpy } from './npy.ts';
 import { createRandom } from './seeded-random.ts';
 import { captionScene } from './shapes-captions.ts';

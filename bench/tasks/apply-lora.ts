@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type TensorSpec } from '../../models/checkpoint/index.ts';
-import { fileSha256 } from '../../models/adapters/files.ts';
-import { patchNetwork } from '../../models/adapters/patched-networks.ts';
-import { loraTargets } from '../../models/adapters/targets.ts';
-import { existingConversion } from '../../models/convert.ts';
+import { fileSha256 } from '../../models/adapters/index.ts';
+import { patchNetwork } from '../../models/adapters/index.ts';
+import { loraTargets } from '../../models/adapters/index.ts';
+import { existingConversion } from '../../models/convert/index.ts';
 
 /** Rank of the synthetic LoRA: 32 is the most common rank of SD 1.5 LoRAs shared online. */
 const RANK = 32;

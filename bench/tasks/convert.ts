@@ -1,4 +1,4 @@
-import { convertCheckpoint } from '../../models/convert.ts';
+import { convertCheckpoint } from '../../models/convert/index.ts';
 import { writeFullCheckpoint, writeQuantizedUnet } from '../full-size.ts';
 
 export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: number }> {

@@ -1,4 +1,4 @@
-import { ClipTokenizer } from '../../models/tokenizer/clip-tokenizer.ts';
+import { ClipTokenizer } from '../../models/tokenizer/index.ts';
 import { median, openTimed } from '../timed-session.ts';
 
 export interface TextEncoderResult { loadMs: number; runMs: number }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { existingConversion, type ConvertedModelIndex } from '../convert.ts';
+import { existingConversion, type ConvertedModelIndex } from '../convert/index.ts';
 import { buildTextEncoder } from '../sd15/index.ts';
 import { StoredWeights } from '../sd15/stored-weights.ts';
 import { textEncoderTensors, TEXT_PREFIX } from '../sd15/tensors.ts';

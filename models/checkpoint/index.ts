@@ -22,3 +22,4 @@ export { syntheticTensors, syntheticValues, stableDiffusionExtras } from './synt
 export { ModelFileError, MODEL_FILE_CODES, isModelFileError, type ModelFileCode } from './errors.ts';
 export { writeLegacyTorch } from './legacy-torch-writer.ts';
 export { writeLightningExtras } from './lightning-extras.ts';
+export { ZipWriter } from './zip-writer.ts';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ConvertOptions, ConvertResult } from '../convert.ts';
+import type { ConvertOptions, ConvertResult } from './index.ts';
 import type { ConvertVaeResult } from '../convert-vae.ts';
 import { conversionFailed, ModelFileError, type ModelFileCode } from '../checkpoint/errors.ts';
 import type { ConvertJob, ConvertMessage } from './worker-job.ts';

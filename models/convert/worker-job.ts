@@ -1,6 +1,6 @@
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { convertCheckpoint, type ConvertOptions, type ConvertResult } from '../convert.ts';
+import { convertCheckpoint, type ConvertOptions, type ConvertResult } from './index.ts';
 import { isModelFileError } from '../checkpoint/errors.ts';
 import { convertVae, type ConvertVaeResult } from '../convert-vae.ts';
 import type { ConvertProgress } from './write-networks.ts';

@@ -24,3 +24,6 @@ export { buildControlNet, controlNetTensors, controlNetWeights, inferControlNetC
 export type { UnetOptions } from './unet.ts';
 export { buildVaeEncoder, buildVaeDecoder } from './vae.ts';
 export type { WeightSource } from './weights.ts';
+export { EMPHASIS_MODES, applyA1111Emphasis, applyComfyEmphasis } from './emphasis.ts';
+export { StoredWeights } from './stored-weights.ts';
+export { FREEU_INPUTS, FREEU_OFF } from './freeu.ts';

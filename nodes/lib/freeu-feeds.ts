@@ -1,6 +1,6 @@
 import { unetFreeUUnsupported } from './errors.ts';
 import type { ModelSession, Tensor } from '../../runtime/backends/index.ts';
-import { FREEU_INPUTS, FREEU_OFF } from '../../models/sd15/freeu.ts';
+import { FREEU_INPUTS, FREEU_OFF } from '../../models/sd15/index.ts';
 import type { FreeUSettings } from './sd-types.ts';
 
 /**

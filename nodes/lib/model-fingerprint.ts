@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
-import { DIFFUSERS_WEIGHTS } from '../../models/convert/diffusers-folder.ts';
+import { DIFFUSERS_WEIGHTS } from '../../models/convert/index.ts';
 
 const STAMPED_FILES = [
   'model_index.json',

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ModelFileError } from '../../models/checkpoint/errors.ts';
+import { ModelFileError } from '../../models/checkpoint/index.ts';
 import type { ModelFiles } from '../../models/model-folder.ts';
 import { FULL_SD15_CONFIG, type SD15Config } from '../../models/sd15/index.ts';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { existingConversion } from '../../models/convert.ts';
+import { existingConversion } from '../../models/convert/index.ts';
 import type { SD15Config } from '../../models/sd15/index.ts';
-import { patchedNetwork } from '../../models/adapters/patch-in-worker.ts';
-import { networkFolderOf } from '../../models/adapters/patch-network.ts';
+import { patchedNetwork } from '../../models/adapters/index.ts';
+import { networkFolderOf } from '../../models/adapters/index.ts';
 import type { ClipHandle, ExtraTokens, UnetHandle } from './sd-types.ts';
 
 /** Where patched copies of networks (LoRAs, embeddings applied) are kept, content-addressed. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { EMBEDDING_DIR, findAdapterFile, listAdapterFiles } from '../../models/adapters/files.ts';
-import { embeddingNotFound, modelNotPatchable } from '../../models/adapters/errors.ts';
-import { readEmbedding } from '../../models/adapters/read-embedding.ts';
-import type { EmbeddingTokens } from '../../models/tokenizer/weighted-prompt.ts';
+import { EMBEDDING_DIR, findAdapterFile, listAdapterFiles } from '../../models/adapters/index.ts';
+import { embeddingNotFound, modelNotPatchable } from '../../models/adapters/index.ts';
+import { readEmbedding } from '../../models/adapters/index.ts';
+import type { EmbeddingTokens } from '../../models/tokenizer/index.ts';
 import { modelConfigOf } from './patched-network.ts';
 import type { ClipHandle, ExtraTokens } from './sd-types.ts';
 

@@ -2,7 +2,7 @@
 // (paths and settings); sessions are opened on demand through `ctx.env.sessions`.
 
 export type { ImageBatch } from './image.ts';
-import type { AppliedLora, ExtraTokens } from '../../models/adapters/patched-networks.ts';
+import type { AppliedLora, ExtraTokens } from '../../models/adapters/index.ts';
 export type { AppliedLora, ExtraTokens };
 export type { Mask } from './mask.ts';
 import type { Mask } from './mask.ts';

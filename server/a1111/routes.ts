@@ -9,7 +9,7 @@ import { generate } from './generate.ts';
 import { A1111Jobs } from './jobs.ts';
 import { A1111OptionsFile } from './options.ts';
 import { GenerationBody, OptionsBody } from './schemas.ts';
-import { EMBEDDING_DIR, listAdapterFiles, LORA_DIR } from '../../models/adapters/files.ts';
+import { EMBEDDING_DIR, listAdapterFiles, LORA_DIR } from '../../models/adapters/index.ts';
 
 const tags = ['a1111'];
 /** init_images arrive base64 in the JSON body. */

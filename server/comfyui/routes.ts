@@ -9,7 +9,7 @@ import type { ComfyRuns } from './comfy-runs.ts';
 import type { ComfySockets } from './comfy-socket.ts';
 import { createComfyErrorHandler } from './error-handler.ts';
 import { objectInfo } from './object-info.ts';
-import { EMBEDDING_DIR, listAdapterFiles } from '../../models/adapters/files.ts';
+import { EMBEDDING_DIR, listAdapterFiles } from '../../models/adapters/index.ts';
 
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const tags = ['comfyui'];

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { EMBEDDING_DIR, listAdapterFiles, LORA_DIR } from '../../models/adapters/files.ts';
+import { EMBEDDING_DIR, listAdapterFiles, LORA_DIR } from '../../models/adapters/index.ts';
 import type { ServerContext } from '../context.ts';
 
 const AdapterFileSchema = Type.Object({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as convert } from '../../cli/convert.ts';
 import { main as tinyModels } from '../../cli/tiny-models.ts';
-import { DEFAULT_UNET_WEIGHTS } from '../../models/convert.ts';
+import { DEFAULT_UNET_WEIGHTS } from '../../models/convert/index.ts';
 import { writeTinyCheckpoint, withoutTensor } from '../fixtures/tiny-checkpoint.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'latentflow-convert-cli-'));

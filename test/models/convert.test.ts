@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, upToDateConversion, type ConvertProgress, type UnetWeights } from '../../models/convert.ts';
+import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, upToDateConversion, type ConvertProgress, type UnetWeights } from '../../models/convert/index.ts';
 import { TINY_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { ZipWriter } from '../../models/checkpoint/zip-writer.ts';
 import { withoutTensor, withShape, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';
@@ -49,7 +49,7 @@ describe('convertCheckpoint', () => {
       expect(readFileSync(join(out, 'tokenizer', file)).equals(readFileSync(join('data', file))), file).toBe(true);
     }
     const index = JSON.parse(readFileSync(join(out, 'model_index.json'), 'utf8'));
-    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS, unetTimestepType: 'float32' });
+    expect(index).toMatchObject({ format: 'latentflow-sd15-onnx', weights: 'float32', unetWeights: DEFAULT_UNET_WEIGHTS });
     expect(index.source).toMatchObject({ file: 'tiny.ckpt', size: statSync(ckpt).size });
     expect(readdirSync(join(dir, 'models'))).toEqual(['from-ckpt']);
   });
@@ -124,7 +124,7 @@ describe('convertCheckpoint', () => {
 
   it('a conversion killed half-way leaves only a hidden staging folder, which the next conversion removes', async () => {
     const target = join(dir, 'models', 'killed');
-    const script = `import { convertCheckpoint } from ${JSON.stringify(new URL('../../models/convert.ts', import.meta.url).href)};
+    const script = `import { convertCheckpoint } from ${JSON.stringify(new URL('../../models/convert/index.ts', import.meta.url).href)};
       await convertCheckpoint(${JSON.stringify(ckpt)}, ${JSON.stringify(target)}, {
         onProgress: (p) => { if (p.network === 'unet') process.kill(process.pid, 'SIGKILL'); },
       });`;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint } from '../../models/convert.ts';
+import { convertCheckpoint } from '../../models/convert/index.ts';
 import { openModelSource } from '../../models/convert/open-model-source.ts';
 import { checkTensors } from '../../models/convert/check-tensors.ts';
 import { openCheckpoint, writeCkpt, writeLegacyTorch, writeLightningExtras } from '../../models/checkpoint/index.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import vaeLoader from '../../nodes/vae-loader.ts';
-import { convertCheckpoint } from '../../models/convert.ts';
+import { convertCheckpoint } from '../../models/convert/index.ts';
 import { writeSafetensors, writeCkpt } from '../../models/checkpoint/index.ts';
 import { TINY_SD15_CONFIG, VAE_PREFIX } from '../../models/sd15/index.ts';
 import { tinyTensors, writeTinyCheckpoint } from '../fixtures/tiny-checkpoint.ts';

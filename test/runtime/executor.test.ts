@@ -333,6 +333,19 @@ describe('executor', () => {
     });
   });
 
+  it('adds the hooks of every registered plugin to each executor made from the registry', async () => {
+    const seen: string[] = [];
+    const registry = testRegistry();
+    registry.register(definePlugin({
+      name: 'audit',
+      version: '1.0.0',
+      nodes: [],
+      hooks: { onRunStart: ({ nodes }) => void seen.push(`run:${nodes.join(',')}`), onNodeEnd: ({ nodeId }) => void seen.push(`end:${nodeId}`) },
+    }));
+    await run(createExecutor({ registry }), chainWorkflow(2, 3));
+    expect(seen).toEqual(['run:n,add,show', 'end:n', 'end:add', 'end:show']);
+  });
+
   it('forwards progress and previews as events, and calls hooks in lifecycle order', async () => {
     const executor = createExecutor({ registry: testRegistry() });
     const seen: string[] = [];

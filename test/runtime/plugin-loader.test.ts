@@ -92,6 +92,7 @@ describe('loadPlugins', () => {
 
   it('checks the plugin fields one by one', async () => {
     const cases = {
+      'bad-hook': '{ name: "n", version: "1", nodes: [], hooks: { onFire() {} } }',
       'no-name': '{ version: "1", nodes: [] }',
       'no-version': '{ name: "n", nodes: [] }',
       'bad-runtime': '{ name: "n", version: "1", runtime: 1, nodes: [] }',
@@ -102,6 +103,7 @@ describe('loadPlugins', () => {
     const dir = write('fields', Object.fromEntries(Object.entries(cases).map(([name, body]) => [`${name}/index.js`, `export default ${body};\n`])));
     const report = await loadPlugins(dir, createRegistry());
     expect(report.failed.map((f) => f.error.message.split(': ').at(-1))).toEqual([
+      'hooks.onFire must be one of onRunStart, onNodeStart, onNodeEnd, onProgress, onError and a function',
       '`runtime` must be a semver range string',
       '`name` must be a non-empty string',
       '`nodes` must be an array of node definitions',

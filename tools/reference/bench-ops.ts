@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, float, writeOnnxModel } from '../../models/onnx/index.ts';
-import { attention, groupNorm } from '../../models/onnx/ops.ts';
+import { GraphBuilder, float, ops, writeOnnxModel } from '../../models/onnx/index.ts';
+
+const { attention, groupNorm } = ops;
 
 const C = 320;
 const TOKENS = 4096;

@@ -5,7 +5,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = process.env.LATENTFLOW_CHROMIUM ?? '/usr/bin/chromium';
-export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../../../test-artifacts/browser');
+/** Screenshots for looking at failures: outside the repository, so tests write nothing into the tree. */
+export const ARTIFACTS_DIR = process.env.LATENTFLOW_TEST_ARTIFACTS ?? path.join(tmpdir(), 'latentflow-test-artifacts', 'browser');
 
 const FLAGS = [
   '--no-sandbox',

@@ -93,7 +93,7 @@ describe('patchNetwork', () => {
 
 describe('patchNetwork on quantised and float16 conversions', () => {
   it('requantises an int8 UNet weight it changes and keeps the others byte for byte', async () => {
-    const { convertCheckpoint } = await import('../../../models/convert.ts');
+    const { convertCheckpoint } = await import('../../../models/convert/index.ts');
     const { expectedTensors } = await import('../../../models/sd15/index.ts');
     const { syntheticTensors, writeSafetensors } = await import('../../../models/checkpoint/index.ts');
     const dataDir = dataDirWithTinyModel();

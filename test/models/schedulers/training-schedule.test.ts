@@ -9,7 +9,7 @@ import {
 } from '../../../models/schedulers/index.ts';
 
 describe('SD 1.5 training schedule', () => {
-  it('equals the seed\'s float32 alphas_cumprod bit for bit (values printed by PyTorch 1.13 on x86)', () => {
+  it('equals the CompVis reference\'s float32 alphas_cumprod bit for bit (values printed by PyTorch 1.13 on x86)', () => {
     const golden: Record<number, number> = {
       0: 0.9991499781608582,
       1: 0.9982960224151611,

@@ -22,9 +22,12 @@ async function hubWithClient(heartbeatMs: number) {
 }
 
 describe('LiveHub heartbeat', () => {
-  it('keeps a client that answers pings', async () => {
+  it('pings its clients and keeps one that answers', async () => {
     const { client, serverSide } = await hubWithClient(30);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let pings = 0;
+    client.on('ping', () => pings++);
+    // Three pings mean at least two heartbeats checked the pong of the one before.
+    await waitFor(() => (pings >= 3 ? true : undefined), 2000);
     expect(serverSide.readyState).toBe(WebSocket.OPEN);
     client.close();
   });

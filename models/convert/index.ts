@@ -1,17 +1,17 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SD15Config } from './sd15/index.ts';
-import { fingerprintSource, openModelSource } from './convert/open-model-source.ts';
-import { conversionFailed, isModelFileError } from './checkpoint/errors.ts';
-import { checkTensors } from './convert/check-tensors.ts';
-import { MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
-import { writeFolderAtomically } from './convert/staging.ts';
-import { withTargetLock } from './convert/target-lock.ts';
-import { networkFile, writeNetworks, type ConvertProgress, type UnetWeights } from './convert/write-networks.ts';
-import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from './tokenizer/tokenizer-files.ts';
+import type { SD15Config } from '../sd15/index.ts';
+import { fingerprintSource, openModelSource } from './open-model-source.ts';
+import { conversionFailed, isModelFileError } from '../checkpoint/errors.ts';
+import { checkTensors } from './check-tensors.ts';
+import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
+import { writeFolderAtomically } from './staging.ts';
+import { withTargetLock } from './target-lock.ts';
+import { networkFile, writeNetworks, type ConvertProgress, type UnetWeights } from './write-networks.ts';
+import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from '../tokenizer/tokenizer-files.ts';
 
-export { UNET_WEIGHTS } from './convert/write-networks.ts';
-export type { ConvertProgress, NetworkName, UnetWeights } from './convert/write-networks.ts';
+export { UNET_WEIGHTS } from './write-networks.ts';
+export type { ConvertProgress, NetworkName, UnetWeights } from './write-networks.ts';
 
 /**
  * The UNet weights of a conversion that does not choose them (`latentflow convert`, LoadModel on CPU):
@@ -57,7 +57,6 @@ export interface ConvertedModelIndex {
   /** int8 in place of `weights` for the quantised UNet layers. */
   unetWeights: UnetWeights;
   config: SD15Config;
-  unetTimestepType: 'float32';
   files: { textEncoder: string; unet: string; vaeEncoder: string; vaeDecoder: string; tokenizer: string };
 }
 
@@ -142,7 +141,6 @@ function modelIndex(config: SD15Config, source: Record<string, unknown>, choices
     source,
     ...choices,
     config,
-    unetTimestepType: 'float32',
     files: {
       textEncoder: networkFile('text_encoder'),
       unet: networkFile('unet'),
@@ -157,3 +155,4 @@ function copyTokenizer(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
   for (const name of TOKENIZER_FILES) copyFileSync(join(from, name), join(to, name));
 }
+export { DIFFUSERS_WEIGHTS } from './diffusers-folder.ts';
