@@ -1,5 +1,5 @@
 import { defineNode, float, output, socket } from '../runtime/index.ts';
-import { canny, grayFromRgb } from '../models/image/canny.ts';
+import { canny, grayFromRgb } from '../models/image/index.ts';
 import { batchItem } from './lib/image.ts';
 import { cannyThresholdsInverted } from './lib/errors.ts';
 import { SD_TYPES } from './lib/sd-types.ts';

@@ -1,0 +1,1 @@
+export { canny, grayFromRgb } from './canny.ts';
