@@ -10,6 +10,8 @@ import tokenizer from './tokenizer.ts';
 import unetStep from './unet-step.ts';
 import vaeDecode from './vae-decode.ts';
 import vaeEncode from './vae-encode.ts';
+import upscaleModelLoader from './upscale-model-loader.ts';
+import imageUpscaleWithModel from './image-upscale-with-model.ts';
 
 /** The built-in Stable Diffusion 1.5 nodes. */
 export default definePlugin({
@@ -17,5 +19,6 @@ export default definePlugin({
   version: '0.1.0',
   runtime: '^1',
   description: 'Stable Diffusion 1.5: models, prompts, samplers, latents and images.',
-  nodes: [loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage],
+  nodes: [loadModel, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage,
+    upscaleModelLoader, imageUpscaleWithModel],
 });

@@ -80,6 +80,9 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_name_invalid: 400,
   model_incomplete: 500,
   model_corrupt: 500,
+  upscale_model_not_found: 404,
+  upscale_model_unrecognized: 400,
+  upscale_model_invalid: 400,
   // nodes
   output_write_failed: 500,
   filename_prefix_invalid: 400,

@@ -12,6 +12,8 @@ export interface CkptWriteOptions {
   archiveName?: string;
   /** `{"state_dict": tensors}` (default, as SD checkpoints are) or the bare dict of tensors. */
   wrapInStateDict?: boolean;
+  /** The key of the wrapping dict, default `state_dict` (Real-ESRGAN files use `params_ema`). */
+  wrapperKey?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export function writeCkpt(path: string, tensors: TensorSpec[], options: CkptWrit
   const dtypes = tensors.map((spec) => storedDType(spec, options.floatDType));
   const pickle = pickleStateDict(
     tensors.map((spec, i) => ({ name: spec.name, dtype: dtypes[i], shape: spec.shape, key: String(i) })),
-    { wrapInStateDict: options.wrapInStateDict },
+    { wrapInStateDict: options.wrapInStateDict, wrapperKey: options.wrapperKey },
   );
   writeAtomically(path, (temp) => {
     const zip = new ZipWriter(temp, { forceZip64: options.forceZip64 });

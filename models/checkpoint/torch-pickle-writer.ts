@@ -28,13 +28,13 @@ const BATCH = 1000;
  * The `data.pkl` that `torch.save({"state_dict": OrderedDict(...)})` writes with pickle protocol 2,
  * opcode for opcode (memo puts and gets included), for contiguous tensors each on its own storage.
  */
-export function pickleStateDict(tensors: PickledTensor[], options: { wrapInStateDict?: boolean } = {}): Uint8Array {
+export function pickleStateDict(tensors: PickledTensor[], options: { wrapInStateDict?: boolean; wrapperKey?: string } = {}): Uint8Array {
   const p = new ProtocolTwoPickler();
   p.op(0x80, 2);
   if (options.wrapInStateDict !== false) {
     p.op(0x7d); // EMPTY_DICT
     p.memoize();
-    p.string('state_dict');
+    p.string(options.wrapperKey ?? 'state_dict');
     writeOrderedDict(p, tensors);
     p.op(0x73); // SETITEM
   } else {
