@@ -57,8 +57,10 @@ export function autoTileSize(
 }
 
 /**
- * Sums upscaled tiles into one image with feathered seams: inside an overlap a tile's weight ramps
- * linearly from its shared edge, so neighbouring tiles cross-fade instead of meeting at a hard line.
+ * Sums upscaled tiles into one image with feathered seams. A tile is least accurate near a shared
+ * edge (its convolutions see zero padding there instead of the neighbour's pixels), so inside an
+ * overlap its weight is 0 for the outer quarter, ramps linearly over the middle half and is 1 for
+ * the inner quarter; the two tiles' weights add up to 1 across the overlap.
  */
 export class TileBlender {
   private readonly sum: Float32Array;
@@ -73,15 +75,18 @@ export class TileBlender {
   add(tile: Tile, data: Float32Array): void {
     const s = this.scale;
     const [w, h] = [tile.width * s, tile.height * s];
-    const ramp = Math.max(1, this.overlap * s);
     const [left, top, right, bottom] = tile.shared;
-    const wx = Float32Array.from({ length: w }, (_, u) => Math.min(left ? (u + 0.5) / ramp : 1, right ? (w - u - 0.5) / ramp : 1, 1));
-    const wy = Float32Array.from({ length: h }, (_, v) => Math.min(top ? (v + 0.5) / ramp : 1, bottom ? (h - v - 0.5) / ramp : 1, 1));
+    const [margin, ramp] = [(this.overlap * s) / 4, (this.overlap * s) / 2];
+    const fade = (shared: boolean, distance: number) => (!shared || ramp === 0 ? 1 : Math.min(1, Math.max(0, (distance + 0.5 - margin) / ramp)));
+    const wx = Float32Array.from({ length: w }, (_, u) => Math.min(fade(left, u), fade(right, w - 1 - u)));
+    const wy = Float32Array.from({ length: h }, (_, v) => Math.min(fade(top, v), fade(bottom, h - 1 - v)));
     const plane = w * h;
     for (let v = 0; v < h; v++) {
+      if (wy[v] === 0) continue;
       const row = (tile.y * s + v) * this.width + tile.x * s;
       for (let u = 0; u < w; u++) {
         const weight = wx[u] * wy[v];
+        if (weight === 0) continue;
         const p = row + u;
         this.weight[p] += weight;
         const src = v * w + u;
