@@ -5,6 +5,7 @@ import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
+import { upscale, writeUpscaleModel } from './tasks/upscale.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
@@ -15,6 +16,8 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
   txt2img,
+  'write-upscale-model': writeUpscaleModel,
+  upscale,
 };
 
 const [name, json] = process.argv.slice(2);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
+import { upscaleFigures } from './upscale-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
@@ -95,6 +96,9 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   }
   figures.push({ id: 'vae_decode.time', label: 'VAE decode 512x512', value: decoded.result.decodeMs / 1000, unit: 's', target: { kind: 'max', limit: 19.1, text: '≤ 19.1 s (PyTorch)' }, note: 'first decode after loading' });
   figures.push({ id: 'vae_decode.peak_rss', label: 'VAE decode peak memory', value: decoded.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
+
+  log('upscale 512 -> 2048 (x4plus sizes, tiled)');
+  figures.push(...(await upscaleFigures(join(workDir, 'upscale-data'))));
 
   const unet = unetVariantFigures({ reference, referenceAgain, variants, psnr, peak: peak.peak });
   return {

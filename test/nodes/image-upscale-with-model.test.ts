@@ -104,7 +104,7 @@ describe('workflows/upscale.json on the shipped passthrough model', () => {
     const result = await createExecutor({ registry }).run(workflow, {
       env: { dataDir, outputDir, inputDir: path.join(outputDir, 'input'), backend: 'cpu', workflow, sessions },
     });
-    expect(result.status).toBe('finished');
+    if (result.status !== 'finished') throw new Error(`run ${result.status}: ${JSON.stringify(result)}`);
     const [saved] = (result.outputs.save as { images: { filename: string }[] }).images;
     const out = decodePng(readFileSync(path.join(outputDir, saved.filename)));
     const input = decodePng(readFileSync(path.join(root, 'workflows/assets/example.png')));

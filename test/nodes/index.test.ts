@@ -14,11 +14,12 @@ describe('built-in plugin', () => {
   const registry = createRegistry();
   registry.register(builtin);
 
-  it('registers the eleven Stable Diffusion node types, each with a description', () => {
+  it('registers the Stable Diffusion and upscale model node types, each with a description', () => {
     const described = registry.describe();
-    expect(described.map((d) => d.type).sort()).toEqual(
-      ['EmptyLatent', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode'],
-    );
+    expect(described.map((d) => d.type).sort()).toEqual([
+      'EmptyLatent', 'ImageUpscaleWithModel', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder',
+      'Tokenizer', 'UNetStep', 'UpscaleModelLoader', 'VAEDecode', 'VAEEncode',
+    ]);
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });
@@ -30,6 +31,12 @@ describe('built-in plugin', () => {
     const ids = ['model', 'positive', 'negative', 'encode_positive', 'encode_negative', 'schedule', 'latent', 'unet', 'decode', 'save'];
     expect(Object.keys(workflow.nodes)).toEqual(expect.arrayContaining(ids));
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
+  });
+
+  it('validates the shipped upscale workflow, which places every node in the editor', async () => {
+    const workflow = JSON.parse(await readFile(path.join(root, 'workflows', 'upscale.json'), 'utf8'));
+    expect(validateWorkflow(workflow, registry)).toEqual([]);
+    expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());
   });
 
   describe('caching across runs of the shipped img2img workflow (tiny model)', { timeout: 60_000 }, () => {
