@@ -1,6 +1,7 @@
 // Entry of a benchmark child process: `node --import tsx bench/child-main.ts <task> <json args>`.
 import { reportChildResult } from './child.ts';
 import { peakRssBytes } from './peak-rss.ts';
+import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
@@ -16,6 +17,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
   txt2img,
+  'apply-lora': applyLora,
   'write-upscale-model': writeUpscaleModel,
   upscale,
 };

@@ -7,6 +7,7 @@ import { upscaleFigures } from './upscale-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
+import type { ApplyLoraResult } from './tasks/apply-lora.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
 import type { Txt2imgResult } from './tasks/txt2img.ts';
 import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
@@ -49,6 +50,20 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     id: 'convert.peak_rss', label: 'Conversion peak memory', value: converted.peakRssBytes / GB, unit: 'GB',
     target: { kind: 'max', limit: (2 * fileBytes) / GB, text: `< 2x the file (${((2 * fileBytes) / GB).toFixed(1)} GB)` },
     note: `${(converted.peakRssBytes / fileBytes).toFixed(2)}x the file size; VmHWM of the converting process`,
+  });
+
+  log('applying a LoRA');
+  const lora = await runChild<ApplyLoraResult>('apply-lora', { modelDir, workDir });
+  const { loraBytes, layers, unetMs, textEncoderMs, cachedMs } = lora.result;
+  figures.push({
+    id: 'lora.apply_time', label: 'Applying a LoRA (UNet + text encoder)', value: (unetMs + textEncoderMs) / 1000, unit: 's',
+    target: { kind: 'max', limit: 30, text: '≤ 30 s before the next UNet step' },
+    note: `rank 32, ${layers} layers, ${(loraBytes / 1e6).toFixed(0)} MB fp16: UNet ${(unetMs / 1000).toFixed(1)} s, text encoder ${(textEncoderMs / 1000).toFixed(1)} s (patched copies of the float UNet)`,
+  });
+  figures.push({ id: 'lora.apply_cached', label: 'Applying the same LoRA again', value: cachedMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: 'content-addressed: no work' } });
+  figures.push({
+    id: 'lora.peak_rss', label: 'Applying a LoRA, peak memory', value: lora.peakRssBytes / GB, unit: 'GB',
+    note: `VmHWM of a process that only applies it: one weight and its change at a time (the LoRA is ${(loraBytes / GB).toFixed(2)} GB)`,
   });
 
   const networks = {

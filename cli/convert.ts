@@ -4,9 +4,10 @@ import { isModelFileError } from '../models/checkpoint/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 
-const USAGE = `usage: latentflow convert <checkpoint.ckpt|.safetensors> [--out <dir>] [--fp16] [--unet <weights>] [--data <dir>]
+const USAGE = `usage: latentflow convert <checkpoint.ckpt|.pt|.safetensors|diffusers-folder> [--out <dir>] [--fp16] [--unet <weights>] [--data <dir>]
 
-Converts a Stable Diffusion 1.x checkpoint into ONNX models (default folder: <data>/models/<name>).
+Converts a Stable Diffusion 1.x checkpoint (original or diffusers names, zip or legacy torch format),
+or a diffusers PyTorch folder, into ONNX models (default folder: <data>/models/<name>; see docs/models.md).
   --out <dir>       where to write the model folder
   --fp16            store float weights as float16 (half the size; computed in float32)
   --unet <weights>  the UNet's weights: ${UNET_WEIGHTS.join('|')}, default ${DEFAULT_UNET_WEIGHTS}

@@ -1,15 +1,17 @@
-import { buildSchedule, SAMPLERS, SCHEDULES } from '../models/schedulers/index.ts';
+import { buildSchedule, SAMPLERS, SCHEDULE_ALIASES, SCHEDULERS } from '../models/schedulers/index.ts';
 import { isModelError } from '../models/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
-const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--json]
+const USAGE = `usage: latentflow schedule [--sampler <name>] [--steps <n>] [--schedule <name>] [--denoise <d>] [--denoise-rule <rule>] [--json]
 
   Prints the UNet timesteps and noise levels (sigmas) a Scheduler node gives UNetStep.
   --sampler <name>    ${SAMPLERS.join(', ')} (default euler)
   --steps <n>         steps before denoise strength is applied (default 20)
-  --schedule <name>   ${SCHEDULES.join(', ')} (default default)
-  --denoise <d>       img2img strength in [0, 1]: run the last int(steps * d) steps (default 1)
-  --json              print {"sampler", "schedule", "steps", "denoise", "timesteps", "sigmas"} as JSON`;
+  --schedule <name>   ${[...SCHEDULERS, ...SCHEDULE_ALIASES].join(', ')} (default normal)
+  --denoise <d>       img2img strength in [0, 1] (default 1)
+  --denoise-rule <r>  truncate: run the last int(steps * d) of steps (default);
+                      stretch: run steps of int(steps / d), as ComfyUI's KSampler
+  --json              print {"sampler", "schedule", "steps", "denoise", "denoiseRule", "timesteps", "sigmas"} as JSON`;
 
 function parseNumber(option: string, raw: string): number {
   const value = Number(raw);
@@ -22,8 +24,9 @@ export const main = defineCommand({
   options: {
     sampler: { type: 'string', default: 'euler' },
     steps: { type: 'string', default: '20' },
-    schedule: { type: 'string', default: 'default' },
+    schedule: { type: 'string', default: 'normal' },
     denoise: { type: 'string', default: '1' },
+    'denoise-rule': { type: 'string', default: 'truncate' },
     json: { type: 'boolean', default: false },
   },
   async run({ values }) {
@@ -32,6 +35,7 @@ export const main = defineCommand({
       schedule: values.schedule,
       steps: parseNumber('steps', values.steps),
       denoise: parseNumber('denoise', values.denoise),
+      denoiseRule: values['denoise-rule'],
     };
     let built: ReturnType<typeof buildSchedule>;
     try {

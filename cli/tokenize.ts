@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { ClipTokenizer, MAX_PROMPT_TOKENS } from '../models/tokenizer/index.ts';
+import { parsePromptWeights, type PromptPart } from '../models/tokenizer/prompt-weights.ts';
+import { tokenizeWeighted } from '../models/tokenizer/weighted-prompt.ts';
 import { isModelError } from '../models/errors.ts';
 import { defineCommand, EXIT, UsageError } from './args.ts';
 
 const USAGE = `usage: latentflow tokenize [--json] [--model <name>] [--data <dir>] "<text>"
 
-  Prints the 77 CLIP input ids the text encoder gets for the prompt, and how many
-  BPE tokens the prompt has (only the first ${MAX_PROMPT_TOKENS} are used).
-  --json          print {"ids", "count", "truncated", "tokens"} as JSON
+  Prints the CLIP input ids the text encoder gets for the prompt (77 per chunk of
+  ${MAX_PROMPT_TOKENS} tokens; BREAK starts a new chunk), how many BPE tokens the prompt has, and the
+  weights parsed from (word), ((word)), (word:1.3) and [word].
+  --json          print {"ids", "count", "tokens", "chunks", "weights", "parts"} as JSON
   --model <name>  use data/models/<name>/tokenizer (falls back to <data>/vocab.json)
   --data <dir>    the data folder (default ./data)`;
 
@@ -31,17 +34,19 @@ export const main = defineCommand({
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.failed;
     }
-    const tokens = tokenizer.encode(text);
-    const { ids, count, truncated } = tokenizer.encodeForModel(text);
+    const parts = parsePromptWeights(text);
+    const tokens = parts.flatMap((part) => ('break' in part ? [] : tokenizer.encode(part.text)));
+    const { ids, count, chunks, weights } = tokenizeWeighted(tokenizer, text);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ ids: Array.from(ids), count, truncated, tokens })}\n`);
+      const json = { ids: Array.from(ids), count, tokens, chunks, weights: Array.from(weights), parts };
+      process.stdout.write(`${JSON.stringify(json)}\n`);
       return EXIT.ok;
     }
     process.stdout.write(`ids: ${Array.from(ids).join(' ')}\n`);
-    process.stdout.write(`tokens: ${count} of ${MAX_PROMPT_TOKENS}\n`);
-    if (truncated) {
-      process.stdout.write(`truncated: the prompt has ${count} tokens; the last ${count - MAX_PROMPT_TOKENS} are cut off\n`);
-    }
+    process.stdout.write(chunks === 1 ? `tokens: ${count} of ${MAX_PROMPT_TOKENS}\n` : `tokens: ${count} in ${chunks} chunks of ${MAX_PROMPT_TOKENS}\n`);
+    if (parts.some((part) => 'break' in part || part.weight !== 1)) process.stdout.write(`weights: ${parts.map(describePart).join(', ')}\n`);
     return EXIT.ok;
   },
 });
+
+const describePart = (part: PromptPart) => ('break' in part ? 'BREAK' : `${JSON.stringify(part.text)} ${Number(part.weight.toFixed(4))}`);

@@ -1,11 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SD15Config } from './sd15/index.ts';
-import { openCheckpoint } from './checkpoint/open-checkpoint.ts';
-import { RandomAccessFile } from './checkpoint/random-access-file.ts';
+import { fingerprintSource, openModelSource } from './convert/open-model-source.ts';
 import { conversionFailed, isModelFileError } from './checkpoint/errors.ts';
 import { checkTensors } from './convert/check-tensors.ts';
-import { fingerprintOf, MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
+import { MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
 import { writeFolderAtomically } from './convert/staging.ts';
 import { withTargetLock } from './convert/target-lock.ts';
 import { networkFile, writeNetworks, type ConvertProgress, type UnetWeights } from './convert/write-networks.ts';
@@ -63,7 +62,8 @@ export interface ConvertedModelIndex {
 }
 
 /**
- * Converts a `.ckpt`/`.safetensors` SD 1.x checkpoint into a folder of ONNX models (diffusers
+ * Converts a `.ckpt`/`.pt`/`.bin`/`.safetensors` SD 1.x checkpoint (original or diffusers names, zip or
+ * legacy torch format), or a diffusers PyTorch folder, into a folder of ONNX models (diffusers
  * ONNX layout). Sizes are inferred from the tensors. The folder appears complete or not at all;
  * converting the same checkpoint again is a no-op.
  */
@@ -75,7 +75,7 @@ export function convertCheckpoint(path: string, outDir: string, options: Convert
     const current = existingConversion(target, source);
     if (current) return { dir: target, config: current.config, status: 'up_to_date' };
 
-    const checkpoint = openCheckpoint(path);
+    const checkpoint = openModelSource(path);
     try {
       const { config } = checkTensors(checkpoint);
       const index = modelIndex(config, source, choices);
@@ -99,14 +99,7 @@ export function convertCheckpoint(path: string, outDir: string, options: Convert
   });
 }
 
-function fingerprintFile(path: string): Record<string, unknown> {
-  const file = RandomAccessFile.open(path);
-  try {
-    return { ...fingerprintOf(file, basename(path)) };
-  } finally {
-    file.close();
-  }
-}
+const fingerprintFile = fingerprintSource;
 
 type WeightOptions = Pick<ConvertOptions, 'fp16' | 'unetWeights'>;
 type WeightChoices = Pick<ConvertedModelIndex, 'weights' | 'unetWeights'>;

@@ -14,6 +14,10 @@ export const MODEL_CODES = [
   'sigmas_invalid',
   'sampling_cancelled',
   'seed_out_of_range',
+  'noise_stream_out_of_range',
+  'unknown_denoise_rule',
+  'denoise_stretches_too_far',
+  'sampler_needs_unconditional',
   'vocabulary_not_found',
   'vocabulary_unreadable',
   'token_not_in_vocabulary',
@@ -69,6 +73,18 @@ export const samplingCancelled = (cause?: unknown) => new ModelError('sampling_c
 
 export const seedOutOfRange = (seed: number) =>
   new ModelError('seed_out_of_range', `Seed ${seed} is not an integer in [0, 2^32)`, { input: 'seed' });
+
+export const noiseStreamOutOfRange = (stream: number) =>
+  new ModelError('noise_stream_out_of_range', `Noise stream ${stream} is not an integer in [0, 2^32)`, { input: 'seed' });
+
+export const unknownDenoiseRule = (rule: string, known: readonly string[]) =>
+  new ModelError('unknown_denoise_rule', `Unknown denoise rule "${rule}"; rules are ${listed(known)}`, { input: 'denoise_rule' });
+
+export const denoiseStretchesTooFar = (denoise: number, steps: number, total: number, max: number) =>
+  new ModelError('denoise_stretches_too_far', `denoise ${denoise} stretches ${steps} steps to ${total}, more than ${max}`, { input: 'denoise' });
+
+export const samplerNeedsUnconditional = (sampler: string) =>
+  new ModelError('sampler_needs_unconditional', `Sampler ${sampler} needs the unconditional estimate; pass a guided denoiser`, { input: 'sampler' });
 
 export const vocabularyNotFound = (dirs: string[]) =>
   new ModelError('vocabulary_not_found', `No CLIP vocabulary (vocab.json + merges.txt) in ${dirs.map((d) => `"${d}"`).join(', ')}`);

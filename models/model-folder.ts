@@ -4,6 +4,7 @@ import type { SD15Config } from './sd15/index.ts';
 import { modelIncomplete, modelNameInvalid, modelNotFound } from './checkpoint/errors.ts';
 import { defaultUnetWeightsFor, existingConversion, upToDateConversion, weightOptionsOf, type ConvertProgress } from './convert.ts';
 import { convertInWorker } from './convert/in-worker.ts';
+import { isDiffusersFolder } from './convert/diffusers-folder.ts';
 import { ensureTinyModels, TINY_MODEL_NAME } from './tiny.ts';
 import { readOnnxInputTypes } from './model-folder/onnx-input-types.ts';
 import { BUNDLED_TOKENIZER_DIR, hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
@@ -28,7 +29,7 @@ export interface ModelFiles {
 export interface AvailableModel {
   name: string;
   kind: 'folder' | 'checkpoint';
-  /** The folder under data/models/, or the checkpoint file in data/. */
+  /** The folder under data/models/, or the checkpoint file (or diffusers PyTorch folder) in data/. */
   path: string;
 }
 
@@ -43,7 +44,7 @@ export interface ResolveOptions {
 
 /** Bundled fallbacks, in order of preference: the trained tiny model, then the random one. */
 const FALLBACKS = ['shapes-tiny', TINY_MODEL_NAME];
-export const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt'];
+export const CHECKPOINT_EXTENSIONS = ['.safetensors', '.ckpt', '.pt'];
 
 const modelsDir = (dataDir: string) => join(dataDir, 'models');
 const isModelFolder = (dir: string) => existsSync(join(dir, 'unet', 'model.onnx'));
@@ -62,12 +63,16 @@ export function listModels(dataDir: string): AvailableModel[] {
     const path = join(dataDir, file);
     if (statSync(path).isFile()) found.set(name, { name, kind: 'checkpoint', path });
   }
+  for (const name of entries(dataDir)) {
+    const path = join(dataDir, name);
+    if (!name.startsWith('.') && !found.has(name) && isDiffusersFolder(path)) found.set(name, { name, kind: 'checkpoint', path });
+  }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
- * Finds the model called `name`: a folder under `data/models/`, a checkpoint `data/<name>.ckpt`
- * or `.safetensors` (converted into `data/models/<name>` on first use), `tiny` (generated when
+ * Finds the model called `name`: a folder under `data/models/`, a checkpoint `data/<name>.ckpt`,
+ * `.pt` or `.safetensors`, or a diffusers PyTorch folder `data/<name>/` (converted into `data/models/<name>` on first use), `tiny` (generated when
  * missing), or `auto`: the first real model, else `shapes-tiny`, else `tiny`. Conversions run on a
  * worker thread, so the caller's event loop keeps serving (e.g. progress over a WebSocket).
  */
@@ -78,7 +83,9 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   if (chosen === TINY_MODEL_NAME) return filesOf(root, chosen, await ensureTinyModels(root));
 
   const folder = join(modelsDir(root), chosen);
-  const checkpoint = CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)).find((path) => existsSync(path));
+  const checkpoint = [...CHECKPOINT_EXTENSIONS.map((ext) => join(root, chosen + ext)), join(root, chosen)].find(
+    (path) => (existsSync(path) && statSync(path).isFile()) || isDiffusersFolder(path),
+  );
   // A folder that is not our conversion (e.g. an Optimum export) is used as it is, never overwritten.
   const previous = existingConversion(folder);
   const convertible = checkpoint !== undefined && (!existsSync(folder) || previous !== undefined);

@@ -2,9 +2,9 @@ import type { BigIntStats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defineNode, output, string } from '../runtime/index.ts';
-import { imageNameInvalid, imageUnreadable, inputImageNotFound } from './lib/errors.ts';
-import { fitForVae } from './lib/image.ts';
-import { decodeImageFile } from './lib/image-file.ts';
+import { imageNameInvalid, imageTooLarge, imageUnreadable, inputImageNotFound } from './lib/errors.ts';
+import { decodeForVae, ImageDecodeError } from './lib/image-decoder.ts';
+import { MAX_IMAGE_PIXELS } from './lib/image-dimensions.ts';
 import { resolveInside } from './lib/safe-path.ts';
 import { MAX_IMAGE_SIDE } from './empty-latent.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
@@ -39,7 +39,8 @@ export default defineNode({
     'Reads a PNG or JPEG from the input folder (the CLI\'s ./input, or the server\'s uploads); names not found there are ' +
     'looked up among the example images in workflows/assets/. Names cannot leave those folders. ' +
     `The image is shrunk to fit ${MAX_IMAGE_SIDE} pixels if larger, then centre-cropped to multiples of 8 (at most 7 pixels lost per side); ` +
-    'transparency is dropped. Re-read (with the nodes after it) only when the file changes: its path, size or modification time.',
+    `transparency is dropped. Files are decoded off the main thread; one declaring more than ${MAX_IMAGE_PIXELS / 1e6} MP is refused unread. ` +
+    'Re-read (with the nodes after it) only when the file changes: its path, size or modification time.',
   inputs: {
     image: string({ default: 'example.png', description: 'File name inside the input folder.' }),
   },
@@ -54,9 +55,9 @@ export default defineNode({
     const found = await locateImage(image, ctx.env.inputDir);
     const bytes = await readFile(found.path);
     try {
-      return { image: fitForVae(decodeImageFile(bytes), 8, MAX_IMAGE_SIDE) };
+      return { image: await decodeForVae(bytes, 8, MAX_IMAGE_SIDE) };
     } catch (cause) {
-      throw imageUnreadable(found.path, cause);
+      throw cause instanceof ImageDecodeError && cause.reason === 'too_large' ? imageTooLarge(found.path, cause) : imageUnreadable(found.path, cause);
     }
   },
 });

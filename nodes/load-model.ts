@@ -19,7 +19,7 @@ export default defineNode({
     'else the trained tiny model (shapes-tiny), else the random tiny test model (generated when missing). ' +
     'Nothing is loaded here: each node opens the network it needs on the chosen backend, and sessions are shared. ' +
     'The UNet output also carries the model\'s native image size (512 for SD 1.5, 64 for the tiny models), which EmptyLatent ' +
-    'uses when its width/height are 0. Runs again (with the nodes after it) when a model is added, replaced or re-converted.',
+    'uses when its width/height are 0, and its input channels (9 for an inpainting checkpoint). Runs again (with the nodes after it) when a model is added, replaced or re-converted.',
   inputs: {
     model: string({ default: 'auto', description: 'Model name under data/ (folder or checkpoint stem), or `auto`.' }),
     backend: choice({ choices: BACKEND_CHOICES, default: 'default', description: 'Where the networks run; `default` is the run\'s backend.' }),
@@ -34,12 +34,19 @@ export default defineNode({
     const runBackend = backend === 'default' ? ctx.env.backend : backend;
     const files = await resolveModel(ctx.env.dataDir, model, {
       backend: runBackend,
+      signal: ctx.signal,
       onProgress: (done: number, total: number) => ctx.progress(done, total),
     });
     ctx.log.info(`model "${files.name}" from ${files.dir} on ${runBackend}`);
     return {
       clip: { model: files.name, backend: runBackend, textEncoder: files.textEncoder, tokenizerDir: files.tokenizerDir },
-      unet: { model: files.name, backend: runBackend, path: files.unet, nativeImageSize: await nativeImageSize(files) },
+      unet: {
+        model: files.name,
+        backend: runBackend,
+        path: files.unet,
+        nativeImageSize: await nativeImageSize(files),
+        inChannels: files.config?.unet.inChannels ?? 4,
+      },
       vae: { model: files.name, backend: runBackend, encoder: files.vaeEncoder, decoder: files.vaeDecoder },
     };
   },

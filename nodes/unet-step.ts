@@ -1,8 +1,9 @@
-import { defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
+import { boolean, choice, defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
 import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
-import { createNoise, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
+import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
+import { unetModelPath } from './lib/patched-network.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
 
@@ -13,11 +14,14 @@ export default defineNode({
   description:
     'Denoises a latent over the schedule\'s steps [start_step, end_step) with the scheduler\'s sampler. ' +
     'Each step runs the UNet once on the batch [positive, negative] and mixes them with the CFG scale ' +
-    '(cfg 1 skips the negative prompt). Starting at step 0 it first adds noise drawn from `seed` at the first noise level: ' +
-    'to an empty latent that is txt2img, to a VAE-encoded image (with denoise < 1) img2img. The same seed gives the same ' +
-    'image on every machine and backend. Starting later (start_step > 0) continues the partly denoised latent of another ' +
-    'UNetStep that stopped at that step, adding no noise: with the same seed, single-step samplers (also the ancestral ones) ' +
-    'give the same result as one unsplit run; multistep samplers restart their history there. ' +
+    '(cfg 1 skips the negative prompt, except for samplers that need it). With add_noise `auto` it adds noise drawn from `seed` ' +
+    'at the first noise level when starting at step 0: to an empty latent that is txt2img, to a VAE-encoded image ' +
+    '(with denoise < 1) img2img; starting later it continues the partly denoised latent of another UNetStep that stopped ' +
+    'at that step. `enable` adds the noise (scaled to the starting level) wherever it starts, `disable` never does ' +
+    '(ComfyUI\'s KSamplerAdvanced add_noise). The samplers\' fresh noise is drawn per step from (seed, step), so a schedule ' +
+    'split over several UNetSteps with the same seed gives the result of one run for every single-step sampler; multistep ' +
+    'samplers restart their history at a split. return_with_leftover_noise off makes the last step run go to sigma 0 ' +
+    '(ComfyUI\'s force_full_denoise). The same seed gives the same image on every machine and backend. ' +
     'After every step it reports progress and previews the current estimate of the clean latent (raw, and as a cheap ' +
     'RGB picture at latent resolution). Cancelling stops it between steps.',
   inputs: {
@@ -27,39 +31,45 @@ export default defineNode({
     latent: socket<Latent>(SD_TYPES.latent),
     schedule: socket<Schedule>(SD_TYPES.schedule),
     cfg: float({ default: 7, min: 1, max: 30, step: 0.5, description: 'Classifier-free guidance scale.' }),
-    seed: seed({ default: 0, description: 'Seed of the noise (and of the ancestral samplers\' fresh noise).' }),
+    seed: seed({ default: 0, description: 'Seed of the noise (and of the stochastic samplers\' per-step noise).' }),
     start_step: int({ default: 0, min: 0, max: 1000, description: 'First step to run.' }),
     end_step: int({ default: 0, min: 0, max: 1000, description: 'Step to stop before; 0 runs to the end.' }),
+    add_noise: choice({
+      choices: ['auto', 'enable', 'disable'],
+      default: 'auto',
+      description: 'auto: add the seed\'s noise only when starting at step 0; enable: also when starting later (scaled to that step\'s level); disable: never.',
+    }),
+    return_with_leftover_noise: boolean({
+      default: true,
+      description: 'Off: the last step run goes to sigma 0, giving a clean latent even when stopping early (ComfyUI force_full_denoise).',
+    }),
   },
   outputs: {
-    latent: output<Latent>(SD_TYPES.latent, 'The denoised latent (still noisy when stopping before the end)'),
+    latent: output<Latent>(SD_TYPES.latent, 'The denoised latent (still noisy when stopping before the end with leftover noise)'),
   },
   async execute(inputs, ctx) {
     const { unet, positive, negative, latent, schedule, cfg } = inputs;
     const steps = schedule.sigmas.length - 1;
     const start = inputs.start_step;
     const end = inputs.end_step === 0 ? steps : Math.min(inputs.end_step, steps);
-    if (start >= end) {
-      throw noStepsToRun(start, end, steps);
-    }
-    if (latent.shape.length !== 4 || latent.shape[1] !== 4) {
-      throw latentShapeInvalid(latent.shape);
-    }
+    if (start >= end) throw noStepsToRun(start, end, steps);
+    if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
-    const session = await ctx.env.sessions.open(unet.path, { backend: unet.backend });
-    const denoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, sigmaToTimestep, signal: ctx.signal });
-    const noise = createNoise(inputs.seed);
-    const sigmas = Float64Array.from(schedule.sigmas);
-    // The stochastic samplers draw one latent's worth of noise per step; skipping what the initial
-    // noise and steps [0, start) drew keeps a split schedule on the same noise as an unsplit one.
-    if (start > 0) noise.normal(latent.data.length * (start + 1));
-    const x = start === 0 ? prepareInitial(latent.data, sigmas[0], noise) : latent.data;
+    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
+    const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
+    const guidedDenoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, signal: ctx.signal });
+    const denoiser = async (x: Float32Array, sigma: number) => (await guidedDenoiser(x, sigma)).denoised;
+    const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
+    if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
+    const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
+    const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
     const result = await sample({
       sampler: schedule.sampler,
       denoiser,
+      guidedDenoiser,
       x,
       sigmas,
-      noise,
+      noise: createStepNoise(inputs.seed, latent.data.length),
       startStep: start,
       endStep: end,
       signal: ctx.signal,

@@ -13,6 +13,7 @@ import { liveRoutes } from './routes/live.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { runRoutes } from './routes/runs.ts';
 import { systemRoutes } from './routes/system.ts';
+import { adapterFileRoutes } from './routes/adapter-files.ts';
 import { workerRoutes } from './routes/workers.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { createRequestGuard, type GuardOptions } from './security/request-guard.ts';
@@ -47,7 +48,7 @@ export async function buildApp(ctx: ServerContext, options: { guard: GuardOption
 
   await app.register(
     async (api) => {
-      for (const routes of [systemRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes, workerRoutes]) {
+      for (const routes of [systemRoutes, adapterFileRoutes, projectRoutes, workflowRoutes, runRoutes, imageRoutes, liveRoutes, workerRoutes]) {
         await api.register(routes(ctx));
       }
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,4 +1,5 @@
 import { WIRE_FORMAT_CODES } from '../contract/index.ts';
+import { ADAPTER_CODES, type AdapterCode } from '../models/adapters/errors.ts';
 import { MODEL_FILE_CODES, type ModelFileCode } from '../models/checkpoint/index.ts';
 import { MODEL_CODES, type ModelCode } from '../models/errors.ts';
 import { NODE_CODES, type NodeCode } from '../nodes/lib/errors.ts';
@@ -8,7 +9,7 @@ import { COMPAT_CODES, COMPAT_STATUS, type CompatCode } from './compat-errors.ts
 import { SERVER_CODES, SERVER_STATUS, type ServerCode } from './errors.ts';
 
 type WireFormatCode = (typeof WIRE_FORMAT_CODES)[number];
-export type KnownCode = ErrorCode | ModelCode | ModelFileCode | NodeCode | ServerCode | WireFormatCode | ComfyCode | CompatCode;
+export type KnownCode = ErrorCode | ModelCode | ModelFileCode | AdapterCode | NodeCode | ServerCode | WireFormatCode | ComfyCode | CompatCode;
 
 /** Every code list a layer exports, by owner; a code appears in exactly one (test/server/error-status.test.ts). */
 export const CODE_LISTS: Record<string, readonly string[]> = {
@@ -16,6 +17,7 @@ export const CODE_LISTS: Record<string, readonly string[]> = {
   runtime: RUNTIME_CODES,
   models: MODEL_CODES,
   'models/checkpoint': MODEL_FILE_CODES,
+  'models/adapters': ADAPTER_CODES,
   nodes: NODE_CODES,
   server: SERVER_CODES,
   contract: WIRE_FORMAT_CODES,
@@ -61,6 +63,10 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   sigmas_invalid: 400,
   sampling_cancelled: 409,
   seed_out_of_range: 400,
+  noise_stream_out_of_range: 500,
+  unknown_denoise_rule: 400,
+  denoise_stretches_too_far: 400,
+  sampler_needs_unconditional: 500,
   vocabulary_not_found: 500,
   vocabulary_unreadable: 500,
   token_not_in_vocabulary: 500,
@@ -83,6 +89,17 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   upscale_model_not_found: 404,
   upscale_model_unrecognized: 400,
   upscale_model_invalid: 400,
+  // models/adapters: LoRAs and embeddings named in a workflow are its input
+  lora_not_found: 404,
+  lora_unreadable: 400,
+  lora_invalid: 400,
+  lora_wrong_architecture: 400,
+  lora_shape_mismatch: 400,
+  lora_unsupported: 400,
+  embedding_not_found: 404,
+  embedding_unreadable: 400,
+  embedding_invalid: 400,
+  model_not_patchable: 400,
   // nodes
   output_write_failed: 500,
   filename_prefix_invalid: 400,
@@ -91,6 +108,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   image_name_invalid: 400,
   input_image_not_found: 404,
   image_unreadable: 400,
+  image_too_large: 413,
   no_steps_to_run: 400,
   latent_shape_invalid: 400,
   native_size_needs_unet: 400,

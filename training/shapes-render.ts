@@ -1,5 +1,5 @@
 import type { PlacedShape, Scene } from './shapes-scenes.ts';
-import { COLOURS, IMAGE_SIZE } from './shapes-vocabulary.ts';
+import { COLOURS, IMAGE_SIZE, type Rgb } from './shapes-vocabulary.ts';
 
 /** Sub-samples per pixel side: edges get 4x4 anti-aliasing. */
 const SUBSAMPLES = 4;
@@ -22,10 +22,10 @@ function covers(shape: PlacedShape, px: number, py: number): boolean {
   }
 }
 
-/** The scene as 64x64 RGB bytes, row-major, later shapes drawn over earlier ones. */
-export function renderScene(scene: Scene): Uint8Array {
+/** The scene as 64x64 RGB bytes, row-major, later shapes drawn over earlier ones; `palette` gives the colours by name. */
+export function renderScene(scene: Scene, palette: Readonly<Record<string, Rgb>> = COLOURS): Uint8Array {
   const pixels = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3);
-  const background = COLOURS[scene.background];
+  const background = palette[scene.background];
   const total = SUBSAMPLES * SUBSAMPLES;
   for (let y = 0; y < IMAGE_SIZE; y++) {
     for (let x = 0; x < IMAGE_SIZE; x++) {
@@ -35,7 +35,7 @@ export function renderScene(scene: Scene): Uint8Array {
           const px = x + (sx + 0.5) / SUBSAMPLES;
           const py = y + (sy + 0.5) / SUBSAMPLES;
           let colour: readonly number[] = background;
-          for (const shape of scene.shapes) if (covers(shape, px, py)) colour = COLOURS[shape.colour];
+          for (const shape of scene.shapes) if (covers(shape, px, py)) colour = palette[shape.colour];
           sum[0] += colour[0];
           sum[1] += colour[1];
           sum[2] += colour[2];

@@ -13,7 +13,7 @@ const SCHEDULER_ALIASES: Record<string, string> = { normal: 'default' };
 export const samplerChoices = (env: ComfyEnvironment) => env.choices('Scheduler', 'sampler');
 export const schedulerChoices = (env: ComfyEnvironment) => {
   const names = env.choices('Scheduler', 'schedule');
-  return names.map((name) => Object.entries(SCHEDULER_ALIASES).find(([, ours]) => ours === name)?.[0] ?? name);
+  return [...new Set(names.map((name) => Object.entries(SCHEDULER_ALIASES).find(([, ours]) => ours === name)?.[0] ?? name))];
 };
 
 function mapped(node: ComfyNodeView, input: string, choices: string[], aliases: Record<string, string>): string {

@@ -1,5 +1,5 @@
 import { encodeTensor, storedDType, type TensorSpec, type WritableDType } from './tensor-spec.ts';
-import { pickleStateDict } from './torch-pickle-writer.ts';
+import { pickleStateDict, type PickleStateDictOptions } from './torch-pickle-writer.ts';
 import { ZipWriter } from './zip-writer.ts';
 import { writeAtomically } from './write-atomically.ts';
 
@@ -12,7 +12,9 @@ export interface CkptWriteOptions {
   archiveName?: string;
   /** `{"state_dict": tensors}` (default, as SD checkpoints are) or the bare dict of tensors. */
   wrapInStateDict?: boolean;
-  /** The key of the wrapping dict, default `state_dict` (Real-ESRGAN files use `params_ema`). */
+  /** More top-level entries after `state_dict` (e.g. writeLightningExtras: a PyTorch Lightning checkpoint). */
+  extras?: PickleStateDictOptions['extras'];
+  /** The key of the wrapping dict instead of `state_dict`, e.g. `string_to_param` for an A1111 embedding. */
   wrapperKey?: string;
 }
 
@@ -25,7 +27,7 @@ export function writeCkpt(path: string, tensors: TensorSpec[], options: CkptWrit
   const dtypes = tensors.map((spec) => storedDType(spec, options.floatDType));
   const pickle = pickleStateDict(
     tensors.map((spec, i) => ({ name: spec.name, dtype: dtypes[i], shape: spec.shape, key: String(i) })),
-    { wrapInStateDict: options.wrapInStateDict, wrapperKey: options.wrapperKey },
+    { wrapInStateDict: options.wrapInStateDict, extras: options.extras, wrapperKey: options.wrapperKey },
   );
   writeAtomically(path, (temp) => {
     const zip = new ZipWriter(temp, { forceZip64: options.forceZip64 });

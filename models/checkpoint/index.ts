@@ -20,3 +20,5 @@ export { writeCkpt, type CkptWriteOptions } from './ckpt-writer.ts';
 export { writeSafetensors, type SafetensorsWriteOptions } from './safetensors-writer.ts';
 export { syntheticTensors, syntheticValues, stableDiffusionExtras } from './synthetic-weights.ts';
 export { ModelFileError, MODEL_FILE_CODES, isModelFileError, type ModelFileCode } from './errors.ts';
+export { writeLegacyTorch } from './legacy-torch-writer.ts';
+export { writeLightningExtras } from './lightning-extras.ts';

@@ -14,22 +14,37 @@ export interface PickleHooks {
   persistentLoad(pid: unknown): unknown;
 }
 
-const MARK = Symbol('mark');
+/**
+ * Python ints in a state dict are sizes, offsets and counters; a longer LONG1/LONG4 is hostile
+ * (a multi-megabyte integer is what makes a naive decoder quadratic).
+ */
+export const MAX_LONG_BYTES = 64;
 
-/** Runs a pickle (protocols 0-5 binary opcodes) over `bytes` without executing anything. */
-export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): unknown {
+/** A finished pickle: its value and the offset just after its STOP (legacy files hold several in a row). */
+export interface Unpickled {
+  value: unknown;
+  end: number;
+}
+
+/** Thrown when the pickle runs past the end of `bytes`, so a caller reading a window can widen it. */
+export class PickleNeedsMoreBytes extends Error {}
+
+/**
+ * Runs a pickle (protocols 0-5 binary opcodes) over `bytes` from `start` without executing anything.
+ * Time and memory are linear in the pickle's length: every opcode does bounded work, marks are
+ * kept on their own stack, and nothing recurses.
+ */
+export function unpickleAt(bytes: Uint8Array, hooks: PickleHooks, path: string, start = 0): Unpickled {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = new TextDecoder('utf-8');
   const latin1 = new TextDecoder('latin1');
   const stack: unknown[] = [];
+  const marks: number[] = [];
   const memo = new Map<number, unknown>();
-  let at = 0;
+  let at = start;
 
-  const need = (n: number) => {
-    if (at + n > bytes.length) throw corrupt(path, `the pickle ends in the middle of an instruction at byte ${at}`);
-  };
   const take = (n: number) => {
-    need(n);
+    if (at + n > bytes.length) throw new PickleNeedsMoreBytes(`the pickle ends in the middle of an instruction at byte ${at}`);
     at += n;
     return bytes.subarray(at - n, at);
   };
@@ -41,25 +56,27 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): u
   const f64 = () => view.getFloat64(take(8).byteOffset - bytes.byteOffset, false);
   const line = () => {
     const end = bytes.indexOf(0x0a, at);
-    if (end < 0) throw corrupt(path, 'unterminated text in the pickle');
+    if (end < 0) throw new PickleNeedsMoreBytes('unterminated text in the pickle');
     const value = latin1.decode(bytes.subarray(at, end));
     at = end + 1;
     return value;
   };
+  const long = (length: number) => {
+    if (length > MAX_LONG_BYTES) throw unsupported(path, `a pickled integer of ${length} bytes at byte ${at} (at most ${MAX_LONG_BYTES})`);
+    return decodeLong(take(length));
+  };
   const pop = () => {
-    if (stack.length === 0) throw corrupt(path, `pickle stack underflow at byte ${at}`);
+    if (stack.length <= (marks.at(-1) ?? 0)) throw corrupt(path, `pickle stack underflow at byte ${at}`);
     return stack.pop();
   };
   const top = () => {
-    if (stack.length === 0) throw corrupt(path, `pickle stack underflow at byte ${at}`);
+    if (stack.length <= (marks.at(-1) ?? 0)) throw corrupt(path, `pickle stack underflow at byte ${at}`);
     return stack[stack.length - 1];
   };
   const popMark = (): unknown[] => {
-    const markAt = stack.lastIndexOf(MARK);
-    if (markAt < 0) throw corrupt(path, `pickle MARK missing at byte ${at}`);
-    const items = stack.splice(markAt);
-    items.shift();
-    return items;
+    const markAt = marks.pop();
+    if (markAt === undefined) throw corrupt(path, `pickle MARK missing at byte ${at}`);
+    return stack.splice(markAt);
   };
   const getMemo = (index: number) => {
     if (!memo.has(index)) throw corrupt(path, `pickle memo ${index} used before it was set`);
@@ -71,7 +88,7 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): u
   };
   const append = (target: unknown, items: unknown[]) => {
     if (!Array.isArray(target)) throw corrupt(path, 'pickle APPEND on something that is not a list');
-    target.push(...items);
+    for (const item of items) target.push(item);
   };
 
   for (;;) {
@@ -79,8 +96,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): u
     switch (opcode) {
       case 0x80: u8(); break; // PROTO
       case 0x95: u64(); break; // FRAME
-      case 0x2e: return pop(); // STOP
-      case 0x28: stack.push(MARK); break;
+      case 0x2e: return { value: pop(), end: at }; // STOP
+      case 0x28: marks.push(stack.length); break; // MARK
       case 0x30: pop(); break; // POP
       case 0x31: popMark(); break; // POP_MARK
       case 0x32: stack.push(top()); break; // DUP
@@ -90,8 +107,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): u
       case 0x4a: stack.push(i32()); break; // BININT
       case 0x4b: stack.push(u8()); break; // BININT1
       case 0x4d: stack.push(u16()); break; // BININT2
-      case 0x8a: stack.push(decodeLong(take(u8()))); break; // LONG1
-      case 0x8b: stack.push(decodeLong(take(u32()))); break; // LONG4
+      case 0x8a: stack.push(long(u8())); break; // LONG1
+      case 0x8b: stack.push(long(u32())); break; // LONG4
       case 0x47: stack.push(f64()); break; // BINFLOAT (big endian)
       case 0x58: stack.push(text.decode(take(u32()))); break; // BINUNICODE
       case 0x8c: stack.push(text.decode(take(u8()))); break; // SHORT_BINUNICODE
@@ -144,11 +161,22 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): u
   }
 }
 
-/** Little-endian two's complement integer of any width (LONG1/LONG4). */
+/** The value of the one pickle that fills `bytes`. */
+export function unpickle(bytes: Uint8Array, hooks: PickleHooks, path: string): unknown {
+  try {
+    return unpickleAt(bytes, hooks, path).value;
+  } catch (error) {
+    if (error instanceof PickleNeedsMoreBytes) throw corrupt(path, error.message);
+    throw error;
+  }
+}
+
+/** Little-endian two's complement integer of any width (LONG1/LONG4), in one pass. */
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]);
+  let hex = '';
+  for (let i = bytes.length - 1; i >= 0; i--) hex += bytes[i].toString(16).padStart(2, '0');
+  let value = BigInt(`0x${hex}`);
   if (bytes[bytes.length - 1] & 0x80) value -= 1n << BigInt(bytes.length * 8);
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }

@@ -11,6 +11,8 @@ interface Located extends TensorInfo {
 /** A header over 100 MB is not a real safetensors file; refuse before allocating it. */
 const MAX_HEADER_BYTES = 100_000_000;
 
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
 /** Opens a `.safetensors` file: u64 LE header length, JSON header, then the raw tensor bytes. */
 export function openSafetensors(path: string, file = RandomAccessFile.open(path)): TensorSource {
   try {
@@ -31,12 +33,13 @@ function readHeader(path: string, file: RandomAccessFile): Located[] {
   const headerLength = readSafetensorsHeaderLength(file);
   if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) throw corrupt(path, `implausible safetensors header length ${headerLength}`);
   if (8 + headerLength > file.size) throw truncated(path, `the safetensors header needs ${headerLength} bytes, the file has ${file.size - 8}`);
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(file.read(8, headerLength)));
   } catch (error) {
     throw corrupt(path, 'the safetensors header is not valid JSON', error);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw corrupt(path, 'the safetensors header is not a JSON object');
   const dataStart = 8 + headerLength;
   const tensors: Located[] = [];
   for (const [name, value] of Object.entries(header)) {
@@ -47,11 +50,21 @@ function readHeader(path: string, file: RandomAccessFile): Located[] {
     }
     if (!(dtype in DTYPE_BYTES)) throw unsupported(path, `tensor ${name} has dtype ${dtype}`);
     const [begin, end] = offsets;
+    if (!shape.every(isCount)) throw corrupt(path, `tensor ${name} has an invalid shape [${shape}]`);
+    if (!isCount(begin) || !isCount(end) || end < begin) {
+      throw corrupt(path, `tensor ${name}: data_offsets [${begin}, ${end}] are not a range after the header (offsets count from byte ${dataStart})`);
+    }
     if (end - begin !== numelOf(shape) * DTYPE_BYTES[dtype as DType]) {
       throw corrupt(path, `tensor ${name}: data_offsets [${begin}, ${end}] do not match ${dtype} [${shape}]`);
     }
     if (dataStart + end > file.size) throw truncated(path, `tensor ${name} ends at byte ${dataStart + end}, the file has ${file.size}`);
     tensors.push({ name, dtype: dtype as DType, shape, begin: dataStart + begin, end: dataStart + end });
+  }
+  const ordered = tensors.filter((t) => t.end > t.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < ordered.length; i++) {
+    if (ordered[i].begin < ordered[i - 1].end) {
+      throw corrupt(path, `tensors ${ordered[i - 1].name} and ${ordered[i].name} overlap (bytes ${ordered[i].begin}-${ordered[i - 1].end} belong to both)`);
+    }
   }
   return tensors;
 }

@@ -24,27 +24,40 @@ const STORAGE_CLASS: Record<DType, string> = {
 /** Python's pickler writes SETITEMS in batches of this many pairs. */
 const BATCH = 1000;
 
+export interface PickleStateDictOptions {
+  /** `{"state_dict": tensors}` (default) or the bare dict of tensors. */
+  wrapInStateDict?: boolean;
+  /** The key of the wrapping dict instead of `state_dict`, e.g. `string_to_param` for an A1111 embedding. */
+  wrapperKey?: string;
+  /** Writes more entries of the top-level dict after `state_dict` (e.g. writeLightningExtras). */
+  extras?: (p: ProtocolTwoPickler) => void;
+  /** Persistent ids as the zip format writes them (default) or as legacy torch.save did (with view metadata). */
+  storageIds?: 'zip' | 'legacy';
+}
+
 /**
  * The `data.pkl` that `torch.save({"state_dict": OrderedDict(...)})` writes with pickle protocol 2,
  * opcode for opcode (memo puts and gets included), for contiguous tensors each on its own storage.
  */
-export function pickleStateDict(tensors: PickledTensor[], options: { wrapInStateDict?: boolean; wrapperKey?: string } = {}): Uint8Array {
+export function pickleStateDict(tensors: PickledTensor[], options: PickleStateDictOptions = {}): Uint8Array {
   const p = new ProtocolTwoPickler();
   p.op(0x80, 2);
+  const legacy = options.storageIds === 'legacy';
   if (options.wrapInStateDict !== false) {
     p.op(0x7d); // EMPTY_DICT
     p.memoize();
     p.string(options.wrapperKey ?? 'state_dict');
-    writeOrderedDict(p, tensors);
+    writeOrderedDict(p, tensors, legacy);
     p.op(0x73); // SETITEM
+    options.extras?.(p);
   } else {
-    writeOrderedDict(p, tensors);
+    writeOrderedDict(p, tensors, legacy);
   }
   p.op(0x2e); // STOP
   return p.bytes();
 }
 
-function writeOrderedDict(p: ProtocolTwoPickler, tensors: PickledTensor[]): void {
+function writeOrderedDict(p: ProtocolTwoPickler, tensors: PickledTensor[], legacy: boolean): void {
   p.global('collections', 'OrderedDict');
   p.op(0x29, 0x52); // EMPTY_TUPLE REDUCE
   p.memoize();
@@ -53,13 +66,13 @@ function writeOrderedDict(p: ProtocolTwoPickler, tensors: PickledTensor[]): void
     if (batch.length > 1) p.op(0x28); // MARK
     for (const tensor of batch) {
       p.string(tensor.name);
-      writeTensor(p, tensor);
+      writeTensor(p, tensor, legacy);
     }
     p.op(batch.length > 1 ? 0x75 : 0x73); // SETITEMS or SETITEM
   }
 }
 
-function writeTensor(p: ProtocolTwoPickler, tensor: PickledTensor): void {
+function writeTensor(p: ProtocolTwoPickler, tensor: PickledTensor, legacy: boolean): void {
   const numel = tensor.shape.reduce((a, b) => a * b, 1);
   const strides = tensor.shape.map((_, d) => tensor.shape.slice(d + 1).reduce((a, b) => a * b, 1));
   p.global('torch._utils', '_rebuild_tensor_v2');
@@ -71,6 +84,7 @@ function writeTensor(p: ProtocolTwoPickler, tensor: PickledTensor): void {
         () => p.string(tensor.key),
         () => p.string('cpu', true),
         () => p.int(numel),
+        ...(legacy ? [() => p.op(0x4e)] : []), // view_metadata: None
       ]);
       p.op(0x51); // BINPERSID
     },
@@ -88,7 +102,8 @@ function writeTensor(p: ProtocolTwoPickler, tensor: PickledTensor): void {
   p.memoize();
 }
 
-class ProtocolTwoPickler {
+/** Writes pickle protocol 2 the way CPython's pickler does for the values it is given. */
+export class ProtocolTwoPickler {
   private buffer = new Uint8Array(1 << 16);
   private length = 0;
   private nextMemo = 0;
@@ -120,11 +135,49 @@ class ProtocolTwoPickler {
     this.memoize(`g:${module}.${name}`);
   }
 
+  /** LONG1, for ints beyond float64's (torch's legacy magic number). */
+  bigInt(value: bigint): void {
+    this.push(Uint8Array.from([0x8a, ...encodeLong(value)]));
+  }
+
   int(value: number): void {
     if (value >= 0 && value <= 0xff) this.op(0x4b, value);
     else if (value >= 0 && value <= 0xffff) this.op(0x4d, value & 0xff, value >> 8);
     else if (value >= -0x80000000 && value <= 0x7fffffff) this.push(Uint8Array.from([0x4a, ...le32(value)]));
     else this.push(Uint8Array.from([0x8a, ...encodeLong(BigInt(value))]));
+  }
+
+  none(): void {
+    this.op(0x4e);
+  }
+
+  /** BINFLOAT: big-endian float64. */
+  float(value: number): void {
+    const bytes = new Uint8Array(9);
+    bytes[0] = 0x47;
+    new DataView(bytes.buffer).setFloat64(1, value, false);
+    this.push(bytes);
+  }
+
+  /** A dict written as `{}` then one SETITEMS (or SETITEM) of its entries. */
+  dict(entries: [() => void, () => void][]): void {
+    this.op(0x7d);
+    this.memoize();
+    if (entries.length === 0) return;
+    if (entries.length > 1) this.op(0x28);
+    for (const [key, value] of entries) {
+      key();
+      value();
+    }
+    this.op(entries.length > 1 ? 0x75 : 0x73);
+  }
+
+  /** `callable(*args)`: GLOBAL, the argument tuple, REDUCE. */
+  call(module: string, name: string, args: (() => void)[]): void {
+    this.global(module, name);
+    this.tuple(args);
+    this.op(0x52);
+    this.memoize();
   }
 
   tuple(items: (() => void)[]): void {

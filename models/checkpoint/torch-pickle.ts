@@ -1,8 +1,9 @@
 import type { DType } from './types.ts';
-import { corrupt, forbiddenGlobal, noStateDict } from './errors.ts';
-import { unpickle, type PickleHooks } from './pickle.ts';
+import { corrupt, forbiddenGlobal, isModelFileError, noStateDict, unsupported } from './errors.ts';
+import { PickleNeedsMoreBytes, unpickleAt, type PickleHooks, type Unpickled } from './pickle.ts';
+import { INERT_CLASSES, InertClass, InertObject, isInertNumpyDType } from './inert-objects.ts';
 
-/** A storage as the pickle names it: its bytes are the zip entry `<archive>/data/<key>`. */
+/** A storage as the pickle names it: its bytes are the zip entry `<archive>/data/<key>` (or a legacy file's record `key`). */
 export interface StorageRef {
   dtype: DType;
   key: string;
@@ -47,11 +48,16 @@ class StorageReference {
   constructor(readonly ref: StorageRef) {}
 }
 
-/** The only globals a state dict needs; anything else is refused by name before it is used. */
+/**
+ * The only globals a checkpoint needs: what builds tensors, and the classes of the bookkeeping
+ * PyTorch Lightning and numpy leave beside them (inert placeholders, see inert-objects.ts).
+ * Anything else is refused by name before it is used.
+ */
 function findGlobal(path: string, module: string, name: string): unknown {
   const qualified = `${module}.${name}`;
   if (module === 'torch' && name in STORAGE_DTYPES) return new StorageType(STORAGE_DTYPES[name]);
   if (module === 'torch' && TORCH_DTYPE_NAMES.has(name)) return new TorchDType(name);
+  if (INERT_CLASSES.has(qualified) || isInertNumpyDType(module, name)) return new InertClass(qualified);
   switch (qualified) {
     case 'collections.OrderedDict':
     case 'torch._utils._rebuild_tensor':
@@ -60,26 +66,45 @@ function findGlobal(path: string, module: string, name: string): unknown {
     case 'torch._utils._rebuild_parameter_with_state':
     case 'torch.Size':
     case '_codecs.encode':
+    case 'builtins.set':
+    case '__builtin__.set':
       return new Callable(qualified);
     default:
       throw forbiddenGlobal(path, qualified);
   }
 }
 
+const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => Number.isSafeInteger(n));
+
 function rebuildTensor(path: string, args: unknown[]): TensorRef {
   const [storage, offset, shape, stride] = args;
-  const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => Number.isSafeInteger(n));
   if (!(storage instanceof StorageReference) || !Number.isSafeInteger(offset) || !isIntList(shape) || !isIntList(stride)) {
     throw corrupt(path, 'a tensor in the pickle has malformed storage, offset, size or stride');
   }
   if (shape.length !== stride.length) throw corrupt(path, 'a tensor in the pickle has sizes and strides of different lengths');
+  if ((offset as number) < 0) throw corrupt(path, `a tensor in the pickle has a negative storage offset (${offset as number})`);
+  if (shape.some((n) => n < 0) || stride.some((n) => n < 0)) {
+    throw corrupt(path, `a tensor in the pickle has a negative size or stride ([${shape}], [${stride}])`);
+  }
   return { storage: storage.ref, offset: offset as number, shape, stride };
 }
 
-function torchHooks(path: string): PickleHooks {
+function storageOf(path: string, pid: unknown): StorageReference {
+  // zip format: ('storage', type, key, location, numel); legacy adds view_metadata, None for whole storages.
+  if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType) || pid.length < 5 || pid.length > 6) {
+    throw corrupt(path, `unexpected persistent id in the pickle: ${describe(pid)}`);
+  }
+  const [, type, key, , numel, view] = pid;
+  if (view !== undefined && view !== null) throw unsupported(path, 'legacy storage views (a tensor saved as a view of part of a storage)');
+  if (!Number.isSafeInteger(numel) || (numel as number) < 0) throw corrupt(path, `storage ${String(key)} has an invalid size ${String(numel)}`);
+  return new StorageReference({ dtype: type.dtype, key: String(key), numel: numel as number });
+}
+
+function torchHooks(path: string, storages?: Map<string, StorageRef>): PickleHooks {
   return {
     findGlobal: (module, name) => findGlobal(path, module, name),
     reduce(callable, args) {
+      if (callable instanceof InertClass) return new InertObject(callable.name, args);
       const name = callable instanceof Callable ? callable.name : undefined;
       switch (name) {
         case 'collections.OrderedDict':
@@ -94,22 +119,28 @@ function torchHooks(path: string): PickleHooks {
           return Array.isArray(args[0]) ? [...args[0]] : [];
         case '_codecs.encode':
           return new Uint8Array([...String(args[0])].map((c) => c.charCodeAt(0) & 0xff));
+        case 'builtins.set':
+        case '__builtin__.set':
+          return Array.isArray(args[0]) ? [...args[0]] : [];
         default:
           throw corrupt(path, 'the pickle calls something that is not a function');
       }
     },
-    build: (target) => target,
+    build(target, state) {
+      if (target instanceof InertObject) target.state = state;
+      return target;
+    },
     persistentLoad(pid) {
-      if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType)) {
-        throw corrupt(path, `unexpected persistent id in the pickle: ${describe(pid)}`);
-      }
-      const [, type, key, , numel] = pid;
-      return new StorageReference({ dtype: type.dtype, key: String(key), numel: Number(numel) });
+      const storage = storageOf(path, pid);
+      storages?.set(storage.ref.key, storage.ref);
+      return storage;
     },
   };
 }
 
-const describe = (value: unknown) => (Array.isArray(value) ? `(${value.map(String).join(', ')})` : String(value));
+/** Only scalars are spelled out: a hostile nested value must not recurse through String(). */
+const describe = (value: unknown) =>
+  Array.isArray(value) ? `(${value.map((v) => (typeof v === 'object' && v !== null ? typeof v : String(v))).join(', ')})` : typeof value;
 
 const isTensorRef = (value: unknown): value is TensorRef =>
   typeof value === 'object' && value !== null && 'storage' in value && 'stride' in value;
@@ -122,11 +153,24 @@ function tensorsOf(value: unknown): Map<string, TensorRef> | undefined {
 }
 
 /**
+ * Runs the torch pickle at the start of `bytes`, collecting the storages it names into `storages`. Whatever goes wrong inside (a RangeError
+ * from a hostile structure included) comes out as a coded ModelFileError naming the file, except
+ * PickleNeedsMoreBytes, which a caller reading a window of the file answers by widening it.
+ */
+export function readTorchPickle(bytes: Uint8Array, path: string, storages?: Map<string, StorageRef>): Unpickled {
+  try {
+    return unpickleAt(bytes, torchHooks(path, storages), path);
+  } catch (error) {
+    if (isModelFileError(error) || error instanceof PickleNeedsMoreBytes) throw error;
+    throw corrupt(path, `the pickle cannot be read (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+}
+
+/**
  * The tensors of a torch checkpoint's pickle: its `state_dict` when it has one, else the top-level
  * dict itself, else a single nested dict of tensors (e.g. `model`).
  */
-export function readStateDict(pickle: Uint8Array, path: string): Map<string, TensorRef> {
-  const root = unpickle(pickle, torchHooks(path), path);
+export function stateDictOf(root: unknown, path: string): Map<string, TensorRef> {
   if (root instanceof Map) {
     const candidates = [root.get('state_dict'), root, ...root.values()];
     for (const candidate of candidates) {
@@ -135,4 +179,14 @@ export function readStateDict(pickle: Uint8Array, path: string): Map<string, Ten
     }
   }
   throw noStateDict(path);
+}
+
+/** The state dict of a zip checkpoint's `data.pkl`. */
+export function readStateDict(pickle: Uint8Array, path: string): Map<string, TensorRef> {
+  try {
+    return stateDictOf(readTorchPickle(pickle, path).value, path);
+  } catch (error) {
+    if (error instanceof PickleNeedsMoreBytes) throw corrupt(path, error.message);
+    throw error;
+  }
 }

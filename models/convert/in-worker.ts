@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConvertOptions, ConvertResult } from '../convert.ts';
+import type { ConvertVaeResult } from '../convert-vae.ts';
 import { conversionFailed, ModelFileError, type ModelFileCode } from '../checkpoint/errors.ts';
 import type { ConvertJob, ConvertMessage } from './worker-job.ts';
 import { removeStaleStaging } from './staging.ts';
@@ -17,19 +18,32 @@ export function convertInWorker(
   outDir: string,
   options: ConvertOptions & { signal?: AbortSignal } = {},
 ): Promise<ConvertResult> {
+  return runInWorker<ConvertResult>(path, outDir, options);
+}
+
+/** `convertVae` on a worker thread, cancelled like convertInWorker. */
+export function convertVaeInWorker(
+  path: string,
+  outDir: string,
+  options: Pick<ConvertOptions, 'onProgress'> & { signal?: AbortSignal } = {},
+): Promise<ConvertVaeResult> {
+  return runInWorker<ConvertVaeResult>(path, outDir, options, 'vae');
+}
+
+function runInWorker<Result>(path: string, outDir: string, options: ConvertOptions & { signal?: AbortSignal }, kind?: 'vae'): Promise<Result> {
   const target = resolve(outDir);
   const { onProgress, signal, ...rest } = options;
   return withTargetLock(target, async () => {
     signal?.throwIfAborted();
-    const job: ConvertJob = { path, outDir: target, options: rest };
+    const job: ConvertJob = { kind, path, outDir: target, options: rest };
     const worker = new Worker(WORKER_URL, { workerData: job });
     const onAbort = () => void worker.terminate();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await new Promise<ConvertResult>((resolvePromise, reject) => {
+      return await new Promise<Result>((resolvePromise, reject) => {
         worker.on('message', (message: ConvertMessage) => {
           if (message.type === 'progress') onProgress?.(message.progress);
-          else if (message.type === 'done') resolvePromise(message.result);
+          else if (message.type === 'done') resolvePromise(message.result as Result);
           else reject(rebuild(path, message.error));
         });
         worker.on('error', (error) => reject(conversionFailed(path, error)));

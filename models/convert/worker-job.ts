@@ -1,9 +1,13 @@
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertCheckpoint, type ConvertOptions, type ConvertResult } from '../convert.ts';
 import { isModelFileError } from '../checkpoint/errors.ts';
+import { convertVae, type ConvertVaeResult } from '../convert-vae.ts';
 import type { ConvertProgress } from './write-networks.ts';
 
 export interface ConvertJob {
+  /** A whole checkpoint (default), or only a VAE (convertVae). */
+  kind?: 'vae';
   path: string;
   outDir: string;
   options: Omit<ConvertOptions, 'onProgress'>;
@@ -11,17 +15,23 @@ export interface ConvertJob {
 
 export type ConvertMessage =
   | { type: 'progress'; progress: ConvertProgress }
-  | { type: 'done'; result: ConvertResult }
+  | { type: 'done'; result: ConvertResult | ConvertVaeResult }
   | { type: 'failed'; error: { code?: string; message: string; path?: string } };
 
 const job = workerData as ConvertJob;
+// A conversion takes minutes of CPU: below the main thread, which keeps serving meanwhile (pid 0: this thread).
+try {
+  setPriority(0, Math.min(19, getPriority(0) + 10));
+} catch {
+  // not permitted here: same priority as the main thread
+}
 const post = (message: ConvertMessage) => parentPort?.postMessage(message);
 
 try {
-  const result = await convertCheckpoint(job.path, job.outDir, {
-    ...job.options,
-    onProgress: (progress) => post({ type: 'progress', progress }),
-  });
+  const onProgress = (progress: ConvertProgress) => post({ type: 'progress', progress });
+  const result = job.kind === 'vae'
+    ? await convertVae(job.path, job.outDir, { onProgress })
+    : await convertCheckpoint(job.path, job.outDir, { ...job.options, onProgress });
   post({ type: 'done', result });
 } catch (error) {
   const { message } = error instanceof Error ? error : new Error(String(error));

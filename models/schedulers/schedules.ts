@@ -1,22 +1,43 @@
-import { denoiseLeavesNoSteps, denoiseOutOfRange, stepsOutOfRange, unknownSampler, unknownSchedule } from '../errors.ts';
-import { isSamplerName, SAMPLERS } from './samplers/index.ts';
-import type { SamplerName } from './samplers/index.ts';
-import { SIGMA_MAX, SIGMA_MIN, sigmaToTimestep, TRAINING_SIGMAS, TRAINING_TIMESTEPS, timestepToSigma } from './training-schedule.ts';
+import {
+  denoiseLeavesNoSteps,
+  denoiseOutOfRange,
+  denoiseStretchesTooFar,
+  stepsOutOfRange,
+  unknownDenoiseRule,
+  unknownSampler,
+  unknownSchedule,
+} from '../errors.ts';
+import { findSampler, SAMPLERS } from './samplers/index.ts';
+import { SPACINGS } from './spacings.ts';
+import { sigmaToTimestep, TRAINING_TIMESTEPS } from './training-schedule.ts';
 
-export const SCHEDULES = ['default', 'karras'] as const;
-export type ScheduleName = (typeof SCHEDULES)[number];
+/** ComfyUI's scheduler names (plus `leading`, the reference implementation's spacing), in ComfyUI's menu order. */
+export const SCHEDULERS: readonly string[] = SPACINGS.map((s) => s.name);
 
-/** Samplers whose `default` schedule is the seed's DDPM timestep spacing. */
-const TIMESTEP_SAMPLERS: readonly SamplerName[] = ['ddpm', 'ddim', 'plms'];
-const KARRAS_RHO = 7;
+/**
+ * Names kept for workflows made before the ComfyUI names: `default` was each sampler's usual
+ * spacing, `leading` for ddpm, ddim and plms and `normal` for the others (without ComfyUI's
+ * dropped next-to-last level), and gives exactly the sigmas it gave then.
+ */
+export const SCHEDULE_ALIASES: readonly string[] = ['default'];
+
+/** How `denoise` shortens a schedule. */
+export const DENOISE_RULES = ['truncate', 'stretch'] as const;
+export type DenoiseRule = (typeof DENOISE_RULES)[number];
 
 export interface ScheduleOptions {
   sampler: string;
   schedule: string;
-  /** Steps of the full schedule, before denoise strength is applied. */
+  /** Steps of the full schedule (truncate) or steps to run (stretch). */
   steps: number;
-  /** img2img strength in [0, 1]; only the last int(steps * denoise) steps run. */
+  /** img2img strength in (0, 1]; default 1. */
   denoise?: number;
+  /**
+   * `truncate` (default, the reference implementation's img2img rule): a schedule of `steps` of
+   * which the last int(steps * denoise) run. `stretch` (ComfyUI's KSampler): a schedule of
+   * int(steps / denoise) of which the last `steps` run.
+   */
+  denoiseRule?: string;
 }
 
 export interface BuiltSchedule {
@@ -26,61 +47,35 @@ export interface BuiltSchedule {
   timesteps: Float64Array;
 }
 
-/** The seed's spacing: ratio = 1000 // n, timesteps (n - 1) * ratio, ..., ratio, 0 (n = 50: 980, 960, ..., 0). */
-function seedTimesteps(steps: number): number[] {
-  const ratio = Math.floor(TRAINING_TIMESTEPS / steps);
-  return Array.from({ length: steps }, (_, k) => (steps - 1 - k) * ratio);
-}
-
-/** n timesteps evenly spaced from 999 down to 0 (fractional), as k-diffusion's default sigma schedule. */
-function linearTimesteps(steps: number): number[] {
-  const last = TRAINING_TIMESTEPS - 1;
-  return Array.from({ length: steps }, (_, k) => (steps === 1 ? last : last - (last * k) / (steps - 1)));
-}
-
-/** Karras et al. 2022, eq. 5: sigma_i = (max^(1/rho) + i/(n-1) (min^(1/rho) - max^(1/rho)))^rho, rho = 7. */
-export function karrasSigmas(steps: number, sigmaMin = SIGMA_MIN, sigmaMax = SIGMA_MAX): number[] {
-  const [minRoot, maxRoot] = [sigmaMin ** (1 / KARRAS_RHO), sigmaMax ** (1 / KARRAS_RHO)];
-  return Array.from({ length: steps }, (_, i) => (maxRoot + (steps === 1 ? 0 : i / (steps - 1)) * (minRoot - maxRoot)) ** KARRAS_RHO);
-}
-
-function fullSchedule(sampler: SamplerName, schedule: ScheduleName, steps: number): { sigmas: number[]; timesteps: number[] } {
-  if (schedule === 'karras') {
-    const sigmas = karrasSigmas(steps);
-    return { sigmas, timesteps: sigmas.map(sigmaToTimestep) };
-  }
-  const timesteps = TIMESTEP_SAMPLERS.includes(sampler) ? seedTimesteps(steps) : linearTimesteps(steps);
-  return { sigmas: timesteps.map((t) => (Number.isInteger(t) ? TRAINING_SIGMAS[t] : timestepToSigma(t))), timesteps };
+/** The full schedule of n steps (the last level 0 included). */
+function fullSigmas(sampler: string, schedule: string, steps: number): number[] {
+  const descriptor = findSampler(sampler);
+  if (!descriptor) throw unknownSampler(sampler, SAMPLERS);
+  const alias = schedule === 'default';
+  const spacing = SPACINGS.find((s) => s.name === (alias ? descriptor.defaultSpacing : schedule));
+  if (!spacing) throw unknownSchedule(schedule, [...SCHEDULERS, ...SCHEDULE_ALIASES]);
+  if (alias || !descriptor.discardPenultimateSigma) return [...spacing.levels(steps), 0];
+  const levels = spacing.levels(steps + 1);
+  return [...levels.slice(0, -1), 0];
 }
 
 /**
- * The noise levels a sampler walks through, with the UNet timestep of each.
- * `default`: ddpm, ddim and plms use the seed's integer timesteps (1000 // n spacing); the sigma
- * samplers use n timesteps evenly spaced over 999..0. `karras`: Karras et al. sigmas between the
- * model's smallest and largest training sigma, for any sampler. Both end with sigma 0. With
- * denoise s < 1 the first n - int(n * s) steps are skipped (the seed's img2img rule).
+ * The noise levels a sampler walks through, with the UNet timestep of each: the chosen spacing
+ * (any spacing works with any sampler), ending with sigma 0, shortened for img2img by `denoise`.
+ * As in ComfyUI, dpm_2, dpm_2_ancestral, uni_pc and uni_pc_bh2 build one level more and drop the
+ * next-to-last one.
  */
 export function buildSchedule(options: ScheduleOptions): BuiltSchedule {
-  const { sampler, schedule, steps, denoise = 1 } = options;
-  if (!isSamplerName(sampler)) {
-    throw unknownSampler(sampler, SAMPLERS);
-  }
-  if (!(SCHEDULES as readonly string[]).includes(schedule)) {
-    throw unknownSchedule(schedule, SCHEDULES);
-  }
-  if (!Number.isInteger(steps) || steps < 1 || steps > TRAINING_TIMESTEPS) {
-    throw stepsOutOfRange(steps, TRAINING_TIMESTEPS);
-  }
-  if (!(denoise >= 0 && denoise <= 1)) {
-    throw denoiseOutOfRange(denoise);
-  }
-  const kept = Math.floor(steps * denoise);
-  if (kept === 0) {
-    throw denoiseLeavesNoSteps(denoise, steps);
-  }
-  const full = fullSchedule(sampler, schedule as ScheduleName, steps);
-  return {
-    sigmas: Float64Array.from([...full.sigmas.slice(steps - kept), 0]),
-    timesteps: Float64Array.from(full.timesteps.slice(steps - kept)),
-  };
+  const { sampler, schedule, steps, denoise = 1, denoiseRule = 'truncate' } = options;
+  if (!Number.isInteger(steps) || steps < 1 || steps > TRAINING_TIMESTEPS) throw stepsOutOfRange(steps, TRAINING_TIMESTEPS);
+  if (!(denoise >= 0 && denoise <= 1)) throw denoiseOutOfRange(denoise);
+  if (!(DENOISE_RULES as readonly string[]).includes(denoiseRule)) throw unknownDenoiseRule(denoiseRule, DENOISE_RULES);
+  const total = denoiseRule === 'stretch' ? Math.floor(steps / denoise) : steps;
+  if (total > TRAINING_TIMESTEPS) throw denoiseStretchesTooFar(denoise, steps, total, TRAINING_TIMESTEPS);
+  const full = fullSigmas(sampler, schedule, total);
+  const built = full.length - 1;
+  const kept = denoiseRule === 'stretch' ? Math.min(steps, built) : Math.floor(built * denoise);
+  if (kept === 0) throw denoiseLeavesNoSteps(denoise, steps);
+  const sigmas = full.slice(built - kept);
+  return { sigmas: Float64Array.from(sigmas), timesteps: Float64Array.from(sigmas.slice(0, -1), sigmaToTimestep) };
 }

@@ -14,7 +14,7 @@
  */
 export { FULL_SD15_CONFIG, TINY_SD15_CONFIG, LATENT_SCALE } from './config.ts';
 export type { SD15Config, TextEncoderConfig, UnetConfig, VaeConfig } from './config.ts';
-export { inferConfig } from './infer-config.ts';
+export { inferConfig, inferVae } from './infer-config.ts';
 export { expectedTensors, textEncoderTensors, unetTensors, vaeTensors, TEXT_PREFIX, UNET_PREFIX, VAE_PREFIX } from './tensors.ts';
 export { buildTextEncoder } from './text-encoder.ts';
 export { buildUnet } from './unet.ts';

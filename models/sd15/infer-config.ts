@@ -63,7 +63,8 @@ function inferUnet(shapes: Shapes): UnetConfig {
   return { inChannels, outChannels, channels, attention, layersPerBlock: perLevel[0], heads: UNET_HEADS, contextDim, groups: GROUPS };
 }
 
-function inferVae(shapes: Shapes): VaeConfig {
+/** The VAE's sizes alone (a separate VAE file, read under `first_stage_model.` names). */
+export function inferVae(shapes: Shapes): VaeConfig {
   const key = (k: string) => `${VAE_PREFIX}${k}`;
   const [, imageChannels] = shapeOf(shapes, key('encoder.conv_in.weight'));
   const [latentChannels] = shapeOf(shapes, key('post_quant_conv.weight'));

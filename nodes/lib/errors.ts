@@ -12,6 +12,7 @@ export const NODE_CODES = [
   'image_name_invalid',
   'input_image_not_found',
   'image_unreadable',
+  'image_too_large',
   'no_steps_to_run',
   'latent_shape_invalid',
   'native_size_needs_unet',
@@ -48,6 +49,10 @@ export const inputImageNotFound = (image: string, dirs: string[]) =>
 
 export const imageUnreadable = (path: string, cause: unknown) =>
   nodeError('image_unreadable', `cannot use ${path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
+
+/** A decompression bomb, refused by its header before it is inflated. */
+export const imageTooLarge = (path: string, cause: unknown) =>
+  nodeError('image_too_large', `cannot use ${path} as an image: ${(cause as Error).message}`, { input: 'image', cause });
 
 export const noStepsToRun = (start: number, end: number, steps: number) =>
   nodeError('no_steps_to_run', `start_step ${start} leaves no step to run (the schedule has ${steps}, end_step is ${end})`, { input: 'start_step' });

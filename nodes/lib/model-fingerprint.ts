@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
+import { DIFFUSERS_WEIGHTS } from '../../models/convert/diffusers-folder.ts';
 
 const STAMPED_FILES = [
   'model_index.json',
@@ -26,7 +27,11 @@ async function stampOf(path: string): Promise<string> {
 
 async function stampsOfModel(dataDir: string, name: string): Promise<Record<string, string>> {
   const folder = join(dataDir, 'models', name);
-  const paths = [...STAMPED_FILES.map((file) => join(folder, file)), ...CHECKPOINT_EXTENSIONS.map((ext) => join(dataDir, name + ext))];
+  const paths = [
+    ...STAMPED_FILES.map((file) => join(folder, file)),
+    ...CHECKPOINT_EXTENSIONS.map((ext) => join(dataDir, name + ext)),
+    ...Object.values(DIFFUSERS_WEIGHTS).flat().map((file) => join(dataDir, name, file)),
+  ];
   return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await stampOf(path)])));
 }
 

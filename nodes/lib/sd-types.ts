@@ -2,6 +2,8 @@
 // (paths and settings); sessions are opened on demand through `ctx.env.sessions`.
 
 export type { ImageBatch } from './image.ts';
+import type { AppliedLora, ExtraTokens } from '../../models/adapters/patched-networks.ts';
+export type { AppliedLora, ExtraTokens };
 
 /** The text encoder and the vocabulary of one model. */
 export interface ClipHandle {
@@ -9,6 +11,8 @@ export interface ClipHandle {
   backend: string;
   textEncoder: string;
   tokenizerDir: string;
+  /** LoRAs applied to the text encoder (by LoraLoader), in order. */
+  loras?: AppliedLora[];
 }
 
 export interface UnetHandle {
@@ -17,6 +21,14 @@ export interface UnetHandle {
   path: string;
   /** Image side the model was trained at (512 for SD 1.5); EmptyLatent's size when given 0. */
   nativeImageSize: number;
+  /**
+   * Channels the UNet's `sample` input takes: 4, or 9 for an inpainting UNet (the noisy latent, the
+   * mask downscaled to the latent, the masked image's latent). Absent means 4 (e.g. an imported
+   * folder whose sizes are not recorded).
+   */
+  inChannels?: number;
+  /** LoRAs applied to the UNet (by LoraLoader), in order; `path` stays the base model's. */
+  loras?: AppliedLora[];
 }
 
 export interface VaeHandle {
@@ -41,11 +53,14 @@ export interface UpscaleModelHandle {
 
 /** One prompt as the text encoder reads it. */
 export interface Tokens {
-  /** 77 ids: BOS, up to 75 BPE ids, EOS, EOS padding. */
+  /** 77 ids per chunk: BOS, up to 75 BPE ids, EOS, EOS padding. */
   ids: Int32Array;
-  /** BPE tokens of the prompt before truncation; more than 75 means the prompt was cut. */
+  /** Tokens of the prompt, embedding vectors included (more than 75 take more than one chunk). */
   count: number;
-  truncated: boolean;
+  /** Emphasis of each id (1 when absent). */
+  weights?: Float32Array;
+  /** Rows of textual-inversion embeddings, which the ids from the vocabulary size on refer to. */
+  embeddings?: ExtraTokens;
 }
 
 /** Text encoder output, float32 [B, 77, width]. */

@@ -1,10 +1,8 @@
 import { conditioningBatchMismatch, unetInputMissing, unetInputTypeUnsupported } from './errors.ts';
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
+import type { GuidedDenoiser } from '../../models/schedulers/index.ts';
 import type { Conditioning } from './sd-types.ts';
-
-/** D(x, sigma): the denoised (x0) estimate in k-diffusion space, x = x0 + sigma * eps. */
-export type Denoiser = (x: Float32Array, sigma: number) => Promise<Float32Array>;
 
 export interface UnetDenoiserOptions {
   session: ModelSession;
@@ -14,6 +12,8 @@ export interface UnetDenoiserOptions {
   negative: Conditioning;
   /** Classifier-free guidance scale; 1 runs the positive prompt alone. */
   cfg: number;
+  /** Run the negative prompt even at cfg 1, for samplers that need the unconditional estimate (CFG++). */
+  unconditional?: boolean;
   sigmaToTimestep: (sigma: number) => number;
   signal?: AbortSignal;
 }
@@ -29,6 +29,21 @@ function conditioningFor(conditioning: Conditioning, batch: number, input: strin
   for (let b = 0; b < batch; b++) out.set(conditioning.data, b * conditioning.data.length);
   return out;
 }
+
+/** The conditioning [B, S, W] repeated along S to `sequence` (a multiple of S). */
+function repeatedTo(conditioning: Conditioning, sequence: number): Conditioning {
+  const [rows, length, width] = conditioning.shape;
+  if (length === sequence) return conditioning;
+  const data = new Float32Array(rows * sequence * width);
+  for (let r = 0; r < rows; r++) {
+    const row = conditioning.data.subarray(r * length * width, (r + 1) * length * width);
+    for (let at = 0; at < sequence; at += length) data.set(row, (r * sequence + at) * width);
+  }
+  return { data, shape: [rows, sequence, width] };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number) => (a / gcd(a, b)) * b;
 
 function findInput(session: ModelSession, name: string, types: readonly string[]): TensorInfo {
   const info = session.inputs.find((i) => i.name === name);
@@ -54,26 +69,30 @@ function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tenso
  * the input by c_in = 1 / sqrt(sigma^2 + 1), converts sigma to the UNet's timestep, runs the
  * positive and negative prompts as ONE batch [cond, uncond] (padded to the sides the UNet
  * needs, see latent-padding.ts), combines
- * eps = uncond + cfg * (cond - uncond), and returns x - sigma * eps.
+ * eps = uncond + cfg * (cond - uncond), and returns x - sigma * eps together with the
+ * unconditional x - sigma * eps_uncond (the same array as the guided one when only the positive
+ * prompt runs).
  */
-export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
+export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser {
   const { session, shape, cfg, signal } = options;
   const [batch, channels, h, w] = shape;
   const size = shape.reduce((a, b) => a * b, 1);
   const [ph, pw] = [paddedSide(h), paddedSide(w)];
   const padded = ph !== h || pw !== w;
-  const guided = cfg !== 1;
+  const guided = cfg !== 1 || options.unconditional === true;
   const rows = guided ? 2 * batch : batch;
   const timestepInfo = findInput(session, 'timestep', ['float32', 'int64']);
   findInput(session, 'sample', ['float32']);
   findInput(session, 'encoder_hidden_states', ['float32']);
-  const cond = conditioningFor(options.positive, batch, 'positive');
+  // Prompts of different chunk counts are repeated to a common length (ComfyUI's rule: the least common multiple).
+  const sequence = guided ? lcm(options.positive.shape[1], options.negative.shape[1]) : options.positive.shape[1];
+  const cond = conditioningFor(repeatedTo(options.positive, sequence), batch, 'positive');
   const context = guided ? new Float32Array(cond.length * 2) : cond;
   if (guided) {
     context.set(cond);
-    context.set(conditioningFor(options.negative, batch, 'negative'), cond.length);
+    context.set(conditioningFor(repeatedTo(options.negative, sequence), batch, 'negative'), cond.length);
   }
-  const contextDims = [rows, ...options.positive.shape.slice(1)];
+  const contextDims = [rows, sequence, options.positive.shape[2]];
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
   return async (x, sigma) => {
@@ -96,10 +115,12 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): Denoiser {
     const output = result[outputName].data as Float32Array;
     const eps = padded ? cropPlanes(output, rows * channels, ph, pw, h, w) : output;
     const denoised = new Float32Array(size);
+    const unconditional = guided ? new Float32Array(size) : denoised;
     for (let i = 0; i < size; i++) {
       const e = guided ? eps[size + i] + cfg * (eps[i] - eps[size + i]) : eps[i];
       denoised[i] = x[i] - sigma * e;
+      if (guided) unconditional[i] = x[i] - sigma * eps[size + i];
     }
-    return denoised;
+    return { denoised, unconditional };
   };
 }

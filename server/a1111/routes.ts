@@ -9,6 +9,7 @@ import { generate } from './generate.ts';
 import { A1111Jobs } from './jobs.ts';
 import { A1111OptionsFile } from './options.ts';
 import { GenerationBody, OptionsBody } from './schemas.ts';
+import { EMBEDDING_DIR, listAdapterFiles, LORA_DIR } from '../../models/adapters/files.ts';
 
 const tags = ['a1111'];
 /** init_images arrive base64 in the JSON body. */
@@ -49,8 +50,13 @@ export function a1111Routes(ctx: ServerContext, comfy: ComfyRuns) {
       const runs = (label: string) => label === 'Automatic' || [schedulerLabelName(label), schedulerLabelName(label) === 'normal' ? 'default' : ''].some((name) => schedules.includes(name));
       return A1111_SCHEDULER_LABELS.filter(runs).map((label) => ({ name: schedulerLabelName(label), label, aliases: null, default_rho: -1, need_inner_model: false }));
     });
-    app.get('/loras', { schema: { tags, summary: 'LoRAs (none until latentflow has a LoRA node)' } }, async () => []);
-    app.get('/embeddings', { schema: { tags, summary: 'Textual-inversion embeddings (latentflow has none)' } }, async () => ({ loaded: {}, skipped: {} }));
+    app.get('/loras', { schema: { tags, summary: 'LoRAs in data/loras/' } }, async () =>
+      listAdapterFiles(ctx.dataDir, LORA_DIR).map(({ name, path }) => ({ name, alias: name, path, metadata: {} })),
+    );
+    app.get('/embeddings', { schema: { tags, summary: 'Textual-inversion embeddings in data/embeddings/ (not read here: shape and vectors unknown)' } }, async () => ({
+      loaded: Object.fromEntries(listAdapterFiles(ctx.dataDir, EMBEDDING_DIR).map(({ name }) => [name, { step: null, sd_checkpoint: null, sd_checkpoint_name: null, shape: null, vectors: null }])),
+      skipped: {},
+    }));
     app.get('/options', { schema: { tags, summary: 'The options latentflow honours' } }, async () => ({ ...options.get(), samples_format: 'png' }));
     app.post<{ Body: Static<typeof OptionsBody> }>('/options', { schema: { tags, summary: 'Set sd_model_checkpoint and CLIP_stop_at_last_layers; other options are ignored', body: OptionsBody } }, async (request) => {
       const changes: { sd_model_checkpoint?: string; CLIP_stop_at_last_layers?: number } = {};

@@ -9,6 +9,7 @@ import type { ComfyRuns } from './comfy-runs.ts';
 import type { ComfySockets } from './comfy-socket.ts';
 import { createComfyErrorHandler } from './error-handler.ts';
 import { objectInfo } from './object-info.ts';
+import { EMBEDDING_DIR, listAdapterFiles } from '../../models/adapters/files.ts';
 
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const tags = ['comfyui'];
@@ -85,7 +86,9 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
       objectInfo(runs.environment(), request.params.className),
     );
     app.get('/system_stats', { schema: { tags, summary: 'System and device' } }, async () => systemStats(ctx));
-    app.get('/embeddings', { schema: { tags, summary: 'Textual-inversion embeddings (latentflow has none)' } }, async () => []);
+    app.get('/embeddings', { schema: { tags, summary: 'Textual-inversion embeddings in data/embeddings/, by name' } }, async () =>
+      listAdapterFiles(ctx.dataDir, EMBEDDING_DIR).map((file) => file.name),
+    );
     app.get('/extensions', { schema: { tags, summary: 'Frontend extensions (none)' } }, async () => []);
     app.get('/models', { schema: { tags, summary: 'Model folders' } }, async () => ['checkpoints']);
     app.get<{ Params: Static<typeof FolderParams> }>('/models/:folder', { schema: { tags, summary: 'Model files of one folder', params: FolderParams } }, async (request) => {

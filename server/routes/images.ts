@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
-import { imageNotFound, imageTooLarge, unsupportedMediaType, uploadNameTaken } from '../errors.ts';
+import { imageNotFound, imageTooLarge, invalidImage, unsupportedMediaType, uploadNameTaken } from '../errors.ts';
+import { checkImageDecodes, ImageDecodeError } from '../../nodes/lib/image-decoder.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
 import { assertFileName, resolveInside } from '../files/safe-path.ts';
@@ -42,6 +43,16 @@ async function storeUpload(dir: string, wanted: string, extension: string, bytes
     if (await createFileAtomic(await resolveInside(dir, filename, 'upload name'), bytes)) return filename;
   }
   throw uploadNameTaken(wanted);
+}
+
+/** Refuses a decompression bomb by its header, then decodes the whole image off the event loop: LoadImage will be able to read it. */
+async function decodesCompletely(bytes: Buffer): Promise<void> {
+  try {
+    await checkImageDecodes(bytes);
+  } catch (error) {
+    if (error instanceof ImageDecodeError && error.reason === 'too_large') throw imageTooLarge(`The image is refused: ${error.message}`);
+    throw invalidImage(`The image does not decode: ${(error as Error).message}`);
+  }
 }
 
 /** Output images of a project, and image uploads into its input folder (what LoadImage reads). */
@@ -116,6 +127,7 @@ export function imageRoutes(ctx: ServerContext) {
         if (header.width > MAX_IMAGE_SIDE || header.height > MAX_IMAGE_SIDE) {
           throw imageTooLarge(`The image is ${header.width}x${header.height}; at most ${MAX_IMAGE_SIDE} pixels on a side`);
         }
+        await decodesCompletely(request.body);
         const wanted = uploadBaseName(request.query.name);
         const filename = await storeUpload(ctx.folders.inputs(projectId), wanted, EXTENSION_BY_MIME[mime], request.body);
         return reply.status(201).send({ filename, width: header.width, height: header.height, mime });

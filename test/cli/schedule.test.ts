@@ -11,8 +11,12 @@ function schedule(...args: string[]) {
 }
 
 describe('latentflow schedule', () => {
-  it('prints the seed\'s timesteps and sigmas for ddpm', () => {
-    const { code, stdout } = schedule('--sampler', 'ddpm', '--steps', '5');
+  it('prints the reference implementation\'s timesteps and sigmas for ddpm under the leading (and the old default) spacing', () => {
+    for (const name of ['leading', 'default']) {
+      const { stdout } = schedule('--sampler', 'ddpm', '--steps', '5', '--schedule', name);
+      expect(stdout.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/)[1])).toEqual(['800', '600', '400', '200', '0', '0.000000']);
+    }
+    const { code, stdout } = schedule('--sampler', 'ddpm', '--steps', '5', '--schedule', 'leading');
     expect(code).toBe(0);
     const rows = stdout.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/));
     expect(rows.map((row) => row[1])).toEqual(['800', '600', '400', '200', '0', '0.000000']);
@@ -29,6 +33,12 @@ describe('latentflow schedule', () => {
     expect(result.sigmas).toHaveLength(3);
     expect(result.sigmas[1]).toBeCloseTo(0.0291675, 6);
     expect(result.sigmas[2]).toBe(0);
+  });
+
+  it('prints ComfyUI\'s KSampler steps with the stretch rule', () => {
+    const { code, stdout } = schedule('--steps', '10', '--denoise', '0.5', '--denoise-rule', 'stretch', '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { sigmas: number[] }).sigmas).toHaveLength(11);
   });
 
   it('exits 2 naming the problem for an unknown sampler or a bad number', () => {

@@ -24,18 +24,25 @@ describe('latentflow tokenize', () => {
   it('prints JSON with --json', () => {
     const { code, stdout } = tokenize('--json', 'Hello &amp; world');
     expect(code).toBe(0);
-    const result = JSON.parse(stdout) as { ids: number[]; count: number; truncated: boolean; tokens: number[] };
+    const result = JSON.parse(stdout) as { ids: number[]; count: number; tokens: number[]; chunks: number };
     expect(result.ids).toHaveLength(77);
     expect(result.count).toBe(3);
-    expect(result.truncated).toBe(false);
+    expect(result.chunks).toBe(1);
     expect(result.ids.slice(1, 4)).toEqual(result.tokens);
   });
 
-  it('says when the prompt is truncated', () => {
+  it('encodes a prompt longer than 75 tokens in 77-id chunks instead of cutting it', () => {
     const { code, stdout } = tokenize(Array(80).fill('cat').join(' '));
     expect(code).toBe(0);
-    expect(stdout).toContain('tokens: 80 of 75');
-    expect(stdout).toMatch(/truncated: .*80 tokens.*last 5/);
+    expect(stdout).toContain('tokens: 80 in 2 chunks of 75');
+    expect(stdout.match(/^ids: (.*)$/m)![1].split(' ')).toHaveLength(154);
+  });
+
+  it('shows the weights it parsed', () => {
+    const { code, stdout } = tokenize('a (red:1.3) ((circle)) [blue] \\(x\\) BREAK night');
+    expect(code).toBe(0);
+    expect(stdout).toContain('weights: "a " 1, "red" 1.3, " " 1, "circle" 1.21, " " 1, "blue" 0.9091, " (x)" 1, BREAK, "night" 1');
+    expect(stdout).toContain('tokens: 8 in 2 chunks of 75');
   });
 
   it('exits 2 with usage when the text is missing', () => {

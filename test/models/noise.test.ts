@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNoise } from '../../models/noise.ts';
+import { createNoise, createStepNoise } from '../../models/noise.ts';
 
 describe('createNoise', () => {
   it('gives the same numbers for the same seed', () => {
@@ -45,5 +45,47 @@ describe('createNoise', () => {
     for (const seed of [-1, 2 ** 32, 1.5, Number.NaN]) {
       expect(() => createNoise(seed)).toThrow(expect.objectContaining({ code: 'seed_out_of_range', input: 'seed' }));
     }
+  });
+});
+
+describe('createNoise streams', () => {
+  it('keeps stream 0 as the seed\'s original sequence, so existing seeds give the same initial noise', () => {
+    expect(createNoise(42, 0).normal(3)).toEqual(createNoise(42).normal(3));
+  });
+
+  it('gives each (seed, stream) pair its own sequence', () => {
+    const sequences = [[0, 1], [0, 2], [1, 1], [1, 0]].map(([seed, stream]) => Array.from(createNoise(seed, stream).normal(8)));
+    expect(new Set(sequences.map((s) => s.join())).size).toBe(4);
+  });
+
+  it('rejects a stream outside [0, 2^32)', () => {
+    expect(() => createNoise(1, -1)).toThrow(expect.objectContaining({ code: 'noise_stream_out_of_range' }));
+  });
+});
+
+describe('createStepNoise', () => {
+  it('keys noise by (seed, step, draw): the same whatever was drawn before, different between keys', () => {
+    const noise = createStepNoise(7, 16);
+    const fifth = Array.from(noise(5));
+    noise(0);
+    noise(3, 1);
+    expect(Array.from(createStepNoise(7, 16)(5))).toEqual(fifth);
+    const others = [noise(4), noise(5, 1), createStepNoise(8, 16)(5), createNoise(7).normal(16)];
+    for (const other of others) expect(Array.from(other)).not.toEqual(fifth);
+  });
+
+  it('is standard normal across steps', () => {
+    const noise = createStepNoise(3, 1000);
+    const values = Array.from({ length: 100 }, (_, step) => Array.from(noise(step))).flat();
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+    expect(Math.abs(mean)).toBeLessThan(0.013);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.02);
+  });
+
+  it('refuses a negative step or a third draw', () => {
+    const noise = createStepNoise(0, 4);
+    expect(() => noise(-1)).toThrow(RangeError);
+    expect(() => noise(0, 2)).toThrow(RangeError);
   });
 });

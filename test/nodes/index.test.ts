@@ -17,8 +17,8 @@ describe('built-in plugin', () => {
   it('registers the Stable Diffusion and upscale model node types, each with a description', () => {
     const described = registry.describe();
     expect(described.map((d) => d.type).sort()).toEqual([
-      'EmptyLatent', 'ImageUpscaleWithModel', 'LoadImage', 'LoadModel', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder',
-      'Tokenizer', 'UNetStep', 'UpscaleModelLoader', 'VAEDecode', 'VAEEncode',
+      'EmptyLatent', 'ImageUpscaleWithModel', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler',
+      'TextEncoder', 'Tokenizer', 'UNetStep', 'UpscaleModelLoader', 'VAEDecode', 'VAEEncode', 'VAELoader',
     ]);
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);

@@ -7,6 +7,8 @@ import type { ImageBatch } from '../../nodes/lib/sd-types.ts';
 import { createExecutor, createRegistry, defineNode, definePlugin, socket } from '../../runtime/index.ts';
 import type { Executor, RunEnvironment, RunEvent } from '../../runtime/index.ts';
 import { encodePng } from '../../nodes/lib/png.ts';
+import { writeChunks } from '../../contract/png-chunks.ts';
+import { deflateSync } from 'node:zlib';
 import { fakeContext } from './fake-context.ts';
 
 function gradient(width: number, height: number, channels: 3 | 4) {
@@ -52,6 +54,22 @@ describe('LoadImage', () => {
     await mkdir(ctx.env.inputDir, { recursive: true });
     await writeFile(path.join(ctx.env.inputDir, 'notes.txt'), 'hello');
     await expect(loadImage.execute({ image: 'notes.txt' }, ctx)).rejects.toThrow(/notes\.txt.*not a PNG or JPEG/);
+  });
+
+  it('refuses a file declaring more pixels than it will decode (a decompression bomb), naming the file', async () => {
+    const ctx = await fakeContext();
+    await mkdir(ctx.env.inputDir, { recursive: true });
+    const header = new Uint8Array(13);
+    new DataView(header.buffer).setUint32(0, 8192);
+    new DataView(header.buffer).setUint32(4, 8192);
+    header.set([8, 2, 0, 0, 0], 8);
+    const bomb = writeChunks([{ type: 'IHDR', data: header }, { type: 'IDAT', data: deflateSync(new Uint8Array(100)) }, { type: 'IEND', data: new Uint8Array(0) }]);
+    await writeFile(path.join(ctx.env.inputDir, 'bomb.png'), bomb);
+    await expect(loadImage.execute({ image: 'bomb.png' }, ctx)).rejects.toMatchObject({
+      code: 'image_too_large',
+      input: 'image',
+      message: expect.stringMatching(/bomb\.png.*8192x8192/),
+    });
   });
 
   describe('in an executor', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,8 @@ import builtin from '../../nodes/index.ts';
 import loadModel from '../../nodes/load-model.ts';
 import { createExecutor, createRegistry, defineNode, definePlugin, socket } from '../../runtime/index.ts';
 import { fakeContext } from './fake-context.ts';
+import { writeTinyCheckpoint, writeTinyDiffusersFolder } from '../fixtures/tiny-checkpoint.ts';
+import { cancelled } from '../../runtime/errors.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../data');
 
@@ -96,5 +98,51 @@ describe('LoadModel', () => {
       const data = await dataWith();
       expect(typeof (await fingerprintOf(data, '../secrets'))).toBe('string');
     });
+  });
+});
+
+describe('LoadModel converting a checkpoint on first use', () => {
+  it('stops the conversion when the run is cancelled, leaving no model folder and no staging folder', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-cancel-'));
+    writeTinyCheckpoint(path.join(data, 'dreamy.ckpt'));
+    const controller = new AbortController();
+    const ctx = await fakeContext({ env: { dataDir: data }, signal: controller.signal });
+    // Cancel as soon as the worker reports the first progress: the conversion is under way.
+    ctx.progress = () => controller.abort(cancelled());
+    await expect(loadModel.execute({ model: 'dreamy', backend: 'default' }, ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(readdirSync(path.join(data, 'models'))).toEqual([]);
+  });
+
+  it('does not start converting when the run is already cancelled', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-cancel-'));
+    writeTinyCheckpoint(path.join(data, 'dreamy.ckpt'));
+    const controller = new AbortController();
+    controller.abort(cancelled());
+    const ctx = await fakeContext({ env: { dataDir: data }, signal: controller.signal });
+    await expect(loadModel.execute({ model: 'dreamy', backend: 'default' }, ctx)).rejects.toMatchObject({ code: 'cancelled' });
+    expect(existsSync(path.join(data, 'models', 'dreamy'))).toBe(false);
+  });
+});
+
+describe('LoadModel on an inpainting checkpoint', () => {
+  it('converts it and says so on the UNet handle (inChannels 9); an ordinary model has 4', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-inpaint-'));
+    const key = 'model.diffusion_model.input_blocks.0.0.weight';
+    writeTinyCheckpoint(path.join(data, 'inpaint.safetensors'), {
+      edit: (tensors) => tensors.map((t) => (t.name === key ? { name: key, shape: [t.shape[0], 9, 3, 3], values: () => new Float32Array(t.shape[0] * 81) } : t)),
+    });
+    writeTinyCheckpoint(path.join(data, 'plain.ckpt'));
+    const ctx = await fakeContext({ env: { dataDir: data } });
+    expect((await loadModel.execute({ model: 'inpaint', backend: 'cpu' }, ctx)).unet.inChannels).toBe(9);
+    expect((await loadModel.execute({ model: 'plain', backend: 'cpu' }, ctx)).unet.inChannels).toBe(4);
+  });
+
+  it('finds a diffusers PyTorch folder in data/ by its name and converts it on first use', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'lf-diffusers-'));
+    writeTinyDiffusersFolder(path.join(data, 'hub-model'));
+    const ctx = await fakeContext({ env: { dataDir: data } });
+    const { unet } = await loadModel.execute({ model: 'hub-model', backend: 'cpu' }, ctx);
+    expect(unet.path).toBe(path.join(data, 'models', 'hub-model', 'unet', 'model.onnx'));
+    expect(existsSync(unet.path)).toBe(true);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import scheduler from '../../nodes/scheduler.ts';
 import unetStep from '../../nodes/unet-step.ts';
-import { createNoise, timestepToSigma } from '../../models/schedulers/index.ts';
-import type { SamplerName } from '../../models/schedulers/index.ts';
+import { createNoise, MULTISTEP_SAMPLERS, SAMPLERS, SCHEDULERS, STOCHASTIC_SAMPLERS, timestepToSigma } from '../../models/schedulers/index.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from '../../nodes/lib/sd-types.ts';
 import { fakeContext, fakeSession } from './fake-context.ts';
 
@@ -46,8 +45,8 @@ function blindUnet() {
 const conditioning = (value: number): Conditioning => ({ data: new Float32Array(77 * 8).fill(value), shape: [1, 77, 8] });
 const emptyLatent = (): Latent => ({ data: new Float32Array(256), shape });
 
-async function schedule(sampler: SamplerName, steps: number, denoise = 1): Promise<Schedule> {
-  const result = await scheduler.execute({ sampler, schedule: 'default', steps, denoise }, await fakeContext());
+async function schedule(sampler: string, steps: number, denoise = 1, name = 'default'): Promise<Schedule> {
+  const result = await scheduler.execute({ sampler, schedule: name, steps, denoise, denoise_rule: 'truncate' }, await fakeContext());
   return result.schedule;
 }
 
@@ -61,6 +60,8 @@ function inputs(overrides: Partial<Parameters<typeof unetStep.execute>[0]> & { s
     seed: 42,
     start_step: 0,
     end_step: 0,
+    add_noise: 'auto' as const,
+    return_with_leftover_noise: true,
     ...overrides,
   };
 }
@@ -116,18 +117,57 @@ describe('UNetStep', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
-  it.each(['euler', 'euler_ancestral', 'dpm_2_ancestral', 'ddpm'] as const)(
-    'can split one schedule over two UNetSteps: %s gives the same result as one run',
-    async (sampler) => {
-      const sched = await schedule(sampler, 6);
-      const sessions = { [unet.path]: oracleUnet() };
-      const whole = await unetStep.execute(inputs({ schedule: sched }), await fakeContext({ sessions }));
-      const first = await unetStep.execute(inputs({ schedule: sched, end_step: 3 }), await fakeContext({ sessions }));
-      const second = await unetStep.execute(inputs({ schedule: sched, latent: first.latent, start_step: 3 }), await fakeContext({ sessions }));
-      expect(Array.from(first.latent.data)).not.toEqual(Array.from(whole.latent.data));
-      expect(Array.from(second.latent.data)).toEqual(Array.from(whole.latent.data));
-    },
-  );
+  it.each(['euler', ...STOCHASTIC_SAMPLERS])('can split one schedule over two UNetSteps: %s gives the same result as one run', async (sampler) => {
+    // The oracle UNet's clean estimate never changes (up to float32 rounding), so multistep history barely matters: only the noise could.
+    const sched = await schedule(sampler, 6, 1, 'karras');
+    const sessions = { [unet.path]: oracleUnet() };
+    const whole = await unetStep.execute(inputs({ schedule: sched, end_step: 5 }), await fakeContext({ sessions }));
+    const first = await unetStep.execute(inputs({ schedule: sched, end_step: 3 }), await fakeContext({ sessions }));
+    const second = await unetStep.execute(inputs({ schedule: sched, latent: first.latent, start_step: 3, end_step: 5 }), await fakeContext({ sessions }));
+    expect(Array.from(first.latent.data)).not.toEqual(Array.from(whole.latent.data));
+    if (MULTISTEP_SAMPLERS.includes(sampler)) second.latent.data.forEach((v, i) => expect(v).toBeCloseTo(whole.latent.data[i], 5));
+    else expect(Array.from(second.latent.data)).toEqual(Array.from(whole.latent.data));
+  });
+
+  it('add_noise enable adds the seed\'s noise at the starting level even mid-schedule; disable adds none at step 0', async () => {
+    const sched = await schedule('euler', 6);
+    const latent: Latent = { data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i)), shape };
+    const blind = { [unet.path]: blindUnet() };
+    const enabled = await unetStep.execute(inputs({ schedule: sched, latent, start_step: 2, add_noise: 'enable' }), await fakeContext({ sessions: blind }));
+    const noise = createNoise(42).normal(256);
+    enabled.latent.data.forEach((v, i) => expect(v).toBeCloseTo(latent.data[i] + sched.sigmas[2] * noise[i], 4));
+    const auto = await unetStep.execute(inputs({ schedule: sched, latent, start_step: 2 }), await fakeContext({ sessions: blind }));
+    expect(Array.from(auto.latent.data)).toEqual(Array.from(latent.data));
+    const disabled = await unetStep.execute(inputs({ schedule: sched, latent, add_noise: 'disable' }), await fakeContext({ sessions: blind }));
+    expect(Array.from(disabled.latent.data)).toEqual(Array.from(latent.data));
+  });
+
+  it('return_with_leftover_noise off takes the last step run to sigma 0 (a clean latent from an exact model)', async () => {
+    const sched = await schedule('euler', 8);
+    const sessions = { [unet.path]: oracleUnet() };
+    const leftover = await unetStep.execute(inputs({ schedule: sched, end_step: 4 }), await fakeContext({ sessions }));
+    const full = await unetStep.execute(inputs({ schedule: sched, end_step: 4, return_with_leftover_noise: false }), await fakeContext({ sessions }));
+    expect(Math.max(...leftover.latent.data.map((v, i) => Math.abs(v - clean[i])))).toBeGreaterThan(0.1);
+    full.latent.data.forEach((v, i) => expect(v).toBeCloseTo(clean[i], 4));
+  });
+
+  it('runs a KSamplerAdvanced-style pair (noise on, leftover kept; then noise off) like one run', async () => {
+    const sched = await schedule('euler_ancestral', 6, 1, 'normal');
+    const sessions = { [unet.path]: oracleUnet() };
+    const whole = await unetStep.execute(inputs({ schedule: sched }), await fakeContext({ sessions }));
+    const first = await unetStep.execute(inputs({ schedule: sched, end_step: 2, add_noise: 'enable' }), await fakeContext({ sessions }));
+    const second = await unetStep.execute(
+      inputs({ schedule: sched, latent: first.latent, start_step: 2, add_noise: 'disable', return_with_leftover_noise: false }),
+      await fakeContext({ sessions }),
+    );
+    expect(Array.from(second.latent.data)).toEqual(Array.from(whole.latent.data));
+  });
+
+  it('gives a CFG++ sampler the negative prompt\'s estimate, running it even at cfg 1', async () => {
+    const session = oracleUnet();
+    await unetStep.execute(inputs({ schedule: await schedule('euler_cfg_pp', 3), cfg: 1 }), await fakeContext({ sessions: { [unet.path]: session } }));
+    expect(session.calls[0].sample.dims).toEqual([2, 4, 8, 8]);
+  });
 
   it('stops between steps when the run is cancelled', async () => {
     const controller = new AbortController();
@@ -163,7 +203,34 @@ describe('Scheduler', () => {
     expect(partial.timesteps[0]).toBe(780);
   });
 
-  it('offers every sampler of the schedulers module', () => {
-    expect(scheduler.inputs.sampler.choices).toEqual(expect.arrayContaining(['ddpm', 'ddim', 'plms', 'euler', 'euler_ancestral', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'dpmpp_2m', 'dpmpp_2m_sde']));
+  it('offers every sampler and schedule of the schedulers module, and `default` for older workflows', () => {
+    expect(scheduler.inputs.sampler.choices).toEqual(SAMPLERS);
+    expect(scheduler.inputs.schedule.choices).toEqual([...SCHEDULERS, 'default']);
+  });
+
+  it('applies ComfyUI\'s KSampler denoise with the stretch rule: `steps` steps of an int(steps / denoise) schedule', async () => {
+    const { schedule: stretched } = await scheduler.execute({ sampler: 'euler', schedule: 'normal', steps: 10, denoise: 0.5, denoise_rule: 'stretch' }, await fakeContext());
+    const { schedule: full } = await scheduler.execute({ sampler: 'euler', schedule: 'normal', steps: 20, denoise: 1, denoise_rule: 'truncate' }, await fakeContext());
+    expect(stretched.sigmas).toEqual(full.sigmas.slice(10));
+  });
+});
+
+describe('Scheduler version 2 migration', () => {
+  it('names version 1\'s `default` the ComfyUI way where the levels are the same, and fills in the old default', () => {
+    const migrate = scheduler.migrate!;
+    expect(migrate({ sampler: 'ddim', schedule: 'default', steps: 20 }, 1)).toMatchObject({ schedule: 'leading' });
+    expect(migrate({ sampler: 'euler', steps: 20 }, 1)).toMatchObject({ schedule: 'normal' });
+    expect(migrate({ sampler: 'dpm_2', schedule: 'default' }, 1)).toMatchObject({ schedule: 'default' });
+    expect(migrate({ sampler: 'lms', schedule: 'karras' }, 1)).toMatchObject({ schedule: 'karras' });
+    expect(migrate({ sampler: 'lms', schedule: 'default' }, 2)).toMatchObject({ schedule: 'default' });
+  });
+
+  it('gives the migrated schedule exactly the levels version 1 gave', async () => {
+    for (const sampler of ['ddpm', 'plms', 'euler', 'lms', 'dpm_2']) {
+      const old = { sampler, schedule: 'default', steps: 17, denoise: 1, denoise_rule: 'truncate' as const };
+      const migrated = scheduler.migrate!(old, 1) as typeof old;
+      const [a, b] = [await scheduler.execute(old, await fakeContext()), await scheduler.execute(migrated, await fakeContext())];
+      expect(b.schedule.sigmas, sampler).toEqual(a.schedule.sigmas);
+    }
   });
 });

@@ -40,6 +40,13 @@ function safeParse(text: string): unknown {
 
 const enc = encodeURIComponent;
 
+/** A LoRA or embedding file the server lists. */
+export interface AdapterFile {
+  name: string;
+  file: string;
+  bytes: number;
+}
+
 export interface RunRequest {
   workflow?: Workflow;
   workflowName?: string;
@@ -49,6 +56,7 @@ export interface RunRequest {
 export const api = {
   nodes: () => request<NodeDescription[]>('GET', '/api/nodes'),
   hardware: () => request<HardwareInfo>('GET', '/api/hardware'),
+  adapters: () => request<{ loras: AdapterFile[]; embeddings: AdapterFile[] }>('GET', '/api/adapters'),
 
   projects: () => request<Project[]>('GET', '/api/projects'),
   project: (id: string) => request<Project>('GET', `/api/projects/${enc(id)}`),

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, type AdapterFile } from '../api/client.ts';
 import type { GalleryImage, NodeDescription, Project } from '../api/types.ts';
 import { randomSeed } from '../graph/seeds.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
@@ -8,10 +8,20 @@ import { ProgressBar } from '../ui/ProgressBar.tsx';
 import { editorHref } from '../ui/route.ts';
 import type { Notify } from '../ui/toasts.tsx';
 import { useTracker } from '../ui/use-tracker.ts';
+import type { Workflow } from '../workflow/types.ts';
 import { overrideInputs } from '../../../contract/index.ts';
 import { EditorError } from '../errors.ts';
 import { generationRequest, type GenerateSettings } from './generate/generation-request.ts';
 import { SettingsForm } from './generate/SettingsForm.tsx';
+import { LoraPicker } from './generate/LoraPicker.tsx';
+import { withLoras, type LoraChoice } from './generate/with-loras.ts';
+
+/** The workflow with the form's overrides; a bad override is the editor's bug, reported as such. */
+function overridden(workflow: Workflow, overrides: Record<string, unknown>): Workflow {
+  const { workflow: result, issues } = overrideInputs(workflow, overrides);
+  if (issues.length > 0) throw new EditorError('bad_workflow', issues[0].message);
+  return result as Workflow;
+}
 
 const DEFAULTS: GenerateSettings = {
   prompt: 'a red circle on a blue background',
@@ -36,6 +46,8 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const [runId, setRunId] = useState<string>();
   const [gallery, setGallery] = useState<GalleryImage[]>([]);
   const [tracker, snapshot] = useTracker(projectId);
+  const [adapters, setAdapters] = useState<{ loras: AdapterFile[]; embeddings: AdapterFile[] }>({ loras: [], embeddings: [] });
+  const [loras, setLoras] = useState<LoraChoice[]>([]);
 
   const refreshGallery = useCallback(() => {
     api.images(projectId).then((images) => setGallery([...images].reverse()), (e: Error) => notify(e.message, 'error'));
@@ -44,6 +56,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   useEffect(() => {
     api.project(projectId).then(setProject, (e: Error) => notify(`Could not open project ${projectId}: ${e.message}`, 'error'));
     api.nodes().then(setNodes, (e: Error) => notify(e.message, 'error'));
+    api.adapters().then(setAdapters, (e: Error) => notify(e.message, 'error'));
     refreshGallery();
   }, [projectId, notify, refreshGallery]);
 
@@ -65,12 +78,18 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
     return filename;
   };
 
-  const buildRequest = async () => generationRequest(settings, await uploadInitImage());
+  /** The shipped workflow by name with overrides; with LoRAs, the workflow itself with LoraLoaders added. */
+  const buildRequest = async () => {
+    const request = generationRequest(settings, await uploadInitImage());
+    if (loras.length === 0) return request;
+    const workflow = withLoras(overridden(await api.workflow(projectId, request.workflowName), request.overrides), loras);
+    return { workflowName: request.workflowName, overrides: {}, workflow };
+  };
 
   const generate = async () => {
     try {
       const request = await buildRequest();
-      const { id } = await api.queueRun(projectId, request);
+      const { id } = await api.queueRun(projectId, request.workflow ? { workflow: request.workflow } : request);
       tracker?.track(id, request.workflowName);
       setRunId(id);
       if (settings.randomizeSeed) setSettings((s) => ({ ...s, seed: randomSeed() }));
@@ -82,8 +101,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const openInEditor = async () => {
     try {
       const request = await buildRequest();
-      const { workflow, issues } = overrideInputs(await api.workflow(projectId, request.workflowName), request.overrides);
-      if (issues.length > 0) throw new EditorError('bad_workflow', issues[0].message);
+      const workflow = request.workflow ?? overridden(await api.workflow(projectId, request.workflowName), request.overrides);
       writeDraft(projectId, { workflowName: request.workflowName, workflow, dirty: true });
       location.hash = editorHref(projectId, request.workflowName);
     } catch (e) {
@@ -97,6 +115,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
         <h1>{project?.name ?? projectId}</h1>
         {project?.description && <p className="lf-muted">{project.description}</p>}
         <SettingsForm settings={settings} onChange={setSettings} specs={specs} initImage={initImage} onInitImage={setInitImage} />
+        <LoraPicker available={adapters.loras} embeddings={adapters.embeddings} chosen={loras} onChange={setLoras} />
         <div className="lf-actions">
           <button type="button" className="lf-primary" onClick={() => void generate()} disabled={run !== undefined && isActive(run)} data-testid="generate">Generate</button>
           {run && isActive(run) && <button type="button" onClick={() => void api.cancelRun(run.runId).catch((e: Error) => notify(e.message, 'error'))}>Cancel</button>}

@@ -1,5 +1,4 @@
-import { combine, toDerivative } from '../sampler.ts';
-import type { Sampler } from '../sampler.ts';
+import { combine, defineSampler, K_DIFFUSION, toDerivative } from '../sampler.ts';
 
 const ORDER = 4;
 /** 3-point Gauss-Legendre rule on [-1, 1]: exact for the cubic Lagrange polynomials of order 4. */
@@ -28,14 +27,20 @@ function coefficient(sigmas: Float64Array, i: number, j: number, order: number):
  * integrated for the uneven sigma spacing, as in k-diffusion's `sample_lms`
  * (Karras et al. 2022 formulation of the probability-flow ODE).
  */
-export const lms: Sampler = ({ denoiser, sigmas }) => {
-  const slopes: Float32Array[] = [];
-  return async (i, x) => {
-    const denoised = await denoiser(x, sigmas[i]);
-    slopes.unshift(toDerivative(x, sigmas[i], denoised));
-    if (slopes.length > ORDER) slopes.pop();
-    const order = slopes.length;
-    const terms = slopes.map((slope, j) => [coefficient(sigmas, i, j, order), slope] as const);
-    return { x: combine([[1, x], ...terms]), denoised };
-  };
-};
+export const lms = defineSampler({
+  name: 'lms',
+  label: 'LMS',
+  multistep: true,
+  reference: `Karras et al. 2022 (probability-flow ODE); ${K_DIFFUSION} sample_lms, linear_multistep_coeff`,
+  create: ({ denoiser, sigmas }) => {
+    const slopes: Float32Array[] = [];
+    return async (i, x) => {
+      const denoised = await denoiser(x, sigmas[i]);
+      slopes.unshift(toDerivative(x, sigmas[i], denoised));
+      if (slopes.length > ORDER) slopes.pop();
+      const order = slopes.length;
+      const terms = slopes.map((slope, j) => [coefficient(sigmas, i, j, order), slope] as const);
+      return { x: combine([[1, x], ...terms]), denoised };
+    };
+  },
+});

@@ -25,7 +25,7 @@ describe('ComfyUI API format -> latentflow', () => {
     expect(validateWorkflow(workflow, registry)).toEqual([]);
     expect(workflow.nodes['4']).toEqual({ type: 'LoadModel', inputs: { model: 'shapes-tiny', backend: 'default' } });
     expect(workflow.nodes['3'].type).toBe('UNetStep');
-    expect(workflow.nodes['3.schedule']).toEqual({ type: 'Scheduler', inputs: { sampler: 'euler', schedule: 'default', steps: 20, denoise: 1 } });
+    expect(workflow.nodes['3.schedule']).toEqual({ type: 'Scheduler', inputs: { sampler: 'euler', schedule: 'normal', steps: 20, denoise: 1 }, version: 2 });
     expect(workflow.nodes['6.tokens'].inputs?.text).toBe('a red circle on a blue background');
     expect(origin['6.tokens']).toBe('6');
   });

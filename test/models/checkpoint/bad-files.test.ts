@@ -61,10 +61,16 @@ describe('checkpoints that must be refused', () => {
     expectCode(path, 'checkpoint_unknown_format');
   });
 
-  it('a checkpoint in the legacy (pre-zip) torch format is named as such', () => {
+  it('a legacy (pre-zip) torch file that ends after its magic number is truncated', () => {
     const path = join(dir, 'legacy.ckpt');
     writeFileSync(path, Buffer.from('\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19.', 'latin1'));
-    expectCode(path, 'checkpoint_unsupported', /legacy/);
+    expectCode(path, 'checkpoint_truncated');
+  });
+
+  it('a file that starts with a pickle but not with the torch magic number is damaged', () => {
+    const path = join(dir, 'plain-pickle.ckpt');
+    writeFileSync(path, Buffer.from('\x80\x02}q\x00.', 'latin1'));
+    expectCode(path, 'checkpoint_corrupt', /magic number/);
   });
 
   it('big-endian tensor data is refused rather than misread', () => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ALPHAS_CUMPROD, buildSchedule, createNoise, sample, sigmaToTimestep } from '../../../models/schedulers/index.ts';
+import { ALPHAS_CUMPROD, buildSchedule, createNoise, createStepNoise, sample, sigmaToTimestep } from '../../../models/schedulers/index.ts';
 import type { Denoiser } from '../../../models/schedulers/index.ts';
 
 /** A fake eps-predicting UNet in the seed's variance-preserving space. */
@@ -9,10 +9,10 @@ const epsModel = (x: Float64Array, t: number) => x.map((v, i) => 0.3 * v + Math.
 function seedDdpm(xT: Float64Array, steps: number, noiseSeed: number, skip = 0): Float64Array[] {
   const ratio = Math.floor(1000 / steps);
   const timesteps = Array.from({ length: steps }, (_, k) => (steps - 1 - k) * ratio).slice(skip);
-  const noise = createNoise(noiseSeed);
+  const noise = createStepNoise(noiseSeed, xT.length);
   let x = xT;
   const trajectory: Float64Array[] = [];
-  for (const t of timesteps) {
+  for (const [k, t] of timesteps.entries()) {
     const prev = t - ratio;
     const abarT = ALPHAS_CUMPROD[t];
     const abarPrev = prev >= 0 ? ALPHAS_CUMPROD[prev] : 1;
@@ -23,7 +23,7 @@ function seedDdpm(xT: Float64Array, steps: number, noiseSeed: number, skip = 0):
     const current = x;
     x = x.map((v, i) => ((Math.sqrt(abarPrev) * betaT) / (1 - abarT)) * x0[i] + ((Math.sqrt(alphaT) * (1 - abarPrev)) / (1 - abarT)) * current[i]);
     if (t > 0) {
-      const z = noise.normal(x.length);
+      const z = noise(skip + k);
       const std = Math.sqrt(Math.max(((1 - abarPrev) / (1 - abarT)) * betaT, 1e-20));
       x = x.map((v, i) => v + std * z[i]);
     }
@@ -44,14 +44,14 @@ function expectClose(actual: Float32Array, expected: Float64Array) {
 }
 
 it('ddpm reproduces the seed\'s DDPM step by step (txt2img, 50 steps)', async () => {
-  const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'default', steps: 50 });
+  const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'leading', steps: 50 });
   expect(timesteps[0]).toBe(980);
   const xT = Float64Array.from(createNoise(1).normal(32));
   const expected = seedDdpm(xT, 50, 2);
   // VP x_t = sqrt(abar_t) * VE x_t; the final level is sigma 0, where both agree.
   const start = Float32Array.from(xT, (v) => v * Math.sqrt(1 + sigmas[0] ** 2));
   const seen: Float32Array[] = [];
-  await sample({ sampler: 'ddpm', denoiser: adapted, x: start, sigmas, noise: createNoise(2), onStep: ({ x }) => seen.push(x) });
+  await sample({ sampler: 'ddpm', denoiser: adapted, x: start, sigmas, noise: createStepNoise(2, 32), onStep: ({ x }) => seen.push(x) });
   expect(seen).toHaveLength(50);
   seen.forEach((x, k) => {
     const toVp = 1 / Math.sqrt(1 + sigmas[k + 1] ** 2);
@@ -60,7 +60,7 @@ it('ddpm reproduces the seed\'s DDPM step by step (txt2img, 50 steps)', async ()
 });
 
 it('ddpm reproduces the seed\'s img2img: strength 0.8 skips the first 10 of 50 timesteps', async () => {
-  const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'default', steps: 50, denoise: 0.8 });
+  const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'leading', steps: 50, denoise: 0.8 });
   expect(timesteps[0]).toBe(780);
   const latent = Float64Array.from(createNoise(3).normal(32));
   const n = Float64Array.from(createNoise(4).normal(32));
@@ -68,6 +68,6 @@ it('ddpm reproduces the seed\'s img2img: strength 0.8 skips the first 10 of 50 t
   const xT = latent.map((v, i) => Math.sqrt(abar) * v + Math.sqrt(1 - abar) * n[i]);
   const expected = seedDdpm(xT, 50, 5, 10);
   const start = Float32Array.from(latent, (v, i) => v + sigmas[0] * n[i]);
-  const out = await sample({ sampler: 'ddpm', denoiser: adapted, x: start, sigmas, noise: createNoise(5) });
+  const out = await sample({ sampler: 'ddpm', denoiser: adapted, x: start, sigmas, noise: (i) => createStepNoise(5, 32)(10 + i) });
   expectClose(out, expected[expected.length - 1]);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createNoise } from '../../../models/noise.ts';
+import { createNoise, createStepNoise } from '../../../models/noise.ts';
 import { ancestralStep, combine, toDerivative } from '../../../models/schedulers/sampler.ts';
-import { SAMPLER_FUNCTIONS } from '../../../models/schedulers/samplers/index.ts';
+import { findSampler } from '../../../models/schedulers/samplers/index.ts';
 
 describe('ancestralStep', () => {
   it('splits sigma_next^2 into a deterministic part and the DDPM posterior variance', () => {
@@ -14,13 +14,13 @@ describe('ancestralStep', () => {
     expect(ancestralStep(0.03, 0)).toEqual({ sigmaDown: 0, sigmaUp: 0 });
   });
 
-  it.each(['euler_ancestral', 'dpm_2_ancestral', 'ddpm'] as const)('%s adds noise of variance sigma_up^2 in one step', async (name) => {
+  it.each(['euler_ancestral', 'dpm_2_ancestral', 'ddpm'])('%s adds noise of variance sigma_up^2 in one step', async (name) => {
     // With D = 0 and x = sigma * z, one step gives (sigma_down / sigma) x + sigma_up * fresh noise.
     const [sigma, next] = [4, 3];
     const { sigmaDown, sigmaUp } = ancestralStep(sigma, next);
     const n = 200_000;
     const x = createNoise(1).normal(n).map((v) => sigma * v);
-    const step = SAMPLER_FUNCTIONS[name]({ denoiser: async (v) => new Float32Array(v.length), sigmas: Float64Array.from([sigma, next, 0]), noise: createNoise(2) });
+    const step = findSampler(name)!.create({ denoiser: async (v) => new Float32Array(v.length), sigmas: Float64Array.from([sigma, next, 0]), noise: createStepNoise(2, n) });
     const out = (await step(0, x)).x;
     let residualVariance = 0;
     let total = 0;

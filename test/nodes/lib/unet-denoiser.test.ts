@@ -47,7 +47,7 @@ describe('UNet denoiser (model adapter)', () => {
     const denoise = createUnetDenoiser({ session, shape, positive: conditioning(3), negative: conditioning(1), cfg: 7.5, sigmaToTimestep });
     const x = Float32Array.from({ length: 512 }, (_, i) => i / 100 - 1);
     const sigma = 2;
-    const denoised = await denoise(x, sigma);
+    const { denoised, unconditional } = await denoise(x, sigma);
 
     expect(calls).toHaveLength(1);
     const { feeds } = calls[0];
@@ -64,6 +64,7 @@ describe('UNet denoiser (model adapter)', () => {
       const cond = x[i] * cIn * 0.5 + 3 + 0.2;
       const uncond = x[i] * cIn * 0.5 + 1 + 0.2;
       expect(denoised[i]).toBeCloseTo(x[i] - sigma * (uncond + 7.5 * (cond - uncond)), 4);
+      expect(unconditional[i]).toBeCloseTo(x[i] - sigma * uncond, 4);
     }
   });
 
@@ -72,7 +73,7 @@ describe('UNet denoiser (model adapter)', () => {
     const shape = [1, 4, 5, 6];
     const denoise = createUnetDenoiser({ session, shape, positive: conditioning(3), negative: conditioning(1), cfg: 2, sigmaToTimestep });
     const x = Float32Array.from({ length: 120 }, (_, i) => Math.cos(i));
-    const denoised = await denoise(x, 1);
+    const { denoised } = await denoise(x, 1);
     const { dims, data } = calls[0].feeds.sample;
     expect(dims).toEqual([2, 4, 8, 8]);
     const cIn = 1 / Math.sqrt(2);
@@ -91,10 +92,21 @@ describe('UNet denoiser (model adapter)', () => {
   it('skips the negative half when cfg is 1', async () => {
     const { session, calls } = fakeUnet();
     const denoise = createUnetDenoiser({ session, shape: [1, 4, 8, 8], positive: conditioning(2), negative: conditioning(9), cfg: 1, sigmaToTimestep });
-    const denoised = await denoise(new Float32Array(256).fill(1), 0.5);
+    const { denoised, unconditional } = await denoise(new Float32Array(256).fill(1), 0.5);
     expect(calls[0].feeds.sample.dims).toEqual([1, 4, 8, 8]);
     const cIn = 1 / Math.sqrt(1.25);
     expect(denoised[0]).toBeCloseTo(1 - 0.5 * (cIn * 0.5 + 2 + 0.05), 5);
+    expect(unconditional).toBe(denoised);
+  });
+
+  it('runs the negative prompt at cfg 1 too when asked for the unconditional estimate (CFG++ samplers)', async () => {
+    const { session, calls } = fakeUnet();
+    const denoise = createUnetDenoiser({ session, shape: [1, 4, 8, 8], positive: conditioning(2), negative: conditioning(9), cfg: 1, unconditional: true, sigmaToTimestep });
+    const { denoised, unconditional } = await denoise(new Float32Array(256).fill(1), 0.5);
+    expect(calls[0].feeds.sample.dims).toEqual([2, 4, 8, 8]);
+    const cIn = 1 / Math.sqrt(1.25);
+    expect(denoised[0]).toBeCloseTo(1 - 0.5 * (cIn * 0.5 + 2 + 0.05), 5);
+    expect(unconditional[0]).toBeCloseTo(1 - 0.5 * (cIn * 0.5 + 9 + 0.05), 5);
   });
 
   it('feeds an int64 timestep, rounded, when the UNet declares one, and honours a fixed [1] shape', async () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LatentflowServer } from '../../../server/index.ts';
@@ -13,6 +14,15 @@ afterEach(() => server.close());
 
 const upload = (body: Buffer | string, contentType: string, query = '') =>
   server.app.inject({ method: 'POST', url: `/api/projects/default/uploads${query}`, payload: body, headers: { 'content-type': contentType } });
+/** A valid PNG container whose IHDR declares 8192 x 8192 over a few bytes of image data. */
+function bombPng(): Buffer {
+  const small = solidPng(1, 1);
+  const ihdr = Buffer.from(small.subarray(8, 33));
+  ihdr.writeUInt32BE(8192, 8);
+  ihdr.writeUInt32BE(8192, 12);
+  ihdr.writeUInt32BE(zlib.crc32(ihdr.subarray(4, 21)), 21);
+  return Buffer.concat([small.subarray(0, 8), ihdr, small.subarray(33)]);
+}
 const inputs = () => path.join(server.context.dataDir, 'projects', 'default', 'inputs');
 const outputs = () => path.join(server.context.dataDir, 'projects', 'default', 'outputs');
 
@@ -94,6 +104,32 @@ describe('uploads', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().code).toBe('invalid_image');
     }
+    expect(fs.readdirSync(inputs())).toEqual([]);
+  });
+
+  it('decodes before accepting: a PNG whose image data is an HTML page and a 23-byte JPEG with no scan data are 400 invalid_image', async () => {
+    const html = solidPng(4, 4);
+    const idatAt = html.indexOf('IDAT') - 4;
+    const page = Buffer.from('<html><body>not pixels</body></html>');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(page.length);
+    const body = Buffer.concat([Buffer.from('IDAT'), page]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    const htmlPng = Buffer.concat([html.subarray(0, idatAt), length, body, crc, html.subarray(html.length - 12)]);
+    const noScan = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0, 8, 0, 8, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 0xff, 0xd9]);
+    for (const [bytes, type] of [[htmlPng, 'image/png'], [noScan, 'image/jpeg']] as const) {
+      const response = await upload(bytes, type, '?name=x');
+      expect(response.statusCode, type).toBe(400);
+      expect(response.json().code).toBe('invalid_image');
+    }
+    expect(fs.readdirSync(inputs())).toEqual([]);
+  });
+
+  it('refuses a decompression bomb (8192 x 8192 declared in a small file) by its header with 413', async () => {
+    const response = await upload(bombPng(), 'image/png', '?name=bomb');
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ code: 'payload_too_large', message: expect.stringMatching(/8192x8192/) });
     expect(fs.readdirSync(inputs())).toEqual([]);
   });
 

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { generationRequest, type GenerateSettings } from '../../../../editor/src/pages/generate/generation-request.ts';
+import { SAMPLERS } from '../../../../models/schedulers/index.ts';
 
 const settings: GenerateSettings = {
-  prompt: 'a cat', negative: 'blurry', sampler: 'euler_a', steps: 12, cfg: 6.5, seed: 99,
+  prompt: 'a cat', negative: 'blurry', sampler: 'euler_ancestral', steps: 12, cfg: 6.5, seed: 99,
   randomizeSeed: false, width: 384, height: 256, strength: 0.6,
 };
 
 describe('the generate page run request', () => {
+  it('is tested with a sampler the Scheduler node offers', () => {
+    expect(SAMPLERS).toContain(settings.sampler);
+  });
+
   it('runs txt2img with size overrides when there is no init image', () => {
     expect(generationRequest(settings)).toEqual({
       workflowName: 'txt2img',
       overrides: {
-        'positive.text': 'a cat', 'negative.text': 'blurry', 'schedule.sampler': 'euler_a', 'schedule.steps': 12,
+        'positive.text': 'a cat', 'negative.text': 'blurry', 'schedule.sampler': 'euler_ancestral', 'schedule.steps': 12,
         'unet.cfg': 6.5, 'unet.seed': 99, 'latent.width': 384, 'latent.height': 256,
       },
     });

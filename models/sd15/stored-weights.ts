@@ -1,0 +1,126 @@
+import type { StoredInitializer } from '../model-folder/onnx-initializers.ts';
+import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
+import { toFloat32 } from '../checkpoint/dtype.ts';
+
+/**
+ * Reads checkpoint tensors (CompVis names and layouts, float32) back from the initializers of a
+ * network that CheckpointWeights declared: the inverse of its naming scheme
+ * `key[start:end]:T:int8`, `key:uint8`, `key:scales`, `key:C11`, and `::fp16` for float16 storage.
+ * int8 weights come back dequantised.
+ */
+export class StoredWeights {
+  private readonly byKey = new Map<string, Piece[]>();
+
+  constructor(initializers: Iterable<StoredInitializer>) {
+    for (const init of initializers) {
+      const piece = parsePiece(init);
+      if (!piece) continue;
+      const list = this.byKey.get(piece.key) ?? [];
+      list.push(piece);
+      this.byKey.set(piece.key, list);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** The tensor `key` of shape `shape`, as the checkpoint held it. */
+  read(key: string, shape: readonly number[]): Float32Array {
+    const pieces = this.byKey.get(key) ?? [];
+    const count = shape.reduce((n, d) => n * d, 1);
+    const rows = shape[0];
+    const inner = count / rows;
+    const out = new Float32Array(count);
+    let filled = 0;
+    const values = (role: Piece['role']) => pieces.find((p) => p.role === role && p.start === undefined && !p.transposed);
+    const whole = values('value') ?? values('C11');
+    if (whole) {
+      out.set(readFloats(whole.init));
+      return checked(key, out, whole.init.dims.reduce((n, d) => n * d, 1), count);
+    }
+    const filters = values('uint8');
+    if (filters) {
+      const raw = readBytes(filters.init);
+      const scales = readFloats(pieceOf(pieces, 'scales', undefined, key).init);
+      for (let i = 0; i < count; i++) out[i] = (raw[i] - 128) * scales[Math.floor(i / inner)];
+      return out;
+    }
+    for (const piece of pieces) {
+      if (piece.role === 'scales') continue;
+      const start = piece.start ?? 0;
+      const end = piece.end ?? rows;
+      if (!piece.transposed) {
+        out.set(readFloats(piece.init), start);
+        filled += end - start;
+        continue;
+      }
+      const columns = end - start;
+      const matrix = piece.role === 'int8' ? dequantized(piece, pieceOf(pieces, 'scales', piece.start, key)) : readFloats(piece.init);
+      for (let i = 0; i < inner; i++) {
+        for (let c = 0; c < columns; c++) out[(start + c) * inner + i] = matrix[i * columns + c];
+      }
+      filled += columns;
+    }
+    return checked(key, out, filled, shape.length === 1 ? count : rows);
+  }
+}
+
+interface Piece {
+  key: string;
+  role: 'value' | 'int8' | 'uint8' | 'scales' | 'C11';
+  start?: number;
+  end?: number;
+  transposed: boolean;
+  init: StoredInitializer;
+}
+
+const PIECE = /^([^:[]+)(?:\[(\d+):(\d+)\])?(:T)?(?::(int8|uint8|scales|C11))?(?:::fp16)?$/;
+
+function parsePiece(init: StoredInitializer): Piece | undefined {
+  const match = PIECE.exec(init.name);
+  if (!match) return undefined;
+  const [, key, start, end, transposed, role] = match;
+  const piece: Piece = { key, role: (role as Piece['role'] | undefined) ?? 'value', transposed: transposed !== undefined, init };
+  if (start !== undefined) {
+    piece.start = Number(start);
+    piece.end = Number(end);
+  }
+  return piece;
+}
+
+function pieceOf(pieces: Piece[], role: Piece['role'], start: number | undefined, key: string): Piece {
+  const found = pieces.find((p) => p.role === role && p.start === start);
+  if (!found) throw new Error(`the stored weights of ${key} have no ${role}`);
+  return found;
+}
+
+function dequantized(values: Piece, scales: Piece): Float32Array {
+  const raw = new Int8Array(readBytes(values.init).buffer);
+  const scale = readFloats(scales.init);
+  const columns = scale.length;
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw[i] * scale[i % columns];
+  return out;
+}
+
+function checked(key: string, out: Float32Array, got: number, wanted: number): Float32Array {
+  if (got !== wanted) throw new Error(`the stored weights of ${key} cover ${got} of ${wanted} rows`);
+  return out;
+}
+
+function readBytes(init: StoredInitializer): Uint8Array {
+  const file = RandomAccessFile.open(init.file);
+  try {
+    return file.read(init.offset, init.length);
+  } finally {
+    file.close();
+  }
+}
+
+function readFloats(init: StoredInitializer): Float32Array {
+  const bytes = readBytes(init);
+  if (init.dataType === 'float16') return toFloat32(bytes, 'F16', bytes.length / 2);
+  if (init.dataType !== 'float32') throw new Error(`initializer ${init.name} is ${init.dataType}, expected float`);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}

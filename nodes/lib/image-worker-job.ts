@@ -1,0 +1,32 @@
+import { parentPort } from 'node:worker_threads';
+import { decodeImageFile } from './image-file.ts';
+import { fitForVae } from './image.ts';
+import type { ImageBatch } from './image.ts';
+import { runInBackground } from './background-thread.ts';
+
+export type ImageRequest =
+  | { kind: 'decode'; bytes: Uint8Array; multiple: number; maxSide: number }
+  | { kind: 'check'; bytes: Uint8Array };
+
+export type ImageJob = ImageRequest & { id: number };
+
+export type ImageReply =
+  | { id: number; image: ImageBatch }
+  | { id: number; checked: { width: number; height: number } }
+  | { id: number; error: string };
+
+runInBackground();
+
+parentPort?.on('message', (job: ImageJob) => {
+  try {
+    const decoded = decodeImageFile(job.bytes);
+    if (job.kind === 'check') {
+      parentPort?.postMessage({ id: job.id, checked: { width: decoded.width, height: decoded.height } } satisfies ImageReply);
+      return;
+    }
+    const image = fitForVae(decoded, job.multiple, job.maxSide);
+    parentPort?.postMessage({ id: job.id, image } satisfies ImageReply, [image.data.buffer as ArrayBuffer]);
+  } catch (error) {
+    parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies ImageReply);
+  }
+});
