@@ -16,11 +16,12 @@ export default defineNode({
   inputs: {
     image: socket<ImageBatch>(SD_TYPES.image),
     upscale_model: socket<UpscaleModelHandle>(SD_TYPES.upscaleModel),
-    tile_size: int({ default: 0, min: 0, max: 2048, step: 8, description: 'Tile side in input pixels; 0 = automatic.' }),
+    tile_size: int({ default: 0, min: 0, max: 2048, step: 8, description: 'Tile side in input pixels (at least overlap + 8); 0 = automatic.' }),
     overlap: int({ default: 16, min: 0, max: 256, step: 4, description: 'Input pixels neighbouring tiles share and blend.' }),
   },
   outputs: { image: output<ImageBatch>(SD_TYPES.image) },
   async execute({ image, upscale_model: model, tile_size, overlap }, ctx) {
+    // Without ORT's memory arena, like the VAE: each tile's activations go back to the system after its run.
     const session = await ctx.env.sessions.open(model.path, vaeSessionOptions(ctx.env.backend));
     const m = model.inputMultiple;
     const roundUp = (n: number) => Math.ceil(n / m) * m;
