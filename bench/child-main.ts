@@ -8,6 +8,7 @@ import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { upscale, writeUpscaleModel } from './tasks/upscale.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
+import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-checkpoint': writeCheckpoint,
@@ -16,6 +17,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,
+  'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
   'apply-lora': applyLora,
   'write-upscale-model': writeUpscaleModel,

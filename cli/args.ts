@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { makeDirectory } from '../runtime/index.ts';
 
 /** A mistake in how the command was called; commands exit 2 for it. */
 export class UsageError extends Error {
@@ -35,6 +36,15 @@ function parseJsonOrText(raw: string): unknown {
     return JSON.parse(raw);
   } catch {
     return raw;
+  }
+}
+
+/** Creates the folder an option names (with its parents); one that cannot be created is a usage error naming the option. */
+export function createFolder(option: string, dir: string): void {
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    throw new UsageError(`${option}: cannot create the folder ${dir}: ${(error as Error).message}`, { cause: error });
   }
 }
 

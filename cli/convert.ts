@@ -1,7 +1,8 @@
-import { basename, extname, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { convertCheckpoint, DEFAULT_UNET_WEIGHTS, UNET_WEIGHTS, type ConvertProgress, type UnetWeights } from '../models/convert.ts';
 import { isModelFileError } from '../models/checkpoint/errors.ts';
-import { defineCommand, EXIT, UsageError } from './args.ts';
+import { createFolder, defineCommand, EXIT, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = `usage: latentflow convert <checkpoint.ckpt|.pt|.safetensors|diffusers-folder> [--out <dir>] [--fp16] [--unet <weights>] [--data <dir>]
@@ -32,6 +33,8 @@ export const main = defineCommand({
     const [checkpoint] = positionals;
     const unetWeights = parseUnetWeights(values.unet);
     const outDir = values.out ?? join(values.data, 'models', basename(checkpoint, extname(checkpoint)));
+    // Only for a real checkpoint: the converter reports a missing one, and nothing is created for it.
+    if (statSync(checkpoint, { throwIfNoEntry: false })?.isFile()) createFolder(values.out === undefined ? '--data' : '--out', dirname(outDir));
     const show = progressDisplay(process.stdout.isTTY === true);
     try {
       const result = await convertCheckpoint(checkpoint, outDir, { fp16: values.fp16, unetWeights, onProgress: show });

@@ -52,6 +52,13 @@ export async function main(argv: string[]): Promise<number> {
   return (await command.load()).main(args);
 }
 
+// A reader that stops early (`latentflow schedule | head`) closes the pipe: drop the rest of the
+// output, as Unix tools do, and let the command finish (a run still writes its images whole).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.stdout.write = () => true;
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

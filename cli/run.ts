@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   applyOverrides, createExecutor, createStderrLogger, isLatentflowError, loadWorkflow, type Registry, type RunEnvironment, type Workflow,
 } from '../runtime/index.ts';
-import { defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
+import type { BackendInfo } from '../runtime/backends/index.ts';
+import { createFolder, defineCommand, EXIT, parseSetOptions, UsageError } from './args.ts';
 import { eventToNdjson } from './ndjson.ts';
 import { createProgressDisplay } from './progress.ts';
 import { DEFAULT_PLUGINS_DIR, loadRegistry } from './registry.ts';
@@ -47,17 +47,19 @@ export const main = defineCommand({
     const workflow = withOverrides(upgraded(file.workflow, registry), parseSetOptions(values.set ?? []));
     const log = createStderrLogger(values.verbose ? 'info' : 'warn');
     // Imported here so usage errors answer without loading onnxruntime.
-    const { createSessionPool } = await import('../runtime/backends/index.ts');
+    const { createSessionPool, listBackends } = await import('../runtime/backends/index.ts');
+    checkBackend(values.backend, listBackends());
+    const outputDir = resolve(values.out);
+    createFolder('--out', outputDir);
     const sessions = createSessionPool({ logger: log });
     const env: RunEnvironment = {
       dataDir: resolve(values.data),
-      outputDir: resolve(values.out),
+      outputDir,
       inputDir: resolve(values.input),
       backend: values.backend,
       workflow,
       sessions,
     };
-    mkdirSync(env.outputDir, { recursive: true });
     const onEvent = values.events === 'ndjson'
       ? (event: Parameters<typeof eventToNdjson>[0]) => process.stdout.write(eventToNdjson(event))
       : createProgressDisplay({ out: process.stdout, err: process.stderr, isTTY: process.stdout.isTTY === true });
@@ -79,6 +81,13 @@ export const main = defineCommand({
     }
   },
 });
+
+function checkBackend(name: string, backends: BackendInfo[]): void {
+  const backend = backends.find((candidate) => candidate.name === name);
+  const known = backends.map((candidate) => (candidate.available ? candidate.name : `${candidate.name} (unavailable)`)).join(', ');
+  if (!backend) throw new UsageError(`unknown backend "${name}"; this machine knows: ${known}`);
+  if (!backend.available) throw new UsageError(`backend "${name}" is not available here: ${backend.reason ?? 'unknown reason'}`);
+}
 
 /** The workflow at current node versions, so `--set` names today's inputs; one that does not load is left for the executor to report. */
 function upgraded(workflow: unknown, registry: Registry): unknown {

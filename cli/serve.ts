@@ -1,5 +1,5 @@
 import { createServer } from '../server/index.ts';
-import { defineCommand, EXIT, UsageError } from './args.ts';
+import { createFolder, defineCommand, EXIT, UsageError } from './args.ts';
 import { DEFAULT_PLUGINS_DIR } from './registry.ts';
 
 const USAGE = `usage: latentflow serve [--host <address>] [--port <n>] [--data <dir>] [--plugins <dir>] [--insecure] [--redis <url>]
@@ -32,6 +32,7 @@ export const main = defineCommand({
     redis: { type: 'string' },
   },
   async run({ values }) {
+    createFolder('--data', values.data);
     const server = await createServer({
       host: values.host,
       port: parsePort(values.port),

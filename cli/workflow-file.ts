@@ -1,16 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { ComfyConversionError, comfyEnvironment, detectFormat, toLatentflowWorkflow, type WorkflowFormat } from '../compat/comfyui/index.ts';
 import { isPng, readPngText } from '../nodes/lib/png.ts';
 import type { Registry } from '../runtime/index.ts';
 import { UsageError } from './args.ts';
 
-/** Reads a workflow file. A missing file is a usage error; a file that is not JSON is reported as invalid. */
+/** Reads a workflow file. A missing file, a folder or an unreadable file is a usage error; a file that is not JSON is reported as invalid. */
 export function readWorkflowFile(path: string | undefined): { ok: true; workflow: unknown } | { ok: false; message: string } {
   if (path === undefined) throw new UsageError('missing <workflow.json>');
-  if (!existsSync(path)) throw new UsageError(`workflow file not found: ${path}`);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) throw new UsageError(`workflow file not found: ${path}`);
+  if (stats.isDirectory()) throw new UsageError(`${path} is a folder, not a workflow file`);
+  let text: string;
   try {
-    return { ok: true, workflow: JSON.parse(readFileSync(path, 'utf8')) };
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return { ok: true, workflow: JSON.parse(text) };
   } catch (error) {
     return { ok: false, message: `${path} is not valid JSON: ${(error as Error).message}` };
   }
@@ -52,7 +60,9 @@ export function readAnyWorkflowFile(path: string | undefined, options: { registr
 }
 
 function readPngWorkflowFile(path: string) {
-  if (!existsSync(path)) throw new UsageError(`workflow file not found: ${path}`);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) throw new UsageError(`workflow file not found: ${path}`);
+  if (stats.isDirectory()) throw new UsageError(`${path} is a folder, not a workflow file`);
   const bytes = readFileSync(path);
   if (!isPng(bytes)) return { ok: false as const, message: `${path} is not a PNG file` };
   return workflowInPng(path, bytes);

@@ -1,6 +1,5 @@
-import { defineNode, output, socket, string } from '../runtime/index.ts';
+import { defineNode, isLatentflowError, output, socket, string } from '../runtime/index.ts';
 import { filenamePrefixInvalid, outputWriteFailed } from './lib/errors.ts';
-import { resolveInside } from './lib/safe-path.ts';
 import { batchItem } from './lib/image.ts';
 import { writeNumberedFile } from './lib/output-files.ts';
 import { encodePng } from './lib/png.ts';
@@ -44,11 +43,6 @@ export default defineNode({
   },
   async execute({ image, filename_prefix }, ctx) {
     const text = { workflow: JSON.stringify(ctx.env.workflow), Software: 'latentflow', ...extraPngText(ctx.env.workflow) };
-    try {
-      resolveInside(ctx.env.outputDir, `${filename_prefix}.png`);
-    } catch (cause) {
-      throw filenamePrefixInvalid(filename_prefix, cause);
-    }
     const images: SavedImage[] = [];
     for (let b = 0; b < image.batch; b++) {
       const png = encodePng(batchItem(image, b), { text });
@@ -56,6 +50,8 @@ export default defineNode({
       try {
         filename = await writeNumberedFile(ctx.env.outputDir, filename_prefix, 'png', png);
       } catch (cause) {
+        // Checked before anything is written: by "..", an absolute path or a symlink out of the output folder.
+        if (isLatentflowError(cause, 'path_escape')) throw filenamePrefixInvalid(filename_prefix, cause);
         throw outputWriteFailed(filename_prefix, ctx.env.outputDir, cause);
       }
       ctx.log.info(`saved ${filename}`);

@@ -4,6 +4,7 @@ import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigm
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
 import { unetModelPath } from './lib/patched-network.ts';
+import { inpaintSampling } from './lib/inpaint-sampling.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
 
@@ -23,7 +24,10 @@ export default defineNode({
     'samplers restart their history at a split. return_with_leftover_noise off makes the last step run go to sigma 0 ' +
     '(ComfyUI\'s force_full_denoise). The same seed gives the same image on every machine and backend. ' +
     'After every step it reports progress and previews the current estimate of the clean latent (raw, and as a cheap ' +
-    'RGB picture at latent resolution). Cancelling stops it between steps.',
+    'RGB picture at latent resolution). Cancelling stops it between steps. ' +
+    'A latent with a noise mask (SetLatentNoiseMask, VAEEncodeForInpaint) changes only where the mask is set: elsewhere it ' +
+    'keeps the input latent, re-noised to each step\'s level. An inpainting UNet (9 input channels) also gets the mask and ' +
+    'the masked image\'s latent.',
   inputs: {
     unet: socket<UnetHandle>(SD_TYPES.unet),
     positive: socket<Conditioning>(SD_TYPES.conditioning, { description: 'What the image should show.' }),
@@ -57,11 +61,15 @@ export default defineNode({
 
     const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
-    const guidedDenoiser = createUnetDenoiser({ session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, signal: ctx.signal });
-    const denoiser = async (x: Float32Array, sigma: number) => (await guidedDenoiser(x, sigma)).denoised;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
     const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
+    // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
+    const inpaint = inpaintSampling(session, latent, addNoise ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
+    const guidedDenoiser = createUnetDenoiser({
+      session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, signal: ctx.signal,
+    });
+    const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
     const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
     const result = await sample({
       sampler: schedule.sampler,
@@ -80,6 +88,6 @@ export default defineNode({
         ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
       },
     });
-    return { latent: { data: result, shape: latent.shape } };
+    return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
   },
 });

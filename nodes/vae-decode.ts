@@ -1,5 +1,5 @@
 import { defineNode, output, socket } from '../runtime/index.ts';
-import { tensorToImage } from './lib/image.ts';
+import { automaticDecodeTiling, decodeLatent, DECODE_MEMORY_LIMIT } from './lib/vae-codec.ts';
 import { LATENT_SCALE, SD_TYPES } from './lib/sd-types.ts';
 import type { ImageBatch, Latent, VaeHandle } from './lib/sd-types.ts';
 import { vaeSessionOptions } from './lib/vae-session.ts';
@@ -10,7 +10,9 @@ export default defineNode({
   category: 'latent',
   description:
     `Decodes latents into RGB images (8x the latent size): divides by ${LATENT_SCALE}, runs the VAE decoder one image at a time ` +
-    '(to bound memory at large sizes), maps [-1, 1] to 0..255.',
+    `(to bound memory at large sizes), maps [-1, 1] to 0..255. An image whose decode would need more than ` +
+    `${DECODE_MEMORY_LIMIT / 2 ** 20} MiB of activations (above about 300x300 pixels for SD 1.5) is decoded in overlapping ` +
+    'tiles, blended across the overlap, as VAEDecodeTiled does.',
   inputs: {
     vae: socket<VaeHandle>(SD_TYPES.vae),
     latent: socket<Latent>(SD_TYPES.latent),
@@ -20,19 +22,9 @@ export default defineNode({
   },
   async execute({ vae, latent }, ctx) {
     const session = await ctx.env.sessions.open(vae.decoder, vaeSessionOptions(vae.backend));
-    const [batch, channels, h, w] = latent.shape;
-    const size = channels * h * w;
-    const images: ImageBatch[] = [];
-    for (let b = 0; b < batch; b++) {
-      const data = Float32Array.from(latent.data.subarray(b * size, (b + 1) * size), (v) => v / LATENT_SCALE);
-      const result = await session.run({ [session.inputs[0].name]: { type: 'float32', data, dims: [1, channels, h, w] } }, { signal: ctx.signal });
-      const sample = result.sample ?? result[session.outputs[0].name];
-      images.push(tensorToImage(sample.data as Float32Array, 1, sample.dims[2], sample.dims[3]));
-      ctx.progress(b + 1, batch);
-    }
-    const { width, height } = images[0];
-    const data = new Uint8Array(width * height * 3 * batch);
-    images.forEach((image, b) => data.set(image.data, b * image.data.length));
-    return { image: { width, height, batch, data } };
+    const tiling = automaticDecodeTiling(latent.shape[3] * 8, latent.shape[2] * 8);
+    if (tiling) ctx.log.info(`decoding in ${tiling.tile}px tiles (overlap ${tiling.overlap}px) to bound memory`);
+    const image = await decodeLatent(session, latent, tiling, ctx.signal, (done, total) => ctx.progress(done, total));
+    return { image };
   },
 });

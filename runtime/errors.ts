@@ -39,6 +39,7 @@ export const RUNTIME_CODES = [
   'model_load_failed',
   'inference_failed',
   'session_closed',
+  'path_escape',
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -159,3 +160,6 @@ export const badOverride = (message: string) => new LatentflowError('bad_overrid
 
 export const unknownHook = (name: string, known: readonly string[]) =>
   new LatentflowError('unknown_hook', `Unknown hook "${name}"; hooks are ${known.join(', ')}`);
+
+export const pathEscape = (name: string, folder: string) =>
+  new LatentflowError('path_escape', `"${name}" is not a name inside ${folder}: it leaves the folder (by "..", an absolute path or a symlink)`);

@@ -40,10 +40,12 @@ export type { Executor, ExecutorOptions, RunOptions, RunResult } from './executo
 export { HOOK_NAMES } from './hooks.ts';
 export type { Hook, HookName, HookPayloads } from './hooks.ts';
 export type { RunEvent, RunEventType } from './events.ts';
-export { loadPlugins } from './plugin-loader.ts';
+export { loadPlugin, loadPlugins } from './plugin-loader.ts';
 export type { PluginLoadReport } from './plugin-loader.ts';
 
-export { LatentflowError, isLatentflowError, stableCodeOf, cancelled, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
+export { LatentflowError, isLatentflowError, stableCodeOf, cancelled, pathEscape, VALIDATION_CODES, RUNTIME_CODES } from './errors.ts';
 export type { ErrorCode, ValidationCode, RuntimeCode } from './errors.ts';
+export { resolveInside } from './safe-path.ts';
+export { makeDirectory } from './make-directory.ts';
 export { createStderrLogger, silentLogger, childLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';

@@ -19,15 +19,29 @@ const INDEX_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
  * each after the plugins it depends on. A missing `dir` holds no plugins.
  */
 export async function loadPlugins(dir: string, registry: Registry): Promise<PluginLoadReport> {
+  if (!existsSync(dir)) return { loaded: [], failed: [] };
+  const names = readdirSync(dir).sort().filter((name) => !name.startsWith('.') && name !== 'node_modules');
+  return loadEntries(names.map((name) => resolve(dir, name)), registry, { skipNonPlugins: true });
+}
+
+/**
+ * Loads the one plugin at `path` (its folder, package or module file), whatever sits beside it:
+ * what a plugin's own test uses, so that another plugin in the same folder cannot fail it.
+ */
+export function loadPlugin(path: string, registry: Registry): Promise<PluginLoadReport> {
+  return loadEntries([resolve(path)], registry, { skipNonPlugins: false });
+}
+
+async function loadEntries(paths: string[], registry: Registry, options: { skipNonPlugins: boolean }): Promise<PluginLoadReport> {
   const report: PluginLoadReport = { loaded: [], failed: [] };
-  if (!existsSync(dir)) return report;
   let pending: { path: string; plugin: PluginDefinition }[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') || name === 'node_modules') continue;
-    const path = resolve(dir, name);
+  for (const path of paths) {
     try {
       const entry = entryOf(path);
-      if (entry === undefined) continue;
+      if (entry === undefined) {
+        if (options.skipNonPlugins) continue;
+        throw pluginInvalid(path, `it has no package.json entry nor ${INDEX_FILES.join('/')}, and is not a module file`);
+      }
       pending.push({ path, plugin: await importPlugin(path, entry) });
     } catch (error) {
       report.failed.push({ path, error: error instanceof LatentflowError ? error : pluginLoadFailed(path, error) });

@@ -53,6 +53,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_load_failed: 500,
   inference_failed: 500,
   session_closed: 500,
+  path_escape: 400,
   // models
   unknown_sampler: 400,
   unknown_schedule: 400,
@@ -116,7 +117,15 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   conditioning_batch_mismatch: 400,
   unet_input_missing: 500,
   unet_input_type_unsupported: 500,
+  tile_overlap_invalid: 400,
+  mask_batch_mismatch: 400,
+  scaled_size_too_large: 400,
+  // a model file the server holds, like a missing UNet input
+  unet_channels_unsupported: 500,
+  // FreeU asked of a model converted without it: the workflow asks what this model cannot do
+  unet_freeu_unsupported: 400,
   text_encoder_output_missing: 400,
+  canny_thresholds_inverted: 400,
   // contract
   bad_preview_frame: 400,
   bad_png: 400,

@@ -19,7 +19,6 @@ export const SERVER_STATUS = {
   project_protected: 409,
   unknown_backend: 400,
   invalid_name: 400,
-  path_escape: 400,
   run_not_cancellable: 409,
   invalid_image: 400,
   upload_name_taken: 409,
@@ -86,9 +85,6 @@ export const backendUnavailable = (name: string, reason: string | undefined) =>
 
 export const invalidName = (what: string, name: string, rule: string) =>
   new ServerError('invalid_name', `Invalid ${what} "${name}": ${rule}`);
-
-export const pathEscape = (name: string) =>
-  new ServerError('path_escape', `"${name}" resolves outside its folder`);
 
 /** The runtime's `invalid_workflow` (400), with every problem in `issues`. */
 export const invalidWorkflow = (issues: Issue[], message = 'The workflow is invalid') =>

@@ -1,7 +1,8 @@
 import type { RunOutputs } from './store/runs.ts';
 
+/** The URL of an output image; `filename` may have sub-folders (`portraits/cat_00001.png`), each part encoded. */
 export const imageUrl = (projectId: string, filename: string) =>
-  `/api/projects/${encodeURIComponent(projectId)}/images/${encodeURIComponent(filename)}`;
+  `/api/projects/${encodeURIComponent(projectId)}/images/${filename.split('/').map(encodeURIComponent).join('/')}`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

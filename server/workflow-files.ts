@@ -2,11 +2,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { workflowFileInvalid, workflowNotFound } from './errors.ts';
 import { writeFileAtomic } from './files/atomic-write.ts';
-import { resolveInside } from './files/safe-path.ts';
+import { resolveNamedFile } from './files/safe-path.ts';
 import type { Registry } from '../runtime/index.ts';
 import { assertStorable, upgradeStoredWorkflow } from './stored-workflow.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,100}$/;
+
+// A folder named like a workflow file is no workflow either.
+const isNotAFile = (error: unknown) => ['ENOENT', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 /** A project's saved workflows: `<name>.json` files in its workflows folder, read back at the current node versions. */
 export class WorkflowFiles {
@@ -30,7 +33,7 @@ export class WorkflowFiles {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw workflowNotFound(this.projectId, name);
+      if (isNotAFile(error)) throw workflowNotFound(this.projectId, name);
       throw error;
     }
     let json: unknown;
@@ -52,12 +55,12 @@ export class WorkflowFiles {
     try {
       await fs.unlink(await this.fileOf(name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw workflowNotFound(this.projectId, name);
+      if (isNotAFile(error)) throw workflowNotFound(this.projectId, name);
       throw error;
     }
   }
 
   private fileOf(name: string): Promise<string> {
-    return resolveInside(this.dir, `${name}.json`, 'workflow name');
+    return resolveNamedFile(this.dir, `${name}.json`, 'workflow name');
   }
 }

@@ -16,16 +16,19 @@ export class EditorError extends Error {
   }
 }
 
-/** A failed API call; `issues` holds the server's list of problems when it sent one. */
+/** A failed API call; `issues` holds the server's list of problems when it sent one, `request` the method and path (for the console, not for people). */
 export class ApiRequestError extends EditorError {
+  readonly request?: string;
+
   constructor(
     code: 'server_unreachable' | 'request_failed',
     message: string,
     readonly status: number,
     readonly issues: Issue[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; request?: string },
   ) {
     super(code, message, options);
     this.name = 'ApiRequestError';
+    this.request = options?.request;
   }
 }

@@ -38,10 +38,14 @@ function inferText(shapes: Shapes): TextEncoderConfig {
   return { vocab, width, layers, heads: width / CLIP_HEAD_SIZE, positions, ffn };
 }
 
-function inferUnet(shapes: Shapes): UnetConfig {
-  const key = (k: string) => `${UNET_PREFIX}${k}`;
+/**
+ * The UNet sizes from the tensors under `prefix`. A ControlNet (encoder copy, no decoder) has no `out.2`:
+ * its UNet's output channels are taken to be its input channels, as in SD 1.5.
+ */
+export function inferUnet(shapes: Shapes, prefix = UNET_PREFIX): UnetConfig {
+  const key = (k: string) => `${prefix}${k}`;
   const [first, inChannels] = shapeOf(shapes, key('input_blocks.0.0.weight'));
-  const [outChannels] = shapeOf(shapes, key('out.2.weight'));
+  const [outChannels] = prefix === UNET_PREFIX ? shapeOf(shapes, key('out.2.weight')) : [inChannels];
   const blocks = countIndexed(shapes, key('input_blocks.'));
   const channels: number[] = [];
   const attention: boolean[] = [];

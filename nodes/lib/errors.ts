@@ -21,6 +21,12 @@ export const NODE_CODES = [
   'unet_input_missing',
   'unet_input_type_unsupported',
   'text_encoder_output_missing',
+  'tile_overlap_invalid',
+  'mask_batch_mismatch',
+  'scaled_size_too_large',
+  'unet_channels_unsupported',
+  'unet_freeu_unsupported',
+  'canny_thresholds_inverted',
 ] as const;
 
 export type NodeCode = (typeof NODE_CODES)[number];
@@ -77,3 +83,27 @@ export const unetInputTypeUnsupported = (modelPath: string, name: string, type: 
 
 export const textEncoderOutputMissing = (model: string, path: string, output: string, hint: string) =>
   nodeError('text_encoder_output_missing', `the text encoder of model "${model}" (${path}) has no "${output}" output${hint}`, { input: 'clip_skip' });
+
+export const tileOverlapInvalid = (tile: number, overlap: number) =>
+  nodeError('tile_overlap_invalid', `overlap ${overlap} must be smaller than tile_size ${tile}`, { input: 'overlap' });
+
+export const maskBatchMismatch = (planes: number, images: number) =>
+  nodeError('mask_batch_mismatch', `mask has ${planes} planes for ${images} images; give 1 or ${images}`, { input: 'mask' });
+
+export const scaledSizeTooLarge = (width: number, height: number, scale: number, size: { width: number; height: number }, max: number) =>
+  nodeError('scaled_size_too_large', `scaling ${width}x${height} by ${scale} gives ${size.width}x${size.height}, over ${max} a side`, { input: 'scale_by' });
+
+/** A UNet whose `sample` takes neither the latent's channels (SD 1.5) nor those plus mask and masked image (inpainting). */
+export const unetChannelsUnsupported = (modelPath: string, channels: number, latent: number, inpainting: number) =>
+  nodeError('unet_channels_unsupported', `UNet ${modelPath} takes ${channels} input channels; latentflow runs ${latent} (SD 1.5) or ${inpainting} (inpainting)`, { input: 'unet' });
+
+export const unetFreeUUnsupported = (modelPath: string, inputs: readonly string[]) =>
+  nodeError(
+    'unet_freeu_unsupported',
+    `UNet ${modelPath} has no FreeU inputs (${inputs.join(', ')}): it was converted without FreeU, so FreeU cannot change it`,
+    { input: 'unet' },
+  );
+export const cannyThresholdsInverted = (low: number, high: number) =>
+  nodeError('canny_thresholds_inverted', `low_threshold ${low} is above high_threshold ${high}; the low one must not exceed the high one`, {
+    input: 'low_threshold',
+  });

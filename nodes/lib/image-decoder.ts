@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ImageBatch } from './image.ts';
+import type { Pixels } from './png.ts';
 import type { ImageJob, ImageReply, ImageRequest } from './image-worker-job.ts';
 import { declaredDimensions, oversizeReason, type ImageDimensions } from './image-dimensions.ts';
 
@@ -77,6 +78,15 @@ export async function decodeForVae(bytes: Uint8Array, multiple: number, maxSide:
   if ('error' in reply) throw new ImageDecodeError(reply.error, 'invalid');
   if (!('image' in reply)) throw new ImageDecodeError('the image decoder gave no image', 'invalid');
   return reply.image;
+}
+
+/** Decodes a PNG/JPEG off the event loop into its pixels, alpha kept. */
+export async function decodePixelsInBackground(bytes: Uint8Array): Promise<Pixels> {
+  assertDecodableSize(bytes);
+  const reply = await thread.run({ kind: 'pixels', bytes });
+  if ('error' in reply) throw new ImageDecodeError(reply.error, 'invalid');
+  if (!('pixels' in reply)) throw new ImageDecodeError('the image decoder gave no pixels', 'invalid');
+  return reply.pixels;
 }
 
 /** Decodes the whole file off the event loop to prove it is a complete image; returns its size. */

@@ -1,17 +1,21 @@
 import { parentPort } from 'node:worker_threads';
-import { decodeImageFile } from './image-file.ts';
+import { decodePixels } from './image-file.ts';
+import { imageFromPixels } from './image.ts';
 import { fitForVae } from './image.ts';
 import type { ImageBatch } from './image.ts';
+import type { Pixels } from './png.ts';
 import { runInBackground } from './background-thread.ts';
 
 export type ImageRequest =
   | { kind: 'decode'; bytes: Uint8Array; multiple: number; maxSide: number }
+  | { kind: 'pixels'; bytes: Uint8Array }
   | { kind: 'check'; bytes: Uint8Array };
 
 export type ImageJob = ImageRequest & { id: number };
 
 export type ImageReply =
   | { id: number; image: ImageBatch }
+  | { id: number; pixels: Pixels }
   | { id: number; checked: { width: number; height: number } }
   | { id: number; error: string };
 
@@ -19,7 +23,12 @@ runInBackground();
 
 parentPort?.on('message', (job: ImageJob) => {
   try {
-    const decoded = decodeImageFile(job.bytes);
+    const pixels = decodePixels(job.bytes);
+    if (job.kind === 'pixels') {
+      parentPort?.postMessage({ id: job.id, pixels } satisfies ImageReply, [pixels.data.buffer as ArrayBuffer]);
+      return;
+    }
+    const decoded = imageFromPixels(pixels);
     if (job.kind === 'check') {
       parentPort?.postMessage({ id: job.id, checked: { width: decoded.width, height: decoded.height } } satisfies ImageReply);
       return;

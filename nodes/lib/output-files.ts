@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, realpath, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveInside } from './safe-path.ts';
+import { makeDirectory, resolveInside } from '../../runtime/index.ts';
 
 const NUMBER_DIGITS = 5;
 
@@ -16,10 +16,10 @@ function escapeRegExp(text: string): string {
  * Returns the file name relative to `dir`.
  */
 export async function writeNumberedFile(dir: string, prefix: string, extension: string, bytes: Uint8Array): Promise<string> {
-  const target = resolveInside(dir, `${prefix}_${'0'.repeat(NUMBER_DIGITS)}.${extension}`);
+  const target = await resolveInside(dir, `${prefix}_${'0'.repeat(NUMBER_DIGITS)}.${extension}`);
   const folder = path.dirname(target);
   const stem = path.basename(prefix);
-  await mkdir(folder, { recursive: true });
+  makeDirectory(folder);
 
   const pattern = new RegExp(`^${escapeRegExp(stem)}_(\\d{${NUMBER_DIGITS},})\\.${escapeRegExp(extension)}$`);
   let next = 1;
@@ -35,7 +35,7 @@ export async function writeNumberedFile(dir: string, prefix: string, extension: 
       const name = `${stem}_${String(next).padStart(NUMBER_DIGITS, '0')}.${extension}`;
       try {
         await link(temp, path.join(folder, name));
-        return path.relative(path.resolve(dir), path.join(folder, name));
+        return path.relative(await realpath(dir), path.join(folder, name)).split(path.sep).join('/');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         next++;

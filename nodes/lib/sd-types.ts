@@ -4,6 +4,8 @@
 export type { ImageBatch } from './image.ts';
 import type { AppliedLora, ExtraTokens } from '../../models/adapters/patched-networks.ts';
 export type { AppliedLora, ExtraTokens };
+export type { Mask } from './mask.ts';
+import type { Mask } from './mask.ts';
 
 /** The text encoder and the vocabulary of one model. */
 export interface ClipHandle {
@@ -29,6 +31,16 @@ export interface UnetHandle {
   inChannels?: number;
   /** LoRAs applied to the UNet (by LoraLoader), in order; `path` stays the base model's. */
   loras?: AppliedLora[];
+  /** FreeU factors set by the FreeU / FreeU_V2 nodes; fed to a UNet that has the FreeU inputs. */
+  freeU?: FreeUSettings;
+}
+
+export interface FreeUSettings {
+  b1: number;
+  b2: number;
+  s1: number;
+  s2: number;
+  version: 1 | 2;
 }
 
 export interface VaeHandle {
@@ -80,6 +92,11 @@ export interface Schedule {
 export interface Latent {
   data: Float32Array;
   shape: number[];
+  /**
+   * Where sampling may change the latent (SetLatentNoiseMask, VAEEncodeForInpaint): 1 = repaint,
+   * 0 = keep, at any resolution (resampled to the latent's). UNetStep keeps it on its output.
+   */
+  noiseMask?: Mask;
 }
 
 /** Socket type names, as they appear in node descriptions and workflow validation. */
@@ -92,6 +109,7 @@ export const SD_TYPES = {
   schedule: 'SCHEDULE',
   latent: 'LATENT',
   image: 'IMAGE',
+  mask: 'MASK',
   upscaleModel: 'UPSCALE_MODEL',
 } as const;
 

@@ -2,7 +2,8 @@ import { conditioningBatchMismatch, unetInputMissing, unetInputTypeUnsupported }
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { GuidedDenoiser } from '../../models/schedulers/index.ts';
-import type { Conditioning } from './sd-types.ts';
+import { freeUFeeds } from './freeu-feeds.ts';
+import type { Conditioning, FreeUSettings } from './sd-types.ts';
 
 export interface UnetDenoiserOptions {
   session: ModelSession;
@@ -15,6 +16,9 @@ export interface UnetDenoiserOptions {
   /** Run the negative prompt even at cfg 1, for samplers that need the unconditional estimate (CFG++). */
   unconditional?: boolean;
   sigmaToTimestep: (sigma: number) => number;
+  /** Planes appended to the (scaled) latent of every image, [B, channels, h, w]: an inpainting UNet's mask and masked image. */
+  concat?: { data: Float32Array; channels: number };
+  freeU?: FreeUSettings;
   signal?: AbortSignal;
 }
 
@@ -64,6 +68,17 @@ function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tenso
   return { type: 'float32', data: new Float32Array(count).fill(timestep), dims };
 }
 
+/** Per image, the `a` planes then the `b` planes. */
+function appendPlanes(a: Float32Array, aPlanes: number, b: Float32Array, bPlanes: number, batch: number, plane: number): Float32Array {
+  const out = new Float32Array(batch * (aPlanes + bPlanes) * plane);
+  for (let n = 0; n < batch; n++) {
+    const at = n * (aPlanes + bPlanes) * plane;
+    out.set(a.subarray(n * aPlanes * plane, (n + 1) * aPlanes * plane), at);
+    out.set(b.subarray(n * bPlanes * plane, (n + 1) * bPlanes * plane), at + aPlanes * plane);
+  }
+  return out;
+}
+
 /**
  * Wraps an eps-predicting SD UNet into a denoiser (the k-diffusion "external" model idea): scales
  * the input by c_in = 1 / sqrt(sigma^2 + 1), converts sigma to the UNet's timestep, runs the
@@ -74,8 +89,9 @@ function timestepTensor(info: TensorInfo, timestep: number, rows: number): Tenso
  * prompt runs).
  */
 export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser {
-  const { session, shape, cfg, signal } = options;
+  const { session, shape, cfg, signal, concat } = options;
   const [batch, channels, h, w] = shape;
+  const inChannels = channels + (concat?.channels ?? 0);
   const size = shape.reduce((a, b) => a * b, 1);
   const [ph, pw] = [paddedSide(h), paddedSide(w)];
   const padded = ph !== h || pw !== w;
@@ -93,12 +109,14 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
     context.set(conditioningFor(repeatedTo(options.negative, sequence), batch, 'negative'), cond.length);
   }
   const contextDims = [rows, sequence, options.positive.shape[2]];
+  const freeU = freeUFeeds(session, options.freeU);
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
   return async (x, sigma) => {
     const cIn = 1 / Math.sqrt(sigma * sigma + 1);
     const scaled = Float32Array.from(x, (v) => v * cIn);
-    const input = padded ? padPlanes(scaled, batch * channels, h, w, ph, pw) : scaled;
+    const joined = concat ? appendPlanes(scaled, channels, concat.data, concat.channels, batch, h * w) : scaled;
+    const input = padded ? padPlanes(joined, batch * inChannels, h, w, ph, pw) : joined;
     const sample = guided ? new Float32Array(input.length * 2) : input;
     if (guided) {
       sample.set(input);
@@ -106,9 +124,10 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
     }
     const result = await session.run(
       {
-        sample: { type: 'float32', data: sample, dims: [rows, channels, ph, pw] },
+        sample: { type: 'float32', data: sample, dims: [rows, inChannels, ph, pw] },
         timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
         encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
+        ...freeU,
       },
       { signal },
     );

@@ -1,4 +1,4 @@
-import { defineNode, float, output, socket } from '../../runtime/index.ts';
+import { defineNode, float, output, socket } from 'latentflow';
 
 /**
  * The IMAGE socket value as the built-in nodes pass it: `batch` RGB images, 8-bit, interleaved.

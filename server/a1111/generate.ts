@@ -9,7 +9,7 @@ import { CompatError } from '../compat-errors.ts';
 import { invalidWorkflow } from '../errors.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
-import { resolveInside } from '../files/safe-path.ts';
+import { resolveNamedFile } from '../files/safe-path.ts';
 import type { ComfyRuns } from '../comfyui/comfy-runs.ts';
 import { A1111_PROJECT_ID, type A1111Jobs } from './jobs.ts';
 import type { A1111OptionsFile } from './options.ts';
@@ -49,7 +49,7 @@ async function storeInitImage(ctx: ServerContext, encoded: string): Promise<stri
   const dir = ctx.folders.inputs(A1111_PROJECT_ID);
   await fs.mkdir(dir, { recursive: true });
   const filename = `a1111_init_${crypto.randomUUID()}${mime === 'image/png' ? '.png' : '.jpg'}`;
-  await createFileAtomic(await resolveInside(dir, filename, 'init image'), bytes);
+  await createFileAtomic(await resolveNamedFile(dir, filename, 'init image'), bytes);
   return filename;
 }
 

@@ -5,7 +5,7 @@ import { CompatError } from '../compat-errors.ts';
 import { ServerError } from '../errors.ts';
 import { createFileAtomic, writeFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
-import { assertFileName, resolveInside } from '../files/safe-path.ts';
+import { assertFileName, resolveNamedFile } from '../files/safe-path.ts';
 import { COMFY_PROJECT_ID } from './comfy-runs.ts';
 
 const MIME_BY_EXTENSION: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
@@ -29,7 +29,7 @@ export async function viewFile(ctx: ServerContext, query: { filename: string; su
   }
   const mime = MIME_BY_EXTENSION[path.extname(query.filename).toLowerCase()] ?? 'application/octet-stream';
   const notFound = () => new CompatError('comfy_file_not_found', `No file "${query.filename}" in ${query.type || 'output'}/${query.subfolder ?? ''}`);
-  const file = await resolveInside(dir, query.filename, 'filename').catch((error: NodeJS.ErrnoException) => {
+  const file = await resolveNamedFile(dir, query.filename, 'filename').catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'ENOENT' ? notFound() : error;
   });
   const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -70,12 +70,12 @@ export async function storeUpload(ctx: ServerContext, upload: { name: string; by
   const base = path.basename(upload.name).replace(/\.(png|jpe?g)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 100) || 'upload';
   assertFileName('upload name', `${base}${extension}`);
   if (upload.overwrite) {
-    await writeFileAtomic(await resolveInside(dir, `${base}${extension}`, 'upload name'), upload.bytes);
+    await writeFileAtomic(await resolveNamedFile(dir, `${base}${extension}`, 'upload name'), upload.bytes);
     return `${base}${extension}`;
   }
   for (let attempt = 0; attempt < 1000; attempt++) {
     const filename = attempt === 0 ? `${base}${extension}` : `${base}_${attempt}${extension}`;
-    if (await createFileAtomic(await resolveInside(dir, filename, 'upload name'), upload.bytes)) return filename;
+    if (await createFileAtomic(await resolveNamedFile(dir, filename, 'upload name'), upload.bytes)) return filename;
   }
   throw new ServerError('upload_name_taken', `Too many uploads named "${base}"; choose another name`);
 }

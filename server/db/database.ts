@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectory } from '../../runtime/index.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
@@ -9,7 +9,7 @@ export const DATABASE_FILE = 'latentflow.sqlite';
 
 /** Opens (creating if needed) `<dataDir>/latentflow.sqlite` and applies pending migrations. */
 export function openDatabase(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeDirectory(dataDir);
   const db = new Database(path.join(dataDir, DATABASE_FILE));
   db.pragma('journal_mode = WAL');
   // FULL: a committed run record survives a power cut, not only a process crash.

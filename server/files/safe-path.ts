@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { invalidName, pathEscape } from '../errors.ts';
+import { resolveInside } from '../../runtime/index.ts';
+import { invalidName } from '../errors.ts';
 
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+const MAX_SUBFOLDERS = 8;
 
 /** A plain file name: letters, digits, `.`, `_`, `-`; no separators, no leading dot, no `..`. */
 export function assertFileName(what: string, name: string): void {
@@ -11,28 +11,14 @@ export function assertFileName(what: string, name: string): void {
   }
 }
 
-const isInside = (dir: string, file: string) => file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-
 /**
- * The path of `name` inside `dir`, after checking that it really stays there: the name is a plain
- * file name and, when the file exists, its real path (symlinks resolved) is inside the real `dir`.
+ * The real path of the plain file `name` inside `dir` (see runtime's `resolveInside`: symlinks that
+ * lead out are refused with `path_escape`). With `subfolders`, `name` may be a `/`-separated path
+ * of plain names (what SaveImage's "portraits/cat" prefix writes).
  */
-export async function resolveInside(dir: string, name: string, what = 'file name'): Promise<string> {
-  assertFileName(what, name);
-  const realDir = await fs.realpath(dir);
-  const candidate = path.join(realDir, name);
-  let realFile: string;
-  try {
-    realFile = await fs.realpath(candidate);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      // A dangling symlink has no real path but must not be written through either.
-      const link = await fs.lstat(candidate).catch(() => undefined);
-      if (link?.isSymbolicLink()) throw pathEscape(name);
-      return candidate;
-    }
-    throw error;
-  }
-  if (!isInside(realDir, realFile)) throw pathEscape(name);
-  return realFile;
+export async function resolveNamedFile(dir: string, name: string, what = 'file name', options: { subfolders?: boolean } = {}): Promise<string> {
+  const parts = options.subfolders ? name.split('/') : [name];
+  if (parts.length > MAX_SUBFOLDERS + 1) throw invalidName(what, name, `at most ${MAX_SUBFOLDERS} sub-folders`);
+  for (const part of parts) assertFileName(what, part);
+  return resolveInside(dir, name);
 }

@@ -7,7 +7,7 @@ import { imageNotFound, imageTooLarge, invalidImage, unsupportedMediaType, uploa
 import { checkImageDecodes, ImageDecodeError } from '../../nodes/lib/image-decoder.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
-import { assertFileName, resolveInside } from '../files/safe-path.ts';
+import { assertFileName, resolveNamedFile } from '../files/safe-path.ts';
 import { imageUrl } from '../run-outputs.ts';
 import { errorResponses, ProjectParams } from '../schemas/common.ts';
 import { ImageEntrySchema, ImageParams, UploadedSchema, UploadQuery } from '../schemas/images.ts';
@@ -35,12 +35,28 @@ function uploadBaseName(name: string | undefined): string {
   return base;
 }
 
+const MAX_FOLDER_DEPTH = 8;
+
+/** The images in `dir` and its sub-folders (as SaveImage's "portraits/cat" prefix makes), named relative to it; symlinks and dot-folders are skipped. */
+async function listImageFiles(dir: string, prefix = '', depth = 0): Promise<{ filename: string; file: string }[]> {
+  const found: { filename: string; file: string }[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory() && !entry.name.startsWith('.') && depth < MAX_FOLDER_DEPTH) {
+      found.push(...(await listImageFiles(file, `${prefix}${entry.name}/`, depth + 1)));
+    } else if (entry.isFile() && path.extname(entry.name).toLowerCase() in MIME_BY_EXTENSION) {
+      found.push({ filename: `${prefix}${entry.name}`, file });
+    }
+  }
+  return found;
+}
+
 /** Stores `bytes` under `wanted` (or a numbered variant: an upload never replaces a file) in `dir`. */
 async function storeUpload(dir: string, wanted: string, extension: string, bytes: Buffer): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
   for (let attempt = 0; attempt < 1000; attempt++) {
     const filename = attempt === 0 ? `${wanted}${extension}` : `${wanted}_${attempt}${extension}`;
-    if (await createFileAtomic(await resolveInside(dir, filename, 'upload name'), bytes)) return filename;
+    if (await createFileAtomic(await resolveNamedFile(dir, filename, 'upload name'), bytes)) return filename;
   }
   throw uploadNameTaken(wanted);
 }
@@ -67,15 +83,13 @@ export function imageRoutes(ctx: ServerContext) {
         const { id: projectId } = ctx.projects.get(request.params.projectId);
         const dir = ctx.folders.outputs(projectId);
         const origins = ctx.images.origins(projectId);
-        const files = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
         const entries = [];
-        for (const file of files) {
-          if (!file.isFile() || !(path.extname(file.name).toLowerCase() in MIME_BY_EXTENSION)) continue;
-          const origin = origins.get(file.name);
-          const createdAt = origin?.createdAt ?? (await fs.stat(path.join(dir, file.name))).mtimeMs;
+        for (const { filename, file } of await listImageFiles(dir)) {
+          const origin = origins.get(filename);
+          const createdAt = origin?.createdAt ?? (await fs.stat(file)).mtimeMs;
           entries.push({
-            filename: file.name,
-            url: imageUrl(projectId, file.name),
+            filename,
+            url: imageUrl(projectId, filename),
             ...(origin?.runId ? { runId: origin.runId } : {}),
             ...(origin?.nodeId ? { nodeId: origin.nodeId } : {}),
             createdAt,
@@ -87,19 +101,23 @@ export function imageRoutes(ctx: ServerContext) {
     );
 
     app.get<{ Params: Static<typeof ImageParams> }>(
-      '/projects/:projectId/images/:filename',
-      { schema: { tags, summary: 'One output image', params: ImageParams, response: { 200: ImageBytes, ...errorResponses(400, 404) } } },
+      '/projects/:projectId/images/*',
+      {
+        schema: {
+          tags,
+          summary: 'One output image, by its file name (which may have sub-folders: images/portraits/cat_00001.png)',
+          params: ImageParams,
+          response: { 200: ImageBytes, ...errorResponses(400, 404) },
+        },
+      },
       async (request, reply) => {
         const { id: projectId } = ctx.projects.get(request.params.projectId);
-        const { filename } = request.params;
+        const filename = request.params['*'];
         const mime = MIME_BY_EXTENSION[path.extname(filename).toLowerCase()];
-        const file = await resolveInside(ctx.folders.outputs(projectId), filename, 'image name').catch((error) => {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw imageNotFound(filename);
-          throw error;
-        });
+        const file = await resolveNamedFile(ctx.folders.outputs(projectId), filename, 'image name', { subfolders: true });
         if (!mime) throw imageNotFound(filename);
         const bytes = await fs.readFile(file).catch((error: NodeJS.ErrnoException) => {
-          throw error.code === 'ENOENT' || error.code === 'EISDIR' ? imageNotFound(filename) : error;
+          throw error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'ENOTDIR' ? imageNotFound(filename) : error;
         });
         return reply.type(mime).send(bytes);
       },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeNumberedFile } from '../../nodes/lib/output-files.ts';
 import type { Workflow } from '../../runtime/index.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
-import { assertFileName, resolveInside } from '../files/safe-path.ts';
+import { assertFileName, resolveNamedFile } from '../files/safe-path.ts';
 
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,7 +17,7 @@ export async function inputFilesOf(workflow: Workflow, inputsDir: string): Promi
   for (const node of Object.values(workflow.nodes)) {
     for (const value of Object.values(node.inputs ?? {})) {
       if (typeof value !== 'string' || !FILE_NAME.test(value) || value.includes('..') || value in files) continue;
-      const bytes = await resolveInside(inputsDir, value).then((file) => fs.readFile(file)).catch(() => undefined);
+      const bytes = await resolveNamedFile(inputsDir, value).then((file) => fs.readFile(file)).catch(() => undefined);
       if (bytes) files[value] = bytes.toString('base64');
     }
   }

@@ -11,7 +11,7 @@ export const ImageEntrySchema = Type.Object({
 
 export const ImageParams = Type.Object({
   projectId: Type.String({ minLength: 1, maxLength: 64 }),
-  filename: Type.String({ minLength: 1, maxLength: 128 }),
+  '*': Type.String({ minLength: 1, maxLength: 1024, description: 'The file name, with its sub-folders if any' }),
 });
 
 export const UploadQuery = Type.Object({

@@ -16,12 +16,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const digest = (value: string) => crypto.createHash('sha256').update(value).digest();
 const sameSecret = (a: string, b: string) => crypto.timingSafeEqual(digest(a), digest(b));
 
+/** A cookie's value, or undefined when it is absent or not valid percent-encoding (it cannot be the token then). */
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key === name) return safeDecode(value.join('='));
   }
   return undefined;
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function bearerToken(header: string | undefined): string | undefined {

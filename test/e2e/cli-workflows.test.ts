@@ -87,6 +87,18 @@ describe('latentflow run with the shipped workflows', { timeout: 180_000 }, () =
     expect(finished.outputs.save.images).toEqual([{ filename: 'txt2img_00001.png', width: 64, height: 64 }]);
   });
 
+  it.each([
+    ['inpaint', [64, 64]],
+    ['outpaint', [96, 64]],
+    ['hires-fix', [128, 128]],
+  ] as const)('the shipped %s workflow runs headless on the shipped models and writes a %j PNG', async (name, size) => {
+    const { out } = await latentflowRun(`workflows/${name}.json`, ['--set', 'schedule.steps=4']);
+    const files = await pngsIn(out);
+    expect(files).toHaveLength(1);
+    const png = decodePng(await readFile(path.join(out, files[0])));
+    expect([png.width, png.height]).toEqual(size);
+  });
+
   it(`runs every sampler end to end (${SAMPLERS.length} branches of one workflow)`, async () => {
     // One process: the model, prompts and latent are shared; each sampler gets its own Scheduler -> UNetStep -> VAEDecode -> SaveImage.
     const base = JSON.parse(await readFile(path.join(root, 'workflows/txt2img.json'), 'utf8'));

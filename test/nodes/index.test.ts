@@ -14,12 +14,16 @@ describe('built-in plugin', () => {
   const registry = createRegistry();
   registry.register(builtin);
 
-  it('registers the Stable Diffusion and upscale model node types, each with a description', () => {
+  it('registers the Stable Diffusion node types and the editing nodes, each with a description', () => {
     const described = registry.describe();
-    expect(described.map((d) => d.type).sort()).toEqual([
-      'EmptyLatent', 'ImageUpscaleWithModel', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler',
-      'TextEncoder', 'Tokenizer', 'UNetStep', 'UpscaleModelLoader', 'VAEDecode', 'VAEEncode', 'VAELoader',
-    ]);
+    const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'];
+    const editing = [
+      'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
+      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
+    ];
+    const controlNet = ['Canny'];
+    const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet, ...upscale].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });
@@ -33,10 +37,11 @@ describe('built-in plugin', () => {
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
   });
 
-  it('validates the shipped upscale workflow, which places every node in the editor', async () => {
-    const workflow = JSON.parse(await readFile(path.join(root, 'workflows', 'upscale.json'), 'utf8'));
+  it.each(['inpaint', 'outpaint', 'hires-fix', 'upscale'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
+    const workflow = JSON.parse(await readFile(path.join(root, 'workflows', `${name}.json`), 'utf8'));
     expect(validateWorkflow(workflow, registry)).toEqual([]);
     expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());
+    expect(workflow.meta.description.length).toBeGreaterThan(40);
   });
 
   describe('caching across runs of the shipped img2img workflow (tiny model)', { timeout: 60_000 }, () => {

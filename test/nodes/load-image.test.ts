@@ -1,4 +1,5 @@
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,18 @@ describe('LoadImage', () => {
   it('refuses names that leave the input folder', async () => {
     for (const name of ['../secret.png', '/etc/passwd', 'a/../../b.png']) {
       await expect(loadImage.execute({ image: name }, await fakeContext())).rejects.toMatchObject({ code: 'image_name_invalid', input: 'image' });
+    }
+  });
+
+  it('refuses a symlink planted in the input folder that points to an image outside', async () => {
+    const ctx = await fakeContext();
+    const outside = await mkdtemp(path.join(tmpdir(), 'lf-outside-'));
+    await writeFile(path.join(outside, 'secret.png'), encodePng(gradient(8, 8, 3)));
+    await mkdir(ctx.env.inputDir, { recursive: true });
+    await symlink(path.join(outside, 'secret.png'), path.join(ctx.env.inputDir, 'innocent.png'));
+    await symlink(outside, path.join(ctx.env.inputDir, 'folder'));
+    for (const image of ['innocent.png', 'folder/secret.png']) {
+      await expect(loadImage.execute({ image }, ctx), image).rejects.toMatchObject({ code: 'image_name_invalid', input: 'image' });
     }
   });
 

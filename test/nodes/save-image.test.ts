@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import previewImage from '../../nodes/preview-image.ts';
@@ -45,6 +46,25 @@ describe('SaveImage', () => {
       code: 'filename_prefix_invalid',
       input: 'filename_prefix',
     });
+  });
+
+  it('writes into a sub-folder named by the prefix, reporting the file relative to the output folder', async () => {
+    const ctx = await fakeContext({ env: { workflow } });
+    const { images } = await saveImage.execute({ image: twoImages(), filename_prefix: 'portraits/cat' }, ctx);
+    expect(images.map((i) => i.filename)).toEqual(['portraits/cat_00001.png', 'portraits/cat_00002.png']);
+    expect((await readdir(path.join(ctx.env.outputDir, 'portraits'))).sort()).toEqual(['cat_00001.png', 'cat_00002.png']);
+  });
+
+  it('refuses to write through a symlinked sub-folder that points out of the output folder', async () => {
+    const ctx = await fakeContext({ env: { workflow } });
+    const outside = await mkdtemp(path.join(tmpdir(), 'lf-outside-'));
+    await mkdir(ctx.env.outputDir, { recursive: true });
+    await symlink(outside, path.join(ctx.env.outputDir, 'portraits'));
+    await expect(saveImage.execute({ image: twoImages(), filename_prefix: 'portraits/cat' }, ctx)).rejects.toMatchObject({
+      code: 'filename_prefix_invalid',
+      input: 'filename_prefix',
+    });
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('reports a folder it cannot write to as output_write_failed, the server\'s fault rather than the prefix\'s', async () => {

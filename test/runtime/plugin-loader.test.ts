@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegistry, loadPlugins } from '../../runtime/index.ts';
+import { createRegistry, loadPlugin, loadPlugins } from '../../runtime/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'latentflow-plugins-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -133,5 +133,26 @@ describe('loadPlugins', () => {
     expect(report.loaded.map((p) => p.name)).toEqual(['after-bad-manifest']);
     expect(report.failed.map((f) => [f.path.slice(dir.length + 1), f.error.code])).toEqual([['a-bad', 'plugin_load_failed']]);
     expect(report.failed[0].error.cause).toBeInstanceOf(SyntaxError);
+  });
+});
+
+describe('loadPlugin', () => {
+  it('loads one plugin whatever sits beside it, so a sibling that needs latentflow-builtin cannot fail it', async () => {
+    const dir = write('siblings', {
+      'mine/index.ts': pluginSource('mine', ['Mine'], "runtime: '^1',"),
+      'docs-style/index.ts': pluginSource('docs-style', ['Theirs'], "runtime: '^1', dependencies: ['latentflow-builtin'],"),
+      'broken/index.ts': 'throw new Error("broken at import");\n',
+    });
+    const registry = createRegistry();
+    const report = await loadPlugin(join(dir, 'mine'), registry);
+    expect(report).toEqual({ loaded: [expect.objectContaining({ name: 'mine', nodes: ['Mine'] })], failed: [] });
+    expect(registry.plugins().map((p) => p.name)).toEqual(['mine']);
+  });
+
+  it('reports a path that is no plugin instead of skipping it', async () => {
+    const dir = write('not-plugins', { 'empty/README.md': 'nothing here' });
+    const report = await loadPlugin(join(dir, 'empty'), createRegistry());
+    expect(report.failed.map((f) => f.error.code)).toEqual(['plugin_invalid']);
+    expect((await loadPlugin(join(dir, 'missing'), createRegistry())).failed.map((f) => f.error.code)).toEqual(['plugin_load_failed']);
   });
 });

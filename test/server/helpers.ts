@@ -171,6 +171,7 @@ export const testPlugin = definePlugin({
       async execute({ value, filename_prefix }, ctx) {
         count('TestSave');
         const filename = `${filename_prefix}_${String(executions.get('TestSave')).padStart(5, '0')}.png`;
+        fs.mkdirSync(path.dirname(path.join(ctx.env.outputDir, filename)), { recursive: true });
         fs.writeFileSync(path.join(ctx.env.outputDir, filename), solidPng(Math.max(1, Math.round(value)), 1));
         return { images: [{ filename, width: value, height: 1 }] };
       },

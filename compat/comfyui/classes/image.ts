@@ -44,3 +44,17 @@ export const PreviewImage: ComfyClass = {
     return [];
   },
 };
+
+const cannyThreshold = (name: string, fallback: number) => ({ name, type: 'FLOAT' as const, default: fallback, min: 0.01, max: 0.99, step: 0.01 });
+
+export const Canny: ComfyClass = {
+  uses: ['Canny'],
+  category: 'image/preprocessors',
+  description: 'Canny edge detection; the thresholds are on the same [0, 1] gradient scale as ComfyUI\'s (kornia).',
+  inputs: [{ name: 'image', type: 'IMAGE' }, cannyThreshold('low_threshold', 0.4), cannyThreshold('high_threshold', 0.8)],
+  outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
+  translate(node) {
+    const id = node.add('', 'Canny', { image: node.link('image'), low_threshold: node.value('low_threshold'), high_threshold: node.value('high_threshold') });
+    return [out(id, 'image')];
+  },
+};

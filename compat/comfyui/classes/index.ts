@@ -1,6 +1,6 @@
 import type { ComfyClass } from '../class-entry.ts';
 import { CLIPSetLastLayer, CLIPTextEncode } from './conditioning.ts';
-import { LoadImage, PreviewImage, SaveImage } from './image.ts';
+import { Canny, LoadImage, PreviewImage, SaveImage } from './image.ts';
 import { ImagePadForOutpaint, SetLatentNoiseMask, VAEEncodeForInpaint } from './inpainting.ts';
 import { EmptyLatentImage, VAEDecode, VAEDecodeTiled, VAEEncode, VAEEncodeTiled } from './latent.ts';
 import { LoraLoader } from './lora.ts';
@@ -50,6 +50,7 @@ export const COMFY_CLASSES: Readonly<Record<string, ComfyClass>> = {
   PrimitiveString,
   PrimitiveStringMultiline,
   PrimitiveBoolean,
+  Canny,
 };
 
 /** The entry for a class_type, when this installation has the latentflow nodes it becomes. */

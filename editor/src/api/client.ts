@@ -3,6 +3,7 @@ import type {
 } from './types.ts';
 import { ApiRequestError } from '../errors.ts';
 import type { Workflow } from '../workflow/types.ts';
+import { apiErrorMessage, UNREACHABLE_MESSAGE } from './error-message.ts';
 
 
 async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
@@ -17,15 +18,16 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
   try {
     response = await fetch(path, init);
   } catch (cause) {
-    throw new ApiRequestError('server_unreachable', `${method} ${path}: server unreachable`, 0, [], { cause });
+    throw new ApiRequestError('server_unreachable', UNREACHABLE_MESSAGE, 0, [], { cause, request: `${method} ${path}` });
   }
   const text = await response.text();
   const json: unknown = text ? safeParse(text) : undefined;
   if (!response.ok) {
     const payload = (json ?? {}) as Partial<ApiError>;
     const issues = Array.isArray(payload.issues) ? payload.issues : [];
-    const detail = issues[0]?.message ?? payload.message ?? response.statusText;
-    throw new ApiRequestError('request_failed', `${method} ${path}: ${response.status} ${detail}`, response.status, issues);
+    throw new ApiRequestError('request_failed', apiErrorMessage(response.status, response.statusText, payload), response.status, issues, {
+      request: `${method} ${path}`,
+    });
   }
   return json as T;
 }

@@ -10,7 +10,7 @@ export class TypedSocket extends ClassicPreset.Socket {
   }
 }
 
-export type RunState = 'idle' | 'waiting' | 'running' | 'cached' | 'done' | 'failed';
+export type RunState = 'idle' | 'waiting' | 'running' | 'cached' | 'done' | 'failed' | 'stopped';
 
 export interface NodePreview { url: string; width?: number; height?: number; step?: number }
 
@@ -19,6 +19,8 @@ export interface NodeRunView {
   state: RunState;
   progress?: { value: number; max: number };
   preview?: NodePreview;
+  /** Every image an output node wrote (a batch of 4 is 4 images); shown instead of the preview. */
+  images?: NodePreview[];
   error?: string;
 }
 

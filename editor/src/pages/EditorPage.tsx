@@ -7,7 +7,7 @@ import { FlowNode } from '../graph/schemes.ts';
 import { nextSeed } from '../graph/seeds.ts';
 import { isActive, overallProgress } from '../run/run-record.ts';
 import { showIssues, showRun } from '../run/run-overlay.ts';
-import { readDraft, writeDraft } from '../storage/drafts.ts';
+import { moveDraftOnSaveAs, readDraft, writeDraft } from '../storage/drafts.ts';
 import { NodeMenu, type MenuTarget } from '../ui/NodeMenu.tsx';
 import { Palette, NODE_DRAG_TYPE } from '../ui/Palette.tsx';
 import { ProgressBar } from '../ui/ProgressBar.tsx';
@@ -181,17 +181,20 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     const target = as ?? nameRef.current;
     if (!current || !target) return;
     try {
-      await api.saveWorkflow(projectId, target, current.toWorkflow());
+      const workflow = current.toWorkflow();
+      await api.saveWorkflow(projectId, target, workflow);
+      clearTimeout(persistTimer.current);
+      pendingWrite.current = undefined;
+      moveDraftOnSaveAs(projectId, nameRef.current, target, workflow);
       setName(target);
       nameRef.current = target;
       setDirty(false);
-      persist(false);
       setWorkflows((list) => (list.includes(target) ? list : [...list, target].sort()));
       notify(`Saved ${target}`, 'info');
     } catch (e) {
       notify(`Could not save: ${(e as Error).message}`, 'error');
     }
-  }, [projectId, persist, notify]);
+  }, [projectId, notify]);
 
   const openFile = useCallback(async (file: File) => {
     try {

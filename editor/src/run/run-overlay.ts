@@ -12,11 +12,12 @@ export function showRun(
 ): void {
   for (const node of graph.editor.getNodes()) {
     const state = record?.nodes[node.id];
-    const image = images?.find((i) => i.nodeId === node.id);
+    const written = images?.filter((i) => i.nodeId === node.id).map((i) => ({ url: i.url }));
     const view: NodeRunView = {
       state: state?.state ?? 'idle',
       progress: state?.progress,
-      preview: image ? { url: image.url } : previews?.get(node.id),
+      preview: previews?.get(node.id),
+      images: written?.length ? written : undefined,
       error: state?.error?.message,
     };
     if (!sameView(node.run, view)) {
@@ -54,5 +55,6 @@ function setIssues(graph: GraphEditor, node: FlowNode, issues: NodeIssue[]): voi
 
 function sameView(a: NodeRunView, b: NodeRunView): boolean {
   return a.state === b.state && a.error === b.error && a.preview?.url === b.preview?.url
+    && (a.images ?? []).map((i) => i.url).join() === (b.images ?? []).map((i) => i.url).join()
     && a.progress?.value === b.progress?.value && a.progress?.max === b.progress?.max;
 }

@@ -4,7 +4,8 @@ import type { LiveEvent } from './live-event.ts';
 /** The state of one run folded from its events; pure so the editor, generate page and tests share it. */
 
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
-export type NodeState = 'waiting' | 'running' | 'cached' | 'done' | 'failed';
+/** `stopped`: the run ended (cancelled, failed elsewhere, interrupted) before this node finished. */
+export type NodeState = 'waiting' | 'running' | 'cached' | 'done' | 'failed' | 'stopped';
 
 export interface NodeRecord {
   state: NodeState;
@@ -68,20 +69,29 @@ export function applyRunEvent(record: RunRecord, event: LiveEvent): RunRecord {
       next.finishedAt = event.time;
       return next;
     case 'run_failed':
-      next.status = 'failed';
       next.error = event.error;
       next.finishedAt = event.time;
       if (event.error.nodeId && next.nodes[event.error.nodeId]?.state !== 'failed') {
         setNode(event.error.nodeId, { state: 'failed', error: event.error });
       }
-      return next;
+      return settleRun(next, 'failed');
     case 'run_cancelled':
-      next.status = 'cancelled';
       next.finishedAt = event.time;
-      return next;
+      return settleRun(next, 'cancelled');
     default:
       return record;
   }
+}
+
+/** The run ended with `status`: nodes it had not finished (running, waiting) are stopped, never left spinning. */
+export function settleRun(record: RunRecord, status: RunStatus): RunRecord {
+  const nodes = { ...record.nodes };
+  if (status !== 'queued' && status !== 'running') {
+    for (const [id, node] of Object.entries(nodes)) {
+      if (node.state === 'running' || node.state === 'waiting') nodes[id] = { state: 'stopped' };
+    }
+  }
+  return { ...record, status, nodes };
 }
 
 export function isActive(record: RunRecord): boolean {

@@ -4,7 +4,7 @@ import type { OutputImage, RunSummary } from '../api/types.ts';
 import type { NodePreview } from '../graph/schemes.ts';
 import type { LiveEvent } from './live-event.ts';
 import { PreviewUrls } from './preview-urls.ts';
-import { applyRunEvent, isActive, newRunRecord, type RunRecord } from './run-record.ts';
+import { applyRunEvent, isActive, newRunRecord, settleRun, type RunRecord } from './run-record.ts';
 
 export interface TrackerSnapshot {
   connected: boolean;
@@ -55,7 +55,7 @@ export class RunTracker {
       for (const summary of await api.runs(this.projectId)) {
         const known = this.records.get(summary.id);
         if (!known) this.records.set(summary.id, fromSummary(summary));
-        else if (isActive(known) && !['queued', 'running'].includes(summary.status)) this.records.set(summary.id, { ...known, status: summary.status });
+        else if (isActive(known) && !['queued', 'running'].includes(summary.status)) this.records.set(summary.id, settleRun(known, summary.status));
         if (summary.outputs?.images?.length) this.images.set(summary.id, summary.outputs.images);
       }
       this.notify();

@@ -34,3 +34,32 @@ export function writeDraft(projectId: string, draft: Draft): void {
     console.warn('latentflow: could not keep the draft in localStorage', error);
   }
 }
+
+export function removeDraft(projectId: string, workflowName: string): void {
+  try {
+    localStorage.removeItem(draftKey(projectId, workflowName));
+  } catch (error) {
+    console.warn('latentflow: could not remove the draft from localStorage', error);
+  }
+}
+
+/**
+ * "Save as": the work now lives under `to`, saved; the original goes back to its saved version
+ * (its draft is dropped), so it no longer looks modified.
+ */
+export function moveDraftOnSaveAs(projectId: string, from: string, to: string, workflow: Workflow): void {
+  writeDraft(projectId, { workflowName: to, workflow, dirty: false });
+  if (from !== to) removeDraft(projectId, from);
+}
+
+/**
+ * The name to open `base` under without touching unsaved work: `base` itself unless it has an
+ * unsaved draft, else the first of `base-2`, `base-3`, ... that has neither a draft nor a saved file.
+ */
+export function freeDraftName(projectId: string, base: string, savedNames: readonly string[]): string {
+  if (!readDraft(projectId, base)?.dirty) return base;
+  for (let n = 2; ; n++) {
+    const name = `${base}-${n}`;
+    if (!readDraft(projectId, name) && !savedNames.includes(name)) return name;
+  }
+}

@@ -16,7 +16,7 @@ export function QueuePanel({ snapshot, notify, onShow }: { snapshot?: TrackerSna
       {runs.length === 0 && <p className="lf-muted">No runs yet. Queue one with Ctrl+Enter.</p>}
       <ol>
         {runs.map((run) => {
-          const image = snapshot?.images.get(run.runId)?.[0];
+          const images = snapshot?.images.get(run.runId) ?? [];
           return (
             <li key={run.runId} className={`lf-run lf-run-${run.status}`} data-testid="run" data-status={run.status}>
               <div className="lf-run-head">
@@ -28,7 +28,11 @@ export function QueuePanel({ snapshot, notify, onShow }: { snapshot?: TrackerSna
               </div>
               {isActive(run) && <ProgressBar value={overallProgress(run)} label={`run ${run.runId}`} />}
               {run.error && <div className="lf-issue">{run.error.message}</div>}
-              {image && <a href={image.url} target="_blank" rel="noreferrer"><img className="lf-thumb" src={image.url} alt={image.filename} /></a>}
+              {images.length > 0 && (
+                <div className="lf-thumbs" data-testid="run-images">
+                  {images.map((image) => <a key={image.url} href={image.url} target="_blank" rel="noreferrer"><img className="lf-thumb" src={image.url} alt={image.filename} /></a>)}
+                </div>
+              )}
             </li>
           );
         })}

@@ -8,9 +8,17 @@ export type Route =
 
 export const DEFAULT_PROJECT = 'default';
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function parseRoute(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = path.split('/').filter(Boolean).map(decodeSegment);
   const params = new URLSearchParams(query);
   if (parts[0] === 'projects' && parts[1]) {
     if (parts[2] === 'generate') return { page: 'generate', projectId: parts[1] };

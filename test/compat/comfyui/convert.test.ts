@@ -111,6 +111,18 @@ describe('ComfyUI UI format -> latentflow', () => {
   });
 });
 
+describe('the editing nodes', () => {
+  it('LoadImage\'s MASK maps to the mask output of latentflow\'s LoadImage', () => {
+    const prompt = fixture('img2img-api.json');
+    prompt['20'] = { class_type: 'SetLatentNoiseMask', inputs: { samples: ['6', 0], mask: ['5', 1] } };
+    prompt['8'].inputs.latent_image = ['20', 0];
+    const { workflow } = apiPromptToWorkflow(prompt, env);
+    const masked = Object.values(workflow.nodes).find((node) => node.type === 'SetLatentNoiseMask');
+    expect(masked?.inputs?.mask).toMatchObject({ output: 'mask' });
+    expect(validateWorkflow(workflow, builtinRegistry())).toEqual([]);
+  });
+});
+
 describe('what cannot convert is an error naming the ComfyUI node', () => {
   const txt2img = () => fixture('txt2img-api.json');
 
@@ -166,12 +178,6 @@ describe('what cannot convert is an error naming the ComfyUI node', () => {
         expect.objectContaining({ code: 'comfy_missing_input', nodeId: '7', input: 'clip' }),
       ]),
     );
-  });
-
-  it('an output latentflow has no equivalent of (LoadImage\'s MASK)', () => {
-    const prompt = fixture('img2img-api.json');
-    prompt['6'].inputs.pixels = ['5', 1];
-    expect(issuesOf(() => apiPromptToWorkflow(prompt, env))[0]).toMatchObject({ code: 'comfy_unmapped_output', nodeId: '6', input: 'pixels' });
   });
 
   it('a model, sampler or scheduler that is not there', () => {

@@ -250,6 +250,9 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.getByTestId('cancel').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('cancelled');
     expect(await page.getByTestId('run').first().getAttribute('data-status')).toBe('cancelled');
+    // Nothing keeps spinning on the canvas once the run is over.
+    await expect.poll(() => page.locator('[data-testid="node"][data-state="running"], [data-testid="node"][data-state="waiting"]').count()).toBe(0);
+    expect(await page.locator('[data-node-id="unet"]').getAttribute('data-state')).toBe('stopped');
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
@@ -272,6 +275,17 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('4');
     expect(await page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).toBe('6.5');
     await screenshot(page, '05-workflow-from-png');
+
+    // Dragging a slider leaves the focus on it; Ctrl+Z must still undo the drag.
+    const slider = page.locator('[data-node-id="unet"] [data-input="cfg"] input[type="range"]');
+    const box = (await slider.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).not.toBe('6.5');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'unet.cfg' }).inputValue()).toBe('6.5');
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 
@@ -320,5 +334,37 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await page.locator('[data-node-id="save"] [data-testid="node-preview"] img').waitFor();
     await screenshot(page, '08-img2img-in-editor');
     expect(errors).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('shows every image of a batch, says a rejected Generate failed, and opens from the generate page without overwriting unsaved work', async () => {
+    const projectId = /#\/projects\/([^/]+)\//.exec(await page.evaluate(() => location.hash))![1];
+    await page.goto(`${server.url}#/projects/${projectId}/editor?workflow=txt2img`);
+    await expect.poll(() => page.getByTestId('node').count()).toBe(TXT2IMG_NODES);
+    await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'latent.batch_size' }).fill('2');
+    await page.getByTestId('queue').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('finished');
+    await expect.poll(() => page.locator('[data-node-id="save"] [data-testid="node-image"]').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('run').first().locator('[data-testid="run-images"] img').count()).toBe(2);
+    await screenshot(page, '09-batch-of-two');
+
+    await page.goto(`${server.url}#/projects/${projectId}/generate`);
+    await page.locator('input[name="steps"]').fill('2');
+    await page.getByTestId('generate').click();
+    await expect.poll(() => page.getByTestId('generate-status').textContent(), { timeout: RUN_TIMEOUT }).toBe('finished');
+    await expect.poll(() => page.getByTestId('generated-image').count()).toBe(1);
+    await page.locator('input[name="steps"]').fill('0');
+    await page.getByTestId('generate').click();
+    await expect.poll(() => page.getByTestId('generate-status').textContent()).toMatch(/^failed: .*steps/);
+    expect(await page.getByTestId('generated-image').count()).toBe(0);
+    await page.locator('input[name="steps"]').fill('3');
+
+    await page.getByRole('button', { name: 'Open in editor' }).click();
+    await expect.poll(() => page.getByTestId('workflow-name').textContent()).toBe('txt2img-2');
+    expect(await page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('3');
+    await page.goto(`${server.url}#/projects/${projectId}/editor?workflow=txt2img`);
+    await expect.poll(() => page.getByTestId('workflow-name').textContent()).toBe('txt2img');
+    await expect.poll(() => page.getByRole('spinbutton', { name: 'schedule.steps' }).inputValue()).toBe('2');
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   }, TEST_TIMEOUT);
 });

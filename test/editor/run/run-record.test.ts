@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../../editor/src/run/live-event.ts';
-import { applyRunEvent, isActive, newRunRecord, overallProgress, type RunRecord } from '../../../editor/src/run/run-record.ts';
+import { applyRunEvent, isActive, newRunRecord, overallProgress, settleRun, type RunRecord } from '../../../editor/src/run/run-record.ts';
 
 const base = { runId: 'r1', time: 0 };
 const node = (nodeId: string) => ({ ...base, nodeId, nodeType: 'T' });
@@ -46,6 +46,32 @@ describe('folding run events into a run record', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toEqual(error);
     expect(failed.nodes.schedule).toEqual({ state: 'failed', error });
+  });
+
+  it('stops the nodes a cancelled run had not finished: none stays running or waiting', () => {
+    const cancelled = fold([
+      { ...base, type: 'run_started', nodes: ['model', 'unet', 'decode', 'save'] },
+      { ...node('model'), type: 'node_finished', durationMs: 1 },
+      { ...node('unet'), type: 'node_progress', value: 3, max: 20 },
+      { ...base, type: 'run_cancelled' },
+    ]);
+    expect(cancelled.nodes).toEqual({ model: { state: 'done' }, unet: { state: 'stopped' }, decode: { state: 'stopped' }, save: { state: 'stopped' } });
+  });
+
+  it('stops the other unfinished nodes of a failed run, keeping the failed one', () => {
+    const error = { code: 'node_failed', message: 'boom', nodeId: 'unet' };
+    const failed = fold([
+      { ...base, type: 'run_started', nodes: ['unet', 'save'] },
+      { ...node('unet'), type: 'node_started' },
+      { ...base, type: 'run_failed', error },
+    ]);
+    expect(failed.nodes).toEqual({ unet: { state: 'failed', error }, save: { state: 'stopped' } });
+  });
+
+  it('settles a run the history says has ended, e.g. after the socket missed its last event', () => {
+    const running = fold([{ ...base, type: 'run_started', nodes: ['a', 'b'] }, { ...node('a'), type: 'node_started' }]);
+    expect(settleRun(running, 'interrupted').nodes).toEqual({ a: { state: 'stopped' }, b: { state: 'stopped' } });
+    expect(settleRun(running, 'running').nodes).toEqual(running.nodes);
   });
 
   it('records cancellation', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readDraft, writeDraft } from '../../../editor/src/storage/drafts.ts';
+import { freeDraftName, moveDraftOnSaveAs, readDraft, writeDraft } from '../../../editor/src/storage/drafts.ts';
 import { sampleWorkflow } from '../fixtures.ts';
 
 function memoryStorage(): Storage {
@@ -34,5 +34,25 @@ describe('editor drafts in localStorage', () => {
     localStorage.setItem('latentflow:draft:p:y', JSON.stringify({ workflowName: 'y', workflow: { version: 2 } }));
     expect(readDraft('p', 'x')).toBeUndefined();
     expect(readDraft('p', 'y')).toBeUndefined();
+  });
+
+  it('after Save as, keeps the work under the new name, saved, and the original no longer looks modified', () => {
+    const edited = sampleWorkflow();
+    writeDraft('p', { workflowName: 'txt2img', workflow: edited, dirty: true });
+    moveDraftOnSaveAs('p', 'txt2img', 'my-copy', edited);
+    expect(readDraft('p', 'my-copy')).toEqual({ workflowName: 'my-copy', workflow: edited, dirty: false });
+    expect(readDraft('p', 'txt2img')).toBeUndefined();
+    expect(readDraft('p')?.workflowName).toBe('my-copy');
+  });
+
+  it('opens a workflow from elsewhere under a free name when its draft has unsaved work, never over it', () => {
+    const work = sampleWorkflow();
+    expect(freeDraftName('p', 'txt2img', [])).toBe('txt2img');
+    writeDraft('p', { workflowName: 'txt2img', workflow: work, dirty: false });
+    expect(freeDraftName('p', 'txt2img', [])).toBe('txt2img');
+    writeDraft('p', { workflowName: 'txt2img', workflow: work, dirty: true });
+    writeDraft('p', { workflowName: 'txt2img-2', workflow: work, dirty: false });
+    expect(freeDraftName('p', 'txt2img', ['txt2img', 'txt2img-3'])).toBe('txt2img-4');
+    expect(readDraft('p', 'txt2img')).toEqual({ workflowName: 'txt2img', workflow: work, dirty: true });
   });
 });

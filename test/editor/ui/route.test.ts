@@ -18,4 +18,8 @@ describe('hash routes', () => {
     expect(parseRoute(editorHref('default'))).toEqual({ page: 'editor', projectId: 'default', workflowName: undefined });
     expect(parseRoute(generateHref('a/b'))).toEqual({ page: 'generate', projectId: 'a/b' });
   });
+
+  it('keeps a segment that is not valid percent-encoding as written instead of throwing', () => {
+    expect(parseRoute('#/projects/%E0%A4%A/generate')).toEqual({ page: 'generate', projectId: '%E0%A4%A' });
+  });
 });

@@ -129,9 +129,9 @@ describe('the ComfyUI API routes', () => {
     expect(info.KSampler.input.required.seed).toEqual(['INT', expect.objectContaining({ control_after_generate: true })]);
     expect(info.KSampler.output).toEqual(['LATENT']);
     expect(info.LoadImage.input.required.image[1]).toEqual({ image_upload: true });
-    // Listed only where their latentflow nodes are registered (LoraLoader is built in; not on a server without the editing nodes).
+    // Listed only where their latentflow nodes are registered (LoRA and the editing nodes are built in).
     expect(info.LoraLoader.input.required.strength_model[1]).toMatchObject({ min: -100, max: 100 });
-    for (const name of Object.keys(info)) expect(['SetLatentNoiseMask', 'ImageScale']).not.toContain(name);
+    expect(Object.keys(info)).toEqual(expect.arrayContaining(['SetLatentNoiseMask', 'ImageScale', 'LoadImageMask']));
     const one = (await server.app.inject({ url: '/api/object_info/KSamplerAdvanced' })).json();
     expect(Object.keys(one)).toEqual(['KSamplerAdvanced']);
     expect(one.KSamplerAdvanced.input_order.required).toContain('return_with_leftover_noise');

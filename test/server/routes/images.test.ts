@@ -40,6 +40,35 @@ describe('output images', () => {
     expect(image.rawPayload.equals(fs.readFileSync(path.join(outputs(), list[0].filename)))).toBe(true);
   });
 
+  it('serves and lists an image a run saved into a sub-folder (filename prefix "portraits/cat")', async () => {
+    const workflow = stepsWorkflow(2);
+    Object.assign(workflow.nodes.save.inputs, { filename_prefix: 'portraits/cat' });
+    const id = (await server.app.inject({ method: 'POST', url: '/api/projects/default/runs', payload: { workflow } })).json().id;
+    const run = await waitFor(async () => {
+      const record = (await server.app.inject({ url: `/api/runs/${id}` })).json();
+      return record.status === 'finished' ? record : undefined;
+    });
+    const [saved] = run.outputs.images;
+    expect(saved.filename).toMatch(/^portraits\/cat_\d{5}\.png$/);
+    expect(saved.url).toBe(`/api/projects/default/images/${saved.filename}`);
+    const image = await server.app.inject({ url: saved.url });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+    expect((await server.app.inject({ url: `/api/projects/default/images/${encodeURIComponent(saved.filename)}` })).statusCode).toBe(200);
+    const list = (await server.app.inject({ url: '/api/projects/default/images' })).json();
+    expect(list).toEqual([expect.objectContaining({ filename: saved.filename, url: saved.url, runId: id, nodeId: 'save' })]);
+  });
+
+  it('neither lists nor serves images through a symlinked sub-folder that points outside', async () => {
+    const outside = tempDir('outside');
+    fs.writeFileSync(path.join(outside, 'secret.png'), solidPng(1, 1));
+    fs.symlinkSync(outside, path.join(outputs(), 'linked'));
+    expect((await server.app.inject({ url: '/api/projects/default/images' })).json()).toEqual([]);
+    const response = await server.app.inject({ url: '/api/projects/default/images/linked/secret.png' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('path_escape');
+  });
+
   it('lists a file put into the folder by hand, without a run', async () => {
     fs.writeFileSync(path.join(outputs(), 'manual.jpg'), 'x');
     fs.writeFileSync(path.join(outputs(), 'notes.txt'), 'x');

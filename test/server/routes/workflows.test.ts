@@ -106,6 +106,15 @@ describe('workflows', () => {
     expect(fs.readFileSync(path.join(outside, 'secret.json'), 'utf8')).toBe('{"version":1,"nodes":{}}');
   });
 
+  it('answers 404 workflow_not_found, not a 500, for a folder named like a workflow file', async () => {
+    fs.mkdirSync(path.join(folder(), 'a-folder.json'));
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await server.app.inject({ method, url: url('a-folder') });
+      expect(response.statusCode, method).toBe(404);
+      expect(response.json().code).toBe('workflow_not_found');
+    }
+  });
+
   it('reports a saved workflow file that is not JSON (e.g. edited by hand) with its name, not as an internal error', async () => {
     fs.writeFileSync(path.join(folder(), 'hand-edited.json'), '{ "version": 1, ');
     const response = await server.app.inject({ url: url('hand-edited') });

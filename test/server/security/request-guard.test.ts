@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LatentflowServer } from '../../../server/index.ts';
 import { requiredToken } from '../../../server/index.ts';
+import { silentLogger } from '../../../runtime/index.ts';
 import { startTestServer } from '../helpers.ts';
 
 let server: LatentflowServer;
@@ -96,6 +97,18 @@ describe('access token when listening beyond loopback', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect((await server.app.inject({ url: '/api/projects', headers: { cookie: 'other=1; latentflow_token=secret-token' } })).statusCode).toBe(200);
+  });
+
+  it('answers a malformed token cookie with 401 unauthorized, logging no error', async () => {
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (message: string) => void errors.push(message) };
+    server = await startTestServer({ host: '0.0.0.0', token: 'secret-token', logger });
+    for (const cookie of ['latentflow_token=%E0%A4%A', 'latentflow_token=%', 'other=%ZZ; latentflow_token=%E0%A4%A']) {
+      const response = await server.app.inject({ url: '/api/health', headers: { cookie } });
+      expect(response.statusCode, cookie).toBe(401);
+      expect(response.json().code).toBe('unauthorized');
+    }
+    expect(errors).toEqual([]);
   });
 
   it('with insecure, serves beyond loopback without a token', async () => {

@@ -19,6 +19,7 @@ const STATE_LABELS: Record<string, string> = {
   cached: 'cached',
   done: 'done',
   failed: 'failed',
+  stopped: 'stopped',
 };
 
 export function createNodeView(hooks: NodeViewHooks) {
@@ -78,7 +79,11 @@ export function createNodeView(hooks: NodeViewHooks) {
         })}
         {nodeIssues.map((issue, i) => <div className="lf-issue" key={i} data-testid="issue">{issue.message}</div>)}
         {run.error && !issues.length && <div className="lf-issue" data-testid="issue">{run.error}</div>}
-        {run.preview && (
+        {run.images && run.images.length > 0 ? (
+          <div className={`lf-preview${run.images.length > 1 ? ' lf-preview-grid' : ''}`} data-testid="node-preview" data-images={run.images.length}>
+            {run.images.map((image) => <img key={image.url} src={image.url} alt={`${node.id} output`} draggable={false} data-testid="node-image" />)}
+          </div>
+        ) : run.preview && (
           <figure className="lf-preview" data-testid="node-preview" data-step={run.preview.step ?? ''}>
             <img src={run.preview.url} alt={`${node.id} preview`} draggable={false} />
             {run.preview.step !== undefined && <figcaption>step {run.preview.step}</figcaption>}

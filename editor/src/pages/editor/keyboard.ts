@@ -9,12 +9,18 @@ export interface EditorShortcuts {
   save(): void;
 }
 
-function typingIn(target: EventTarget | null): boolean {
-  const element = target as HTMLElement | null;
-  return !!element && (element.tagName === 'INPUT' || element.tagName === 'TEXTAREA' || element.tagName === 'SELECT' || element.isContentEditable);
+// Inputs that take no typed text: a slider, checkbox or button keeps focus after a click but has no undo of its own.
+const NOT_TYPED = new Set(['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'color', 'file']);
+
+/** Whether keys go to a field that handles them itself (its own text editing and undo). */
+export function typingIn(target: EventTarget | null): boolean {
+  const element = target as (HTMLElement & { type?: string }) | null;
+  if (!element) return false;
+  if (element.tagName === 'INPUT') return !NOT_TYPED.has(String(element.type ?? 'text').toLowerCase());
+  return element.tagName === 'TEXTAREA' || element.tagName === 'SELECT' || element.isContentEditable === true;
 }
 
-/** Editor shortcuts; Ctrl+Enter works everywhere, the rest only outside text fields. */
+/** Editor shortcuts; Ctrl+Enter works everywhere, the rest only outside text fields (a slider is not one: Ctrl+Z after dragging it undoes the drag). */
 export function bindShortcuts(shortcuts: EditorShortcuts): () => void {
   const onKey = (e: KeyboardEvent) => {
     const mod = e.ctrlKey || e.metaKey;

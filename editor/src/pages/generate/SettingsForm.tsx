@@ -17,10 +17,12 @@ function widget<T>(specs: ReadonlyMap<string, NodeDescription>, type: string, in
   return (spec && inputNamed(spec, input)) as T | undefined;
 }
 
-/** Prompt, sampler, steps, CFG, seed, size and init image; limits come from the node descriptions. */
+/** Prompt, sampler, schedule, steps, CFG, seed, size, batch size and count, and init image; limits come from the node descriptions. */
 export function SettingsForm({ settings, onChange, specs, initImage, onInitImage }: Props) {
   const set = <K extends keyof GenerateSettings>(key: K, value: GenerateSettings[K]) => onChange({ ...settings, [key]: value });
   const samplers = widget<EnumWidgetDescription>(specs, 'Scheduler', 'sampler')?.choices ?? [settings.sampler];
+  const schedules = widget<EnumWidgetDescription>(specs, 'Scheduler', 'schedule')?.choices ?? [settings.schedule];
+  const batchSize = widget<NumberWidgetDescription>(specs, 'EmptyLatent', 'batch_size');
   const steps = widget<NumberWidgetDescription>(specs, 'Scheduler', 'steps');
   const cfg = widget<NumberWidgetDescription>(specs, 'UNetStep', 'cfg');
   const width = widget<NumberWidgetDescription>(specs, 'EmptyLatent', 'width');
@@ -36,6 +38,11 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
         <label>Sampler
           <select name="sampler" value={settings.sampler} onChange={(e) => set('sampler', e.target.value)}>
             {samplers.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>Schedule
+          <select name="schedule" value={settings.schedule} onChange={(e) => set('schedule', e.target.value)}>
+            {schedules.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
         <label>Steps <NumberField name="steps" min={steps?.min ?? 1} max={steps?.max ?? 150} value={settings.steps} parse={(raw) => parseNumber(raw, true)} onCommit={(v) => set('steps', v)} /></label>
@@ -57,6 +64,10 @@ export function SettingsForm({ settings, onChange, specs, initImage, onInitImage
             {sizes.map((s) => <option key={s} value={s}>{sizeLabel(s)}</option>)}
           </select>
         </label>
+      </div>
+      <div className="lf-form-row">
+        <label>Batch size <NumberField name="batch-size" min={batchSize?.min ?? 1} max={batchSize?.max ?? 16} value={settings.batchSize} parse={(raw) => parseNumber(raw, true)} onCommit={(v) => set('batchSize', v)} disabled={initImage !== undefined} /></label>
+        <label>Batch count <NumberField name="batch-count" min={1} max={16} value={settings.batchCount} parse={(raw) => parseNumber(raw, true)} onCommit={(v) => set('batchCount', v)} /></label>
       </div>
       <label>Init image (optional)
         <input name="init-image" type="file" accept="image/png,image/jpeg" onChange={(e) => onInitImage(e.target.files?.[0])} />

@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
+import { conversionFailed, incompatibleCheckpoint, isModelFileError, ModelFileError } from '../checkpoint/errors.ts';
+import type { ShapeMismatch } from '../checkpoint/errors.ts';
+import { isFloatDType } from '../checkpoint/types.ts';
+import type { TensorSource } from '../checkpoint/types.ts';
+import { writeOnnxModel } from '../onnx/writer.ts';
+import { buildControlNet, CONTROL_PREFIX, controlNetTensors, controlNetWeights, inferControlNetConfig } from '../sd15/controlnet.ts';
+import type { UnetConfig } from '../sd15/config.ts';
+import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
+import { fingerprintSource } from './open-model-source.ts';
+import { writeFolderAtomically } from './staging.ts';
+import { withTargetLock } from './target-lock.ts';
+
+const CONTROLNET_FORMAT = 'latentflow-sd15-controlnet-onnx';
+const CONTROLNET_FORMAT_VERSION = 1;
+export const CONTROLNET_FILE = 'controlnet.onnx';
+
+export interface ConvertedControlNet {
+  dir: string;
+  /** The UNet sizes the ControlNet steers; it runs only with a UNet of the same sizes. */
+  config: UnetConfig;
+  status: 'converted' | 'up_to_date' | 'converted_by_another';
+}
+
+/** Sizes from the tensors, and every tensor the network needs present with its shape (either naming). */
+export function checkControlNetTensors(source: TensorSource): UnetConfig {
+  const prefixed = source.tensors.some((t) => t.name.startsWith(CONTROL_PREFIX));
+  const shapes = new Map(source.tensors.filter((t) => isFloatDType(t.dtype)).map((t) => [prefixed ? t.name : CONTROL_PREFIX + t.name, t.shape]));
+  let config: UnetConfig;
+  try {
+    config = inferControlNetConfig(shapes);
+  } catch (error) {
+    throw new ModelFileError('checkpoint_missing_tensors', `${source.path} is not an SD 1.5 ControlNet this converter accepts: ${(error as Error).message}`, {
+      path: source.path, cause: error,
+    });
+  }
+  const missing: string[] = [];
+  const wrongShape: ShapeMismatch[] = [];
+  for (const [name, expected] of controlNetTensors(config)) {
+    const actual = shapes.get(name);
+    if (!actual) missing.push(name);
+    else if (actual.length !== expected.length || actual.some((n, i) => n !== expected[i])) wrongShape.push({ name, expected, actual });
+  }
+  if (missing.length > 0 || wrongShape.length > 0) throw incompatibleCheckpoint(source.path, missing, wrongShape);
+  return config;
+}
+
+/**
+ * Converts an original-layout SD 1.5 ControlNet (`control_v11*_sd15_*.pth` / `.safetensors`, with the
+ * `control_model.` prefix or none) into a folder with `controlnet.onnx` (see buildControlNet) and its
+ * `model_index.json`. The folder appears complete or not at all; the same file again is a no-op.
+ */
+export function convertControlNet(path: string, outDir: string): Promise<ConvertedControlNet> {
+  const target = resolve(outDir);
+  return withTargetLock(target, async () => {
+    const source = fingerprintSource(path);
+    const current = existing(target, source);
+    if (current) return { dir: target, config: current, status: 'up_to_date' };
+    const checkpoint = openCheckpoint(path);
+    try {
+      const config = checkControlNetTensors(checkpoint);
+      const read = controlNetWeights(checkpoint.tensors.map((t) => t.name), (key) => checkpoint.readSync(key));
+      const outcome = await writeFolderAtomically(
+        target,
+        async (staging) => {
+          writeOnnxModel(buildControlNet(config, read), join(staging, CONTROLNET_FILE), { externalData: 'auto' });
+          const index = { format: CONTROLNET_FORMAT, formatVersion: CONTROLNET_FORMAT_VERSION, source, config };
+          writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
+        },
+        () => existing(target, source) !== undefined,
+      );
+      return { dir: target, config, status: outcome === 'written' ? 'converted' : 'converted_by_another' };
+    } catch (error) {
+      throw isModelFileError(error) ? error : conversionFailed(path, error);
+    } finally {
+      checkpoint.close();
+    }
+  });
+}
+
+/** The config of a finished conversion of `source` in `dir`, if there is one. */
+function existing(dir: string, source: Record<string, unknown>): UnetConfig | undefined {
+  const index = readModelIndex(dir);
+  if (index?.format !== CONTROLNET_FORMAT || index.formatVersion !== CONTROLNET_FORMAT_VERSION) return undefined;
+  return JSON.stringify(index.source) === JSON.stringify(source) ? (index.config as UnetConfig) : undefined;
+}

@@ -1,0 +1,107 @@
+import type { GraphBuilder } from '../onnx/graph.ts';
+import {
+  add, attention, conv2d, fromTokens, gelu, groupNorm, layerNorm, linear, mul, quantizedConv2d, quantizedLinear,
+  silu, toTokens, unsqueeze, upsampleNearest2x,
+} from '../onnx/ops.ts';
+import type { UnetConfig } from './config.ts';
+import type { UnetLayer } from './unet-layout.ts';
+import { timestepEmbedding } from './timestep-embedding.ts';
+import type { CheckpointWeights } from './weights.ts';
+
+export const RES_EPSILON = 1e-5;
+const TRANSFORMER_NORM_EPSILON = 1e-6;
+const LAYER_NORM_EPSILON = 1e-5;
+
+export interface UnetOptions {
+  /**
+   * 'int8-matmul': int8 weights for every linear layer (ORT's DynamicQuantizeMatMul);
+   * 'int8': also for the convolutions (ConvInteger) except conv_in and the output conv.
+   * Activations are quantised per call. Default 'none' (float32).
+   */
+  quantization?: 'none' | 'int8-matmul' | 'int8';
+}
+
+/** The layers of the SD 1.5 UNet over the tensors under `prefix`, shared by the UNet and the ControlNet (its encoder copy). */
+export interface UnetBlocks {
+  floatConv(x: string, k: string, kernel: number, stride?: number): string;
+  norm(x: string, k: string, epsilon: number): string;
+  /** A layer of unetLayout applied to `x`. */
+  apply(x: string, layer: UnetLayer): string;
+}
+
+export function unetBlocks(
+  g: GraphBuilder, w: CheckpointWeights, config: UnetConfig, prefix: string,
+  inputs: { timestep: string; context: string }, options: UnetOptions = {},
+): UnetBlocks {
+  const quantizeLinear = options.quantization === 'int8' || options.quantization === 'int8-matmul';
+  const quantizeConv = options.quantization === 'int8';
+  const key = (k: string) => prefix + k;
+  const context = inputs.context;
+
+  const floatConv = (x: string, k: string, kernel: number, stride = 1) =>
+    conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride });
+  const conv = (x: string, k: string, kernel: number, stride = 1) =>
+    (quantizeConv ? quantizedConv2d(g, x, w.quantizedConv(key(k)), { kernel, stride }) : floatConv(x, k, kernel, stride));
+  // The time embedding path stays float: it is tiny ([B, 1280]) and steers every block.
+  const floatDense = (x: string, k: string) => linear(g, x, w.matrix(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)));
+  const dense = (x: string, k: string, bias = true) => {
+    const b = bias ? w.tensor(key(`${k}.bias`)) : undefined;
+    if (!quantizeLinear) return linear(g, x, w.matrix(key(`${k}.weight`)), b);
+    const { weight, scales } = w.quantizedMatrix(key(`${k}.weight`));
+    return quantizedLinear(g, x, weight, scales, b);
+  };
+  const norm = (x: string, k: string, epsilon: number) =>
+    groupNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), config.groups, epsilon);
+  const layerNormOf = (x: string, k: string) =>
+    layerNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), LAYER_NORM_EPSILON);
+
+  // Every ResBlock applies SiLU to the time embedding before its own projection: do it once.
+  const sinusoid = timestepEmbedding(g, inputs.timestep, config.channels[0]);
+  const embedding = silu(g, floatDense(silu(g, floatDense(sinusoid, 'time_embed.0')), 'time_embed.2'));
+
+  const resBlock = (x: string, l: Extract<UnetLayer, { kind: 'res' }>) => {
+    let h = conv(silu(g, norm(x, `${l.prefix}.in_layers.0`, RES_EPSILON)), `${l.prefix}.in_layers.2`, 3);
+    h = add(g, h, unsqueeze(g, floatDense(embedding, `${l.prefix}.emb_layers.1`), [2, 3]));
+    h = conv(silu(g, norm(h, `${l.prefix}.out_layers.0`, RES_EPSILON)), `${l.prefix}.out_layers.3`, 3);
+    const skip = l.inChannels === l.outChannels ? x : conv(x, `${l.prefix}.skip_connection`, 1);
+    return add(g, skip, h);
+  };
+
+  const attend = (x: string, kv: string, k: string) =>
+    dense(attention(g, dense(x, `${k}.to_q`, false), dense(kv, `${k}.to_k`, false), dense(kv, `${k}.to_v`, false), { heads: config.heads }), `${k}.to_out.0`);
+
+  const transformer = (x: string, l: Extract<UnetLayer, { kind: 'attn' }>) => {
+    const block = `${l.prefix}.transformer_blocks.0`;
+    let t = dense(toTokens(g, norm(x, `${l.prefix}.norm`, TRANSFORMER_NORM_EPSILON)), `${l.prefix}.proj_in`);
+    const n1 = layerNormOf(t, `${block}.norm1`);
+    t = add(g, t, attend(n1, n1, `${block}.attn1`));
+    t = add(g, t, attend(layerNormOf(t, `${block}.norm2`), context, `${block}.attn2`));
+    t = add(g, t, geglu(layerNormOf(t, `${block}.norm3`), `${block}.ff`, l.channels));
+    return add(g, fromTokens(g, dense(t, `${l.prefix}.proj_out`), x), x);
+  };
+
+  // GEGLU: proj gives [value | gate]; two half-width MatMuls avoid a Split of the 8C activation.
+  const geglu = (x: string, k: string, channels: number) => {
+    const proj = key(`${k}.net.0.proj`);
+    const half = 4 * channels;
+    const rows = (start: number, end: number, bias?: string) => {
+      if (!quantizeLinear) return linear(g, x, w.matrixRows(`${proj}.weight`, start, end), bias);
+      const { weight, scales } = w.quantizedMatrixRows(`${proj}.weight`, start, end);
+      return quantizedLinear(g, x, weight, scales, bias);
+    };
+    const value = rows(0, half, w.slice(`${proj}.bias`, 0, half));
+    const gate = gelu(g, rows(half, 2 * half), w.slice(`${proj}.bias`, half, 2 * half));
+    return dense(mul(g, value, gate), `${k}.net.2`);
+  };
+
+  const apply = (x: string, l: UnetLayer): string => {
+    switch (l.kind) {
+      case 'res': return resBlock(x, l);
+      case 'attn': return transformer(x, l);
+      case 'down': return conv(x, `${l.prefix}.op`, 3, 2);
+      case 'up': return conv(upsampleNearest2x(g, x), `${l.prefix}.conv`, 3);
+    }
+  };
+
+  return { floatConv, norm, apply };
+}
