@@ -6,6 +6,7 @@ import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
+import { upscale, writeUpscaleModel } from './tasks/upscale.ts';
 import { vaeDecode } from './tasks/vae-decode.ts';
 import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
@@ -19,6 +20,8 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
   'apply-lora': applyLora,
+  'write-upscale-model': writeUpscaleModel,
+  upscale,
 };
 
 const [name, json] = process.argv.slice(2);

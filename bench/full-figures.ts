@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
+import { upscaleFigures } from './upscale-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
@@ -122,6 +123,9 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     id: 'vae_decode_tiled.peak_rss', label: 'VAE decode 1024x1024 tiled, peak memory', value: tiled.peakRssBytes / GB, unit: 'GB',
     note: `VmHWM of a process that only loads and runs it; the 512x512 decode in one piece: ${(decoded.peakRssBytes / GB).toFixed(2)} GB`,
   });
+
+  log('upscale 512 -> 2048 (x4plus sizes, tiled)');
+  figures.push(...(await upscaleFigures(join(workDir, 'upscale-data'))));
 
   const unet = unetVariantFigures({ reference, referenceAgain, variants, psnr, peak: peak.peak });
   return {

@@ -30,6 +30,8 @@ import vaeEncode from './vae-encode.ts';
 import vaeLoader from './vae-loader.ts';
 import vaeEncodeForInpaint from './vae-encode-for-inpaint.ts';
 import vaeEncodeTiled from './vae-encode-tiled.ts';
+import upscaleModelLoader from './upscale-model-loader.ts';
+import imageUpscaleWithModel from './image-upscale-with-model.ts';
 
 /** The built-in Stable Diffusion 1.5 nodes. */
 export default definePlugin({
@@ -47,5 +49,7 @@ export default definePlugin({
     freeU, freeUV2,
     // ControlNet
     cannyNode,
+    // upscale models
+    upscaleModelLoader, imageUpscaleWithModel,
   ],
 });

@@ -87,6 +87,9 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_name_invalid: 400,
   model_incomplete: 500,
   model_corrupt: 500,
+  upscale_model_not_found: 404,
+  upscale_model_unrecognized: 400,
+  upscale_model_invalid: 400,
   // models/adapters: LoRAs and embeddings named in a workflow are its input
   lora_not_found: 404,
   lora_unreadable: 400,

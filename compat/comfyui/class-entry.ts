@@ -43,6 +43,8 @@ export interface ComfyEnvironment {
   loras: string[];
   /** Image files a LoadImage can read. */
   inputImages: string[];
+  /** Upscale model files in data/upscale_models/. */
+  upscaleModels: string[];
 }
 
 /** The ComfyUI node being translated: its inputs, resolved. */

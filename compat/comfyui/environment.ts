@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Registry } from '../../runtime/index.ts';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
 import { EXAMPLE_IMAGES_DIR } from '../../nodes/load-image.ts';
+import { listUpscaleModels } from '../../models/upscale/index.ts';
 import type { ComfyEnvironment } from './class-entry.ts';
 import { checkpointNames } from './model-names.ts';
 
@@ -28,5 +29,6 @@ export function comfyEnvironment(options: { registry: Registry; dataDir: string;
     versionOf: (type) => descriptions.get(type)?.version ?? 1,
     loras: filesIn(path.join(options.dataDir, 'loras'), LORA_EXTENSIONS),
     inputImages: [...new Set(images)],
+    upscaleModels: listUpscaleModels(options.dataDir),
   };
 }

@@ -18,6 +18,9 @@ export const MODEL_FILE_CODES = [
   'model_name_invalid',
   'model_incomplete',
   'model_corrupt',
+  'upscale_model_not_found',
+  'upscale_model_unrecognized',
+  'upscale_model_invalid',
 ] as const;
 
 export type ModelFileCode = (typeof MODEL_FILE_CODES)[number];
@@ -132,3 +135,25 @@ export const modelIncomplete = (dir: string, missing: string[]) =>
 
 export const modelCorrupt = (path: string, cause: unknown) =>
   new ModelFileError('model_corrupt', `${path} is not a readable ONNX model: ${messageOf(cause)}`, { path, cause });
+
+export const upscaleModelNotFound = (name: string, dir: string, available: string[]) =>
+  new ModelFileError(
+    'upscale_model_not_found',
+    `No upscale model "${name}" in ${dir}. Available: ${available.length > 0 ? available.join(', ') : '(none)'} (.pth or .safetensors files)`,
+  );
+
+export const upscaleModelUnrecognized = (path: string, firstKeys: string[]) =>
+  new ModelFileError(
+    'upscale_model_unrecognized',
+    `${path} is not an RRDBNet (ESRGAN / Real-ESRGAN) upscale model: it has neither conv_first.weight nor model.0.weight ` +
+      `(its first tensors: ${firstKeys.join(', ') || '(none)'})`,
+    { path },
+  );
+
+export const upscaleModelInvalid = (path: string, problems: string[]) =>
+  new ModelFileError(
+    'upscale_model_invalid',
+    `${path} is an RRDBNet with tensors this builder cannot use:\n${problems.slice(0, 20).map((p) => `  ${p}`).join('\n')}` +
+      (problems.length > 20 ? `\n  ... ${problems.length - 20} more` : ''),
+    { path },
+  );

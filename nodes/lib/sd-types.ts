@@ -51,6 +51,18 @@ export interface VaeHandle {
   decoder: string;
 }
 
+/** An RRDBNet converted to ONNX: a float32 [1, 3, H, W] in [0, 1] -> [1, 3, H * scale, W * scale] network. */
+export interface UpscaleModelHandle {
+  name: string;
+  path: string;
+  scale: number;
+  /** Input sides must be multiples of this (the model's pixel-unshuffle factor). */
+  inputMultiple: number;
+  /** Sets the automatic tile size. */
+  numFeat: number;
+  growth: number;
+}
+
 /** One prompt as the text encoder reads it. */
 export interface Tokens {
   /** 77 ids per chunk: BOS, up to 75 BPE ids, EOS, EOS padding. */
@@ -98,6 +110,7 @@ export const SD_TYPES = {
   latent: 'LATENT',
   image: 'IMAGE',
   mask: 'MASK',
+  upscaleModel: 'UPSCALE_MODEL',
 } as const;
 
 /** SD 1.5's VAE latent scale factor. */

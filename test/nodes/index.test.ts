@@ -22,7 +22,8 @@ describe('built-in plugin', () => {
       'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
     const controlNet = ['Canny'];
-    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet].sort());
+    const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet, ...upscale].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });
@@ -36,7 +37,7 @@ describe('built-in plugin', () => {
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
   });
 
-  it.each(['inpaint', 'outpaint', 'hires-fix'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
+  it.each(['inpaint', 'outpaint', 'hires-fix', 'upscale'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
     const workflow = JSON.parse(await readFile(path.join(root, 'workflows', `${name}.json`), 'utf8'));
     expect(validateWorkflow(workflow, registry)).toEqual([]);
     expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());

@@ -9,6 +9,7 @@ import { ImageScale, ImageScaleBy, LatentUpscale, LatentUpscaleBy } from './scal
 import { CheckpointLoaderSimple } from './loaders.ts';
 import { PrimitiveBoolean, PrimitiveFloat, PrimitiveInt, PrimitiveString, PrimitiveStringMultiline } from './primitives.ts';
 import { KSampler, KSamplerAdvanced } from './sampling.ts';
+import { ImageUpscaleWithModel, UpscaleModelLoader } from './upscale-models.ts';
 
 /**
  * Every ComfyUI class latentflow can run, by class_type. Adding one is one entry here. A class counts only where
@@ -31,6 +32,8 @@ export const COMFY_CLASSES: Readonly<Record<string, ComfyClass>> = {
   LatentUpscaleBy,
   ImageScale,
   ImageScaleBy,
+  UpscaleModelLoader,
+  ImageUpscaleWithModel,
   SetLatentNoiseMask,
   VAEEncodeForInpaint,
   ImagePadForOutpaint,

@@ -128,12 +128,12 @@ describe('what cannot convert is an error naming the ComfyUI node', () => {
 
   it('an unmapped class names the node id and class', () => {
     const prompt = txt2img();
-    prompt['10'] = { class_type: 'UpscaleModelLoader', inputs: {} };
-    prompt['11'] = { class_type: 'ImageUpscaleWithModel', inputs: { upscale_model: ['10', 0], image: ['8', 0] } };
+    prompt['10'] = { class_type: 'StyleModelLoader', inputs: {} };
+    prompt['11'] = { class_type: 'ImageSharpen', inputs: { style_model: ['10', 0], image: ['8', 0] } };
     prompt['9'].inputs.images = ['11', 0];
     expect(issuesOf(() => apiPromptToWorkflow(prompt, env))).toEqual([
-      expect.objectContaining({ code: 'comfy_unmapped_class', nodeId: '10', classType: 'UpscaleModelLoader' }),
-      expect.objectContaining({ code: 'comfy_unmapped_class', nodeId: '11', classType: 'ImageUpscaleWithModel' }),
+      expect.objectContaining({ code: 'comfy_unmapped_class', nodeId: '10', classType: 'StyleModelLoader' }),
+      expect.objectContaining({ code: 'comfy_unmapped_class', nodeId: '11', classType: 'ImageSharpen' }),
     ]);
   });
 

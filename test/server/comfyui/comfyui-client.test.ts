@@ -82,13 +82,13 @@ describe('a published ComfyUI client (@stable-canvas/comfyui-client) against lat
 
   it('a prompt with an unmapped class is refused with a ComfyUI-shaped 400 naming the node', async () => {
     const prompt = fixture('txt2img-api.json');
-    prompt['10'] = { class_type: 'UpscaleModelLoader', inputs: { model_name: 'x' } };
+    prompt['10'] = { class_type: 'StyleModelLoader', inputs: { style_model_name: 'x' } };
     prompt['9'].inputs.images = ['10', 0];
     await expect(client.queuePrompt(0, { prompt, workflow: {} })).rejects.toThrow();
     const response = await fetch(`http://${host}/prompt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt }) });
     expect(response.status).toBe(400);
     const body = await response.json();
-    expect(body.node_errors['10'].class_type).toBe('UpscaleModelLoader');
+    expect(body.node_errors['10'].class_type).toBe('StyleModelLoader');
     expect(body.node_errors['10'].errors[0].type).toBe('comfy_unmapped_class');
   });
 });
