@@ -160,7 +160,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await expect.poll(() => page.getByTestId('workflow-name').textContent()).toBe('browser-graph');
     const saved = await (await page.request.get(new URL('/api/projects/default/workflows/browser-graph', server.url).href)).json();
     expect(Object.keys(saved.nodes).sort()).toEqual(['empty_latent', 'load_model', 'tokenizer']);
-    expect(saved.nodes.tokenizer.inputs).toEqual({ clip: { from: 'load_model', output: 'clip' }, text: 'a lighthouse at dusk' });
+    expect(saved.nodes.tokenizer.inputs).toEqual({ clip: { from: 'load_model', output: 'clip' }, text: 'a lighthouse at dusk', bare_embedding_names: false });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('browser-graph.json');
