@@ -23,9 +23,9 @@ export default defineNode({
   displayName: 'Scheduler',
   category: 'sampling',
   description:
-    'Chooses the sampler (ComfyUI\'s names) and the noise levels (sigmas, and the matching UNet timesteps) that UNetStep walks through. ' +
+    'Chooses the sampler (ComfyUI\'s names) and the noise levels (sigmas) that UNetStep walks through. ' +
     'Any schedule works with any sampler: ComfyUI\'s normal, karras, exponential, sgm_uniform, simple, ddim_uniform and beta, ' +
-    'and `leading`, the reference implementation\'s 1000 // steps spacing. `default` (from older workflows) is the sampler\'s ' +
+    'and `leading`, the CompVis reference\'s 1000 // steps spacing. `default` (from older workflows) is the sampler\'s ' +
     'usual spacing: leading for ddpm, ddim and plms, normal for the others. `denoise` below 1 starts part-way for img2img: ' +
     'with denoise_rule `truncate` only the last int(steps * denoise) of `steps` run; with `stretch` (ComfyUI\'s KSampler) the ' +
     'schedule has int(steps / denoise) steps and the last `steps` of them run. `latentflow schedule` prints the same numbers.',
@@ -41,10 +41,10 @@ export default defineNode({
     }),
   },
   outputs: {
-    schedule: output<Schedule>(SD_TYPES.schedule, 'Sampler name, sigmas and timesteps'),
+    schedule: output<Schedule>(SD_TYPES.schedule, 'Sampler name and sigmas'),
   },
   async execute({ sampler, schedule, steps, denoise, denoise_rule }) {
     const built = buildSchedule({ sampler, schedule, steps, denoise, denoiseRule: denoise_rule });
-    return { schedule: { sampler, sigmas: Array.from(built.sigmas), timesteps: Array.from(built.timesteps) } };
+    return { schedule: { sampler, sigmas: Array.from(built.sigmas) } };
   },
 });

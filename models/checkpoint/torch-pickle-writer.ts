@@ -57,7 +57,8 @@ export function pickleStateDict(tensors: PickledTensor[], options: PickleStateDi
   return p.bytes();
 }
 
-function writeOrderedDict(p: ProtocolTwoPickler, tensors: PickledTensor[], legacy: boolean): void {
+/** An `OrderedDict` of tensors, as pickleStateDict writes it; `extras` use it for a second dict (e.g. `params_ema`). */
+export function writeOrderedDict(p: ProtocolTwoPickler, tensors: PickledTensor[], legacy = false): void {
   p.global('collections', 'OrderedDict');
   p.op(0x29, 0x52); // EMPTY_TUPLE REDUCE
   p.memoize();

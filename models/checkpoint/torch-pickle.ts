@@ -167,12 +167,13 @@ export function readTorchPickle(bytes: Uint8Array, path: string, storages?: Map<
 }
 
 /**
- * The tensors of a torch checkpoint's pickle: its `state_dict` when it has one, else the top-level
- * dict itself, else a single nested dict of tensors (e.g. `model`).
+ * The tensors of a torch checkpoint's pickle: its `state_dict` when it has one, else its `params_ema`
+ * (BasicSR's averaged weights, the ones Real-ESRGAN releases are meant to run with, preferred over
+ * `params` beside them), else the top-level dict itself, else a single nested dict of tensors (e.g. `model`).
  */
 export function stateDictOf(root: unknown, path: string): Map<string, TensorRef> {
   if (root instanceof Map) {
-    const candidates = [root.get('state_dict'), root, ...root.values()];
+    const candidates = [root.get('state_dict'), root.get('params_ema'), root, ...root.values()];
     for (const candidate of candidates) {
       const tensors = tensorsOf(candidate);
       if (tensors) return tensors;

@@ -72,7 +72,7 @@ export async function sample(options: SampleOptions): Promise<Float32Array> {
 
 /**
  * The latent a schedule starts from: `latent + sigma * noise`. For an empty (zero) latent at the
- * first level that is pure noise (txt2img); for an encoded image it is the reference img2img rule
+ * first level that is pure noise (txt2img); for an encoded image it is the CompVis reference's img2img rule
  * sqrt(abar) * latent + sqrt(1 - abar) * noise, rescaled to x = x0 + sigma * eps. The noise is
  * the seed's initial stream, the same whichever step the run starts at.
  */

@@ -39,7 +39,7 @@ export type StepFunction = (i: number, x: Float32Array) => Promise<StepResult>;
  */
 export type Sampler = (setup: SamplerSetup) => StepFunction;
 
-/** Where a schedule's `default` alias points for a sampler: ComfyUI's `normal`, or the reference implementation's `leading`. */
+/** Where a schedule's `default` alias points for a sampler: ComfyUI's `normal`, or the CompVis reference's `leading`. */
 export type DefaultSpacing = 'normal' | 'leading';
 
 /** Everything the rest of the product needs to know about one sampler; each sampler file exports one. */

@@ -11,7 +11,7 @@ import { findSampler, SAMPLERS } from './samplers/index.ts';
 import { SPACINGS } from './spacings.ts';
 import { sigmaToTimestep, TRAINING_TIMESTEPS } from './training-schedule.ts';
 
-/** ComfyUI's scheduler names (plus `leading`, the reference implementation's spacing), in ComfyUI's menu order. */
+/** ComfyUI's scheduler names (plus `leading`, the CompVis reference's spacing), in ComfyUI's menu order. */
 export const SCHEDULERS: readonly string[] = SPACINGS.map((s) => s.name);
 
 /**
@@ -33,7 +33,7 @@ export interface ScheduleOptions {
   /** img2img strength in (0, 1]; default 1. */
   denoise?: number;
   /**
-   * `truncate` (default, the reference implementation's img2img rule): a schedule of `steps` of
+   * `truncate` (default, the CompVis reference's img2img rule): a schedule of `steps` of
    * which the last int(steps * denoise) run. `stretch` (ComfyUI's KSampler): a schedule of
    * int(steps / denoise) of which the last `steps` run.
    */

@@ -3,7 +3,7 @@ import { SIGMA_MAX, SIGMA_MIN, TRAINING_SIGMAS, TRAINING_TIMESTEPS, timestepToSi
 
 /** One way to space the noise levels of n steps; `levels(n)` gives sigma before each step, decreasing, without the final 0. */
 export interface Spacing {
-  /** ComfyUI's scheduler id (`leading` is ours: the reference implementation's). */
+  /** ComfyUI's scheduler id (`leading` is ours: the CompVis reference's). */
   name: string;
   label: string;
   reference: string;
@@ -82,7 +82,7 @@ export const SPACINGS: readonly Spacing[] = [
   {
     name: 'leading',
     label: 'Leading (reference)',
-    reference: 'the reference implementation\'s DDPM spacing: timesteps (n - 1) c, ..., c, 0 with c = 1000 // n (diffusers "leading")',
+    reference: 'the CompVis reference\'s DDPM spacing: timesteps (n - 1) c, ..., c, 0 with c = 1000 // n (diffusers "leading")',
     levels: (n) => {
       const stride = Math.floor(TRAINING_TIMESTEPS / n);
       return Array.from({ length: n }, (_, k) => TRAINING_SIGMAS[(n - 1 - k) * stride]);

@@ -7,8 +7,8 @@ const BETA_END = 0.012;
 const LINSPACE_LANES = 8;
 
 /**
- * `torch.linspace(sqrt(beta_start), sqrt(beta_end), 1000, dtype=float32)` bit for bit as the seed's
- * PyTorch computes it on x86: the first half counts up from the start, the second half down from the
+ * `torch.linspace(sqrt(beta_start), sqrt(beta_end), 1000, dtype=float32)` bit for bit as the CompVis
+ * reference's PyTorch computes it on x86: the first half counts up from the start, the second half down from the
  * end, and each vector's base `start + step * index` is one fused multiply-add.
  */
 function sqrtBetas(): Float32Array {
@@ -28,7 +28,7 @@ function sqrtBetas(): Float32Array {
 }
 
 /**
- * alphas_cumprod as the seed has them: float32 betas and alphas, the running product accumulated
+ * alphas_cumprod as the CompVis reference has them: float32 betas and alphas, the running product accumulated
  * in float64 (PyTorch's CPU cumprod) and stored as float32.
  */
 function alphasCumprod(): Float64Array {

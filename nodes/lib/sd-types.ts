@@ -85,7 +85,6 @@ export interface Conditioning {
 export interface Schedule {
   sampler: string;
   sigmas: number[];
-  timesteps: number[];
 }
 
 /** A latent in the model's (scaled) space, float32 [B, 4, H/8, W/8]. */

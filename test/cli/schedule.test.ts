@@ -11,7 +11,7 @@ function schedule(...args: string[]) {
 }
 
 describe('latentflow schedule', () => {
-  it('prints the reference implementation\'s timesteps and sigmas for ddpm under the leading (and the old default) spacing', () => {
+  it('prints the CompVis reference\'s timesteps and sigmas for ddpm under the leading (and the old default) spacing', () => {
     for (const name of ['leading', 'default']) {
       const { stdout } = schedule('--sampler', 'ddpm', '--steps', '5', '--schedule', name);
       expect(stdout.trim().split('\n').slice(2).map((line) => line.trim().split(/\s+/)[1])).toEqual(['800', '600', '400', '200', '0', '0.000000']);

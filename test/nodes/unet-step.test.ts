@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import scheduler from '../../nodes/scheduler.ts';
 import unetStep from '../../nodes/unet-step.ts';
-import { createNoise, MULTISTEP_SAMPLERS, SAMPLERS, SCHEDULERS, STOCHASTIC_SAMPLERS, timestepToSigma } from '../../models/schedulers/index.ts';
+import { createNoise, MULTISTEP_SAMPLERS, SAMPLERS, SCHEDULERS, sigmaToTimestep, STOCHASTIC_SAMPLERS, timestepToSigma } from '../../models/schedulers/index.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from '../../nodes/lib/sd-types.ts';
 import { fakeContext, fakeSession } from './fake-context.ts';
 
@@ -192,15 +192,15 @@ describe('UNetStep', () => {
 });
 
 describe('Scheduler', () => {
-  it('returns the sampler with sigmas ending in 0 and one timestep per step, shortened by denoise', async () => {
+  it('returns the sampler with one sigma per step ending in 0, shortened by denoise', async () => {
     const full = await schedule('ddpm', 50);
     expect(full.sampler).toBe('ddpm');
     expect(full.sigmas).toHaveLength(51);
     expect(full.sigmas.at(-1)).toBe(0);
-    expect(full.timesteps.slice(0, 3)).toEqual([980, 960, 940]);
+    expect(full.sigmas.slice(0, 3).map((s) => Math.round(sigmaToTimestep(s)))).toEqual([980, 960, 940]);
     const partial = await schedule('ddpm', 50, 0.8);
-    expect(partial.timesteps).toHaveLength(40);
-    expect(partial.timesteps[0]).toBe(780);
+    expect(partial.sigmas).toHaveLength(41);
+    expect(Math.round(sigmaToTimestep(partial.sigmas[0]))).toBe(780);
   });
 
   it('offers every sampler and schedule of the schedulers module, and `default` for older workflows', () => {

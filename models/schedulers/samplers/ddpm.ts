@@ -1,7 +1,7 @@
 import { combine, defineSampler } from '../sampler.ts';
 
 /**
- * DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) as the reference implementation does it,
+ * DDPM ancestral sampling (Ho et al. 2020, Algorithm 2) as the CompVis reference does it,
  * rewritten for x = x0 + sigma * eps. With abar = 1 / (1 + sigma^2), its posterior
  *   mean = sqrt(abar') beta / (1 - abar) x0 + sqrt(alpha) (1 - abar') / (1 - abar) x_vp,
  *   var  = max((1 - abar') / (1 - abar) beta, 1e-20)

@@ -2,11 +2,11 @@ import { expect, it } from 'vitest';
 import { ALPHAS_CUMPROD, buildSchedule, createNoise, createStepNoise, sample, sigmaToTimestep } from '../../../models/schedulers/index.ts';
 import type { Denoiser } from '../../../models/schedulers/index.ts';
 
-/** A fake eps-predicting UNet in the seed's variance-preserving space. */
+/** A fake eps-predicting UNet in the CompVis reference's variance-preserving space. */
 const epsModel = (x: Float64Array, t: number) => x.map((v, i) => 0.3 * v + Math.sin(t / 97 + i) * 0.2);
 
-/** The seed's DDPM loop, transcribed from ARCHITECTURE.md: x in VP space, timesteps 1000 // n apart. */
-function seedDdpm(xT: Float64Array, steps: number, noiseSeed: number, skip = 0): Float64Array[] {
+/** The CompVis reference's DDPM loop, transcribed from ARCHITECTURE.md: x in VP space, timesteps 1000 // n apart. */
+function compvisDdpm(xT: Float64Array, steps: number, noiseSeed: number, skip = 0): Float64Array[] {
   const ratio = Math.floor(1000 / steps);
   const timesteps = Array.from({ length: steps }, (_, k) => (steps - 1 - k) * ratio).slice(skip);
   const noise = createStepNoise(noiseSeed, xT.length);
@@ -43,11 +43,11 @@ function expectClose(actual: Float32Array, expected: Float64Array) {
   for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i], 4);
 }
 
-it('ddpm reproduces the seed\'s DDPM step by step (txt2img, 50 steps)', async () => {
+it('ddpm reproduces the CompVis reference\'s DDPM step by step (txt2img, 50 steps)', async () => {
   const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'leading', steps: 50 });
   expect(timesteps[0]).toBe(980);
   const xT = Float64Array.from(createNoise(1).normal(32));
-  const expected = seedDdpm(xT, 50, 2);
+  const expected = compvisDdpm(xT, 50, 2);
   // VP x_t = sqrt(abar_t) * VE x_t; the final level is sigma 0, where both agree.
   const start = Float32Array.from(xT, (v) => v * Math.sqrt(1 + sigmas[0] ** 2));
   const seen: Float32Array[] = [];
@@ -59,14 +59,14 @@ it('ddpm reproduces the seed\'s DDPM step by step (txt2img, 50 steps)', async ()
   });
 });
 
-it('ddpm reproduces the seed\'s img2img: strength 0.8 skips the first 10 of 50 timesteps', async () => {
+it('ddpm reproduces the CompVis reference\'s img2img: strength 0.8 skips the first 10 of 50 timesteps', async () => {
   const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'leading', steps: 50, denoise: 0.8 });
   expect(timesteps[0]).toBe(780);
   const latent = Float64Array.from(createNoise(3).normal(32));
   const n = Float64Array.from(createNoise(4).normal(32));
   const abar = ALPHAS_CUMPROD[780];
   const xT = latent.map((v, i) => Math.sqrt(abar) * v + Math.sqrt(1 - abar) * n[i]);
-  const expected = seedDdpm(xT, 50, 5, 10);
+  const expected = compvisDdpm(xT, 50, 5, 10);
   const start = Float32Array.from(latent, (v, i) => v + sigmas[0] * n[i]);
   const out = await sample({ sampler: 'ddpm', denoiser: adapted, x: start, sigmas, noise: (i) => createStepNoise(5, 32)(10 + i) });
   expectClose(out, expected[expected.length - 1]);

@@ -14,11 +14,11 @@ import { betaCdf, betaQuantile } from '../../../models/schedulers/beta-quantile.
 const timestepsOf = (options: Parameters<typeof buildSchedule>[0]) => Array.from(buildSchedule(options).timesteps);
 
 describe('buildSchedule', () => {
-  it('offers ComfyUI\'s schedulers by name, plus the reference implementation\'s leading spacing', () => {
+  it('offers ComfyUI\'s schedulers by name, plus the CompVis reference\'s leading spacing', () => {
     expect(SCHEDULERS).toEqual(['normal', 'karras', 'exponential', 'sgm_uniform', 'simple', 'ddim_uniform', 'beta', 'leading']);
   });
 
-  it('leading is the reference implementation\'s timesteps: 1000 // n spacing, 980 ... 0 for 50 steps', () => {
+  it('leading is the CompVis reference\'s timesteps: 1000 // n spacing, 980 ... 0 for 50 steps', () => {
     const { sigmas, timesteps } = buildSchedule({ sampler: 'ddpm', schedule: 'leading', steps: 50 });
     expect(Array.from(timesteps)).toEqual(Array.from({ length: 50 }, (_, k) => 980 - 20 * k));
     expect(sigmas).toHaveLength(51);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../models/checkpoint/index.ts';
 import { convertUpscaleModel, rrdbnetTensors, seededRrdbnetTensors, type RrdbnetConfig } from '../../../models/upscale/index.ts';
 import { seededImage, TINY_RRDBNET_X2, TINY_RRDBNET_X4, writeTinyUpscaleModel } from '../../fixtures/tiny-upscale-model.ts';
+import { writeTorchDicts } from '../../fixtures/torch-dicts.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/upscale');
 const tempDir = () => mkdtemp(path.join(tmpdir(), 'lf-rrdbnet-'));
@@ -61,6 +62,18 @@ describe('the RRDBNet graph builder', () => {
     }
     expect(outputs[1]).toEqual(outputs[0]);
     expect(outputs[2]).toEqual(outputs[0]);
+  });
+
+  it('runs the params_ema weights of a .pth that also holds params, as the params_ema file alone', async () => {
+    const dir = await tempDir();
+    const both = path.join(dir, 'both.pth');
+    const emaOnly = path.join(dir, 'ema.pth');
+    writeTorchDicts(both, [['params', seededRrdbnetTensors(TINY_RRDBNET_X2, 3)], ['params_ema', seededRrdbnetTensors(TINY_RRDBNET_X2, 4)]]);
+    writeTinyUpscaleModel(emaOnly, TINY_RRDBNET_X2, { seed: 4, wrapperKey: 'params_ema' });
+    const input = seededImage(8, 8, 5);
+    const outputs = [];
+    for (const file of [both, emaOnly]) outputs.push((await upscale((await convertUpscaleModel(file, `${file}-onnx`)).model, input, 8)).data);
+    expect(outputs[0]).toEqual(outputs[1]);
   });
 
   it('converts once: an unchanged file is up to date, a changed one is converted again', async () => {
