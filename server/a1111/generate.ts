@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { generationWorkflow, type GenerationSettings } from '../../compat/a1111/generation.ts';
-import { samplingFor } from '../../compat/a1111/sampler-labels.ts';
+import { samplingFor } from '../../compat/a1111/sampling.ts';
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
 import { validateWorkflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
