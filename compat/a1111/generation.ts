@@ -16,6 +16,18 @@ export interface GenerationSettings {
   /** img2img: the init image's file in the input folder, and how much of it changes. */
   initImage?: string;
   denoising_strength: number;
+  /** txt2img hires fix: the first pass's latent resized to `width` x `height` and denoised again. */
+  hires?: HiresPass;
+}
+
+/** A1111's hires fix as latentflow does it: LatentUpscale, then a second UNetStep as img2img on that latent. */
+export interface HiresPass {
+  width: number;
+  height: number;
+  method: string;
+  steps: number;
+  /** Fewer than one step of int(steps * denoise) leaves the upscaled latent as it is. */
+  denoise: number;
 }
 
 /**
@@ -57,10 +69,35 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
         end_step: 0,
       },
     },
-    decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link('unet', 'latent') } },
+    ...(settings.hires ? hiresNodes(settings, settings.hires, seed) : {}),
+    decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link(settings.hires ? 'hires' : 'unet', 'latent') } },
     save: { type: 'SaveImage', inputs: { image: link('decode', 'image'), filename_prefix: filenamePrefix } },
   };
   // Each node records the version its inputs were written for, so later migrations know what they hold.
   for (const node of Object.values(nodes)) if (versionOf(node.type) > 1) node.version = versionOf(node.type);
   return { version: 1, meta: { source: 'a1111-api' }, nodes };
+}
+
+function hiresNodes(settings: GenerationSettings, hires: HiresPass, seed: number): Workflow['nodes'] {
+  const link = (from: string, output: string) => ({ from, output });
+  const upscale = { type: 'LatentUpscale', inputs: { latent: link('unet', 'latent'), upscale_method: hires.method, width: hires.width, height: hires.height, crop: 'disabled' } };
+  if (Math.floor(hires.steps * hires.denoise) === 0) return { hires: upscale };
+  return {
+    upscale,
+    hires_schedule: { type: 'Scheduler', inputs: { sampler: settings.sampler, schedule: settings.schedule, steps: hires.steps, denoise: hires.denoise } },
+    hires: {
+      type: 'UNetStep',
+      inputs: {
+        unet: link('model', 'unet'),
+        positive: link('encode_positive', 'conditioning'),
+        negative: link('encode_negative', 'conditioning'),
+        latent: link('upscale', 'latent'),
+        schedule: link('hires_schedule', 'schedule'),
+        cfg: settings.cfg_scale,
+        seed,
+        start_step: 0,
+        end_step: 0,
+      },
+    },
+  };
 }

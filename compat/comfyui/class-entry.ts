@@ -45,6 +45,8 @@ export interface ComfyEnvironment {
   inputImages: string[];
   /** Upscale model files in data/upscale_models/. */
   upscaleModels: string[];
+  /** VAE files in data/vae/. */
+  vaes: string[];
 }
 
 /** The ComfyUI node being translated: its inputs, resolved. */

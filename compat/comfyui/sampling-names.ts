@@ -1,3 +1,4 @@
+import { SCHEDULE_ALIASES } from '../../models/schedulers/index.ts';
 import type { ComfyEnvironment, ComfyNodeView } from './class-entry.ts';
 
 /** ComfyUI's GPU-noise variants are the same algorithms; latentflow draws its noise on the CPU anyway. */
@@ -7,14 +8,9 @@ const SAMPLER_ALIASES: Record<string, string> = {
   dpmpp_3m_sde_gpu: 'dpmpp_3m_sde',
 };
 
-/** Until the scheduler names are ComfyUI's, `normal` is latentflow's `default` spacing. */
-const SCHEDULER_ALIASES: Record<string, string> = { normal: 'default' };
-
 export const samplerChoices = (env: ComfyEnvironment) => env.choices('Scheduler', 'sampler');
-export const schedulerChoices = (env: ComfyEnvironment) => {
-  const names = env.choices('Scheduler', 'schedule');
-  return [...new Set(names.map((name) => Object.entries(SCHEDULER_ALIASES).find(([, ours]) => ours === name)?.[0] ?? name))];
-};
+/** latentflow's own back-compat names (`default`) are not ComfyUI's, so a ComfyUI client is not offered them. */
+export const schedulerChoices = (env: ComfyEnvironment) => env.choices('Scheduler', 'schedule').filter((name) => !SCHEDULE_ALIASES.includes(name));
 
 function mapped(node: ComfyNodeView, input: string, choices: string[], aliases: Record<string, string>): string {
   const name = node.string(input);
@@ -25,4 +21,4 @@ function mapped(node: ComfyNodeView, input: string, choices: string[], aliases: 
 }
 
 export const samplerOf = (node: ComfyNodeView) => mapped(node, 'sampler_name', node.env.choices('Scheduler', 'sampler'), SAMPLER_ALIASES);
-export const schedulerOf = (node: ComfyNodeView) => mapped(node, 'scheduler', node.env.choices('Scheduler', 'schedule'), SCHEDULER_ALIASES);
+export const schedulerOf = (node: ComfyNodeView) => mapped(node, 'scheduler', schedulerChoices(node.env), {});

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { generationWorkflow, type GenerationSettings } from '../../compat/a1111/generation.ts';
-import { samplingFor } from '../../compat/a1111/sampler-labels.ts';
+import { hiresPassFor } from '../../compat/a1111/hires.ts';
+import { samplingFor } from '../../compat/a1111/sampling.ts';
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
 import { validateWorkflow } from '../../runtime/index.ts';
 import type { ServerContext } from '../context.ts';
@@ -94,7 +95,8 @@ function infotext(settings: GenerationSettings, samplerLabel: string, scheduler:
     `Seed: ${seed}`,
     `Size: ${settings.width}x${settings.height}`,
     `Model: ${settings.model}`,
-    ...(img2img ? [`Denoising strength: ${settings.denoising_strength}`] : []),
+    ...(img2img || settings.hires ? [`Denoising strength: ${settings.denoising_strength}`] : []),
+    ...(settings.hires ? [`Hires resize: ${settings.hires.width}x${settings.hires.height}`, `Hires steps: ${settings.hires.steps}`] : []),
     ...(settings.clipSkip > 1 ? [`Clip skip: ${settings.clipSkip}`] : []),
     'Version: latentflow',
   ];
@@ -103,13 +105,18 @@ function infotext(settings: GenerationSettings, samplerLabel: string, scheduler:
 
 /** POST /sdapi/v1/txt2img and /img2img: one run per image on the shared queue, answered as A1111 does. */
 export async function generate(deps: GenerationDeps, body: GenerationRequest, mode: 'txt2img' | 'img2img') {
-  if (body.enable_hr) throw new CompatError('a1111_hires_fix_unavailable', 'Hires fix (enable_hr) needs latent upscaling, which latentflow does not have yet');
   if (typeof body.mask === 'string' && body.mask !== '') {
     throw new CompatError('a1111_inpainting_unavailable', 'Inpainting (mask) needs latentflow\'s masking nodes, which this server does not have yet');
   }
   if (mode === 'img2img' && !body.init_images?.length) throw new CompatError('a1111_bad_init_image', 'img2img needs init_images with one base64 image');
   const settings = settingsOf(deps, body);
   if (mode === 'img2img') settings.initImage = await storeInitImage(deps.ctx, (body.init_images as string[])[0]);
+  // A1111's img2img has no hires fix (it ignores enable_hr there).
+  if (mode === 'txt2img' && body.enable_hr) {
+    const hires = hiresPassFor({ ...body, ...settings });
+    if ('unavailable' in hires) throw new CompatError('a1111_hires_fix_unavailable', `Hires fix: ${hires.unavailable}`);
+    settings.hires = hires;
+  }
 
   const count = (body.batch_size ?? 1) * (body.n_iter ?? 1);
   const seed = body.seed === undefined || body.seed === -1 ? crypto.randomInt(2 ** 32) : body.seed;

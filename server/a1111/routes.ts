@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { A1111_SCHEDULER_LABELS, availableLabels, schedulerLabelName } from '../../compat/a1111/sampler-labels.ts';
+import { availableLabels, availableSchedulers } from '../../compat/a1111/sampling.ts';
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
 import type { ComfyRuns } from '../comfyui/comfy-runs.ts';
 import type { ServerContext } from '../context.ts';
@@ -45,11 +45,9 @@ export function a1111Routes(ctx: ServerContext, comfy: ComfyRuns) {
     app.get('/samplers', { schema: { tags, summary: 'A1111 sampler labels latentflow runs' } }, async () =>
       availableLabels(available()).map((label) => ({ ...label, options: {} })),
     );
-    app.get('/schedulers', { schema: { tags, summary: 'A1111 scheduler choices latentflow runs' } }, async () => {
-      const { schedules } = available();
-      const runs = (label: string) => label === 'Automatic' || [schedulerLabelName(label), schedulerLabelName(label) === 'normal' ? 'default' : ''].some((name) => schedules.includes(name));
-      return A1111_SCHEDULER_LABELS.filter(runs).map((label) => ({ name: schedulerLabelName(label), label, aliases: null, default_rho: -1, need_inner_model: false }));
-    });
+    app.get('/schedulers', { schema: { tags, summary: 'A1111 scheduler choices latentflow runs' } }, async () =>
+      availableSchedulers(available()).map((scheduler) => ({ ...scheduler, aliases: null, default_rho: -1, need_inner_model: false })),
+    );
     app.get('/loras', { schema: { tags, summary: 'LoRAs in data/loras/' } }, async () =>
       listAdapterFiles(ctx.dataDir, LORA_DIR).map(({ name, path }) => ({ name, alias: name, path, metadata: {} })),
     );

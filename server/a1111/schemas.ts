@@ -18,6 +18,11 @@ export const GenerationBody = Type.Object({
   init_images: Type.Optional(Type.Array(Type.String(), { maxItems: 16 })),
   mask: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   enable_hr: Type.Optional(Type.Boolean()),
+  hr_scale: Type.Optional(Type.Number({ minimum: 1, maximum: 4 })),
+  hr_upscaler: Type.Optional(Type.String()),
+  hr_second_pass_steps: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  hr_resize_x: Type.Optional(Type.Integer({ minimum: 0, maximum: 2048 })),
+  hr_resize_y: Type.Optional(Type.Integer({ minimum: 0, maximum: 2048 })),
   override_settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   send_images: Type.Optional(Type.Boolean()),
 });

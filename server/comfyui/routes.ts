@@ -90,10 +90,16 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
       listAdapterFiles(ctx.dataDir, EMBEDDING_DIR).map((file) => file.name),
     );
     app.get('/extensions', { schema: { tags, summary: 'Frontend extensions (none)' } }, async () => []);
-    app.get('/models', { schema: { tags, summary: 'Model folders' } }, async () => ['checkpoints']);
+    const modelFolders: Record<string, () => string[]> = {
+      checkpoints: () => runs.environment().checkpoints,
+      vae: () => runs.environment().vaes,
+      upscale_models: () => runs.environment().upscaleModels,
+    };
+    app.get('/models', { schema: { tags, summary: 'Model folders' } }, async () => Object.keys(modelFolders));
     app.get<{ Params: Static<typeof FolderParams> }>('/models/:folder', { schema: { tags, summary: 'Model files of one folder', params: FolderParams } }, async (request) => {
-      if (request.params.folder === 'checkpoints') return runs.environment().checkpoints;
-      throw new CompatError('comfy_unknown_model_folder', `No model folder "${request.params.folder}"; latentflow has: checkpoints`);
+      const folder = request.params.folder;
+      if (Object.hasOwn(modelFolders, folder)) return modelFolders[folder]();
+      throw new CompatError('comfy_unknown_model_folder', `No model folder "${folder}"; latentflow has: ${Object.keys(modelFolders).join(', ')}`);
     });
 
     if (!options.root) return;

@@ -6,7 +6,7 @@ import { EmptyLatentImage, VAEDecode, VAEDecodeTiled, VAEEncode, VAEEncodeTiled 
 import { LoraLoader } from './lora.ts';
 import { FeatherMask, GrowMask, InvertMask, LoadImageMask, MaskComposite, ThresholdMask } from './masks.ts';
 import { ImageScale, ImageScaleBy, LatentUpscale, LatentUpscaleBy } from './scaling.ts';
-import { CheckpointLoaderSimple } from './loaders.ts';
+import { CheckpointLoaderSimple, VAELoader } from './loaders.ts';
 import { PrimitiveBoolean, PrimitiveFloat, PrimitiveInt, PrimitiveString, PrimitiveStringMultiline } from './primitives.ts';
 import { KSampler, KSamplerAdvanced } from './sampling.ts';
 import { ImageUpscaleWithModel, UpscaleModelLoader } from './upscale-models.ts';
@@ -17,6 +17,7 @@ import { ImageUpscaleWithModel, UpscaleModelLoader } from './upscale-models.ts';
  */
 export const COMFY_CLASSES: Readonly<Record<string, ComfyClass>> = {
   CheckpointLoaderSimple,
+  VAELoader,
   CLIPTextEncode,
   CLIPSetLastLayer,
   KSampler,

@@ -45,16 +45,23 @@ export const VAEEncode: ComfyClass = {
   },
 };
 
-const tile = [
-  { name: 'tile_size', type: 'INT', default: 512, min: 64, max: 4096, step: 32 },
-  { name: 'overlap', type: 'INT', default: 64, min: 0, max: 4096, step: 32 },
-] as const;
+/**
+ * ComfyUI's tiling widgets; its temporal_size and temporal_overlap are for video VAEs, so they are
+ * accepted (newer workflows carry them) and ignored: an SD 1.5 VAE has no time axis.
+ */
+const tiling = (tileStep: number) =>
+  [
+    { name: 'tile_size', type: 'INT', default: 512, min: 64, max: 4096, step: tileStep },
+    { name: 'overlap', type: 'INT', default: 64, min: 0, max: 4096, step: 32 },
+    { name: 'temporal_size', type: 'INT', default: 64, min: 8, max: 4096, step: 4 },
+    { name: 'temporal_overlap', type: 'INT', default: 8, min: 4, max: 4096, step: 4 },
+  ] as const;
 
 export const VAEDecodeTiled: ComfyClass = {
   uses: ['VAEDecodeTiled'],
   category: 'latent',
   description: 'VAEDecodeTiled.',
-  inputs: [{ name: 'samples', type: 'LATENT' }, { name: 'vae', type: 'VAE' }, ...tile],
+  inputs: [{ name: 'samples', type: 'LATENT' }, { name: 'vae', type: 'VAE' }, ...tiling(32)],
   outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
   translate: (node) => [out(node.add('', 'VAEDecodeTiled', { vae: node.link('vae'), latent: node.link('samples'), tile_size: node.value('tile_size'), overlap: node.value('overlap') }), 'image')],
 };
@@ -63,7 +70,7 @@ export const VAEEncodeTiled: ComfyClass = {
   uses: ['VAEEncodeTiled'],
   category: 'latent',
   description: 'VAEEncodeTiled.',
-  inputs: [{ name: 'pixels', type: 'IMAGE' }, { name: 'vae', type: 'VAE' }, ...tile],
+  inputs: [{ name: 'pixels', type: 'IMAGE' }, { name: 'vae', type: 'VAE' }, ...tiling(64)],
   outputs: [{ name: 'LATENT', type: 'LATENT' }],
   translate: (node) => [out(node.add('', 'VAEEncodeTiled', { vae: node.link('vae'), image: node.link('pixels'), tile_size: node.value('tile_size'), overlap: node.value('overlap') }), 'latent')],
 };

@@ -22,3 +22,18 @@ export const CheckpointLoaderSimple: ComfyClass = {
     return [out(id, 'unet'), out(id, 'clip'), out(id, 'vae')];
   },
 };
+
+export const VAELoader: ComfyClass = {
+  uses: ['VAELoader'],
+  category: 'loaders',
+  description: 'VAELoader: a separate VAE file from data/vae/ (converted on first use, then reused).',
+  inputs: [{ name: 'vae_name', type: 'COMBO', choices: (env) => env.vaes }],
+  outputs: [{ name: 'VAE', type: 'VAE' }],
+  translate(node) {
+    const name = node.value('vae_name');
+    if (typeof name === 'string' && !node.env.vaes.includes(name)) {
+      node.fail('comfy_value_not_in_list', 'vae_name', `vae_name "${name}" is not in data/vae/; available: ${node.env.vaes.join(', ') || '(none)'}`);
+    }
+    return [out(node.add('', 'VAELoader', { vae_name: name }), 'vae')];
+  },
+};

@@ -97,6 +97,22 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
     expect([centreColour(image), cornerColour(image)]).toEqual(['red', 'yellow']);
   }, 120_000);
 
+  it('txt2img with enable_hr upscales the latent by hr_scale and denoises it again: an image of the upscaled size, the shape kept', async () => {
+    const hires = (denoising_strength: number) =>
+      post('/sdapi/v1/txt2img', { ...txt2imgRequest, batch_size: 1, steps: 10, enable_hr: true, hr_scale: 2, hr_upscaler: 'Latent', hr_second_pass_steps: 6, denoising_strength });
+    const response = await hires(0.5);
+    expect(response.statusCode).toBe(200);
+    const png = Buffer.from(response.json().images[0], 'base64');
+    const image = decodePng(png);
+    expect([image.width, image.height]).toEqual([128, 128]);
+    expect(centreColour(image)).toBe('red');
+    expect(readPngText(png).parameters).toContain('Denoising strength: 0.5, Hires resize: 128x128, Hires steps: 6');
+    // Strength 0 runs no second step: only the upscale, so the second pass is what changed the pixels.
+    const upscaledOnly = Buffer.from((await hires(0)).json().images[0], 'base64');
+    expect(decodePng(upscaledOnly).width).toBe(128);
+    expect(upscaledOnly.equals(png)).toBe(false);
+  }, 120_000);
+
   it('seed -1 draws a random seed and reports it', async () => {
     const body = (await post('/sdapi/v1/txt2img', { ...txt2imgRequest, seed: -1, batch_size: 1, steps: 2 })).json();
     const info = JSON.parse(body.info);
@@ -104,11 +120,12 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
     expect(info.all_seeds).toEqual([info.seed]);
   }, 60_000);
 
-  it('refuses what latentflow cannot do with coded 4xx: a mask, hires fix, an unknown sampler or model, a bad init image', async () => {
+  it('refuses what latentflow cannot do with coded 4xx: a mask, a hires fix with an image upscaler or hr_resize, an unknown sampler or model, a bad init image', async () => {
     const png = solidPng(64, 64).toString('base64');
     const cases: [string, Record<string, unknown>, number, string][] = [
       ['/sdapi/v1/img2img', { init_images: [png], mask: png }, 422, 'a1111_inpainting_unavailable'],
-      ['/sdapi/v1/txt2img', { enable_hr: true }, 422, 'a1111_hires_fix_unavailable'],
+      ['/sdapi/v1/txt2img', { enable_hr: true, hr_upscaler: 'R-ESRGAN 4x+' }, 422, 'a1111_hires_fix_unavailable'],
+      ['/sdapi/v1/txt2img', { enable_hr: true, hr_resize_x: 1024 }, 422, 'a1111_hires_fix_unavailable'],
       ['/sdapi/v1/txt2img', { sampler_name: 'DPM adaptive' }, 400, 'a1111_unknown_sampler'],
       ['/sdapi/v1/txt2img', { override_settings: { sd_model_checkpoint: 'nope.safetensors [abcdef0123]' } }, 400, 'a1111_unknown_model'],
       ['/sdapi/v1/img2img', { init_images: ['bm90IGFuIGltYWdl'] }, 400, 'a1111_bad_init_image'],

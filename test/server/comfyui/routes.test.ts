@@ -24,10 +24,11 @@ function multipart(fields: Record<string, string | { filename: string; bytes: Bu
 /** The built-in nodes (validation only: this server opens no ONNX sessions) and the repository's models. */
 describe('the ComfyUI API routes', () => {
   let server: LatentflowServer;
+  let dataDir: string;
   const post = (url: string, body: unknown) => server.app.inject({ method: 'POST', url, payload: body as Record<string, unknown> });
 
   beforeAll(async () => {
-    const dataDir = tempDir('comfy-routes');
+    dataDir = tempDir('comfy-routes');
     fs.symlinkSync(path.join(REPO_DATA, 'models'), path.join(dataDir, 'models'));
     server = await startTestServer({ dataDir, builtinNodes: true });
   });
@@ -137,11 +138,16 @@ describe('the ComfyUI API routes', () => {
     expect(one.KSamplerAdvanced.input_order.required).toContain('return_with_leftover_noise');
   });
 
-  it('answers /system_stats, /embeddings, /models and /models/checkpoints; an unknown folder is a 404', async () => {
+  it('answers /system_stats, /embeddings, /models and /models/<folder> for checkpoints, vae and upscale_models; an unknown folder is a 404', async () => {
     expect((await server.app.inject({ url: '/system_stats' })).json().devices[0].type).toBe('cpu');
     expect((await server.app.inject({ url: '/embeddings' })).json()).toEqual([]);
-    expect((await server.app.inject({ url: '/api/models' })).json()).toEqual(['checkpoints']);
+    expect((await server.app.inject({ url: '/api/models' })).json()).toEqual(['checkpoints', 'vae', 'upscale_models']);
     expect((await server.app.inject({ url: '/models/checkpoints' })).json()).toContain('shapes-tiny');
+    expect((await server.app.inject({ url: '/models/vae' })).json()).toEqual([]);
+    fs.mkdirSync(path.join(dataDir, 'vae'));
+    fs.writeFileSync(path.join(dataDir, 'vae', 'my-vae.safetensors'), '');
+    expect((await server.app.inject({ url: '/models/vae' })).json()).toEqual(['my-vae.safetensors']);
+    expect((await server.app.inject({ url: '/models/upscale_models' })).json()).toEqual([]);
     expect((await server.app.inject({ url: '/models/loras' })).statusCode).toBe(404);
   });
 
