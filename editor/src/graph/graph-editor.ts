@@ -6,7 +6,7 @@ import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
 import { createRoot } from 'react-dom/client';
 import type { Workflow, WorkflowUi } from '../workflow/types.ts';
-import { layeredLayout } from './auto-arrange.ts';
+import { arrangeSelection, layeredLayout } from './auto-arrange.ts';
 import { graphToWorkflow, workflowToGraph, type Catalog, type Position } from './boundary.ts';
 import { prepareFragment } from './clipboard.ts';
 import { typedConnectionFlow, vetoIncompatibleConnections } from './connection-rules.ts';
@@ -229,10 +229,15 @@ export class GraphEditor {
     return this.history.redo();
   }
 
+  /** Lays out the selected nodes when two or more are selected (clear of the others), else the whole graph. */
   async arrange(): Promise<void> {
     const nodes = this.editor.getNodes();
     const edges = this.editor.getConnections().map((c) => ({ from: c.source, to: c.target }));
-    const positions = layeredLayout(nodes, edges);
+    const placed = nodes.map((n) => ({ id: n.id, width: n.width, height: n.height, ...this.area.nodeViews.get(n.id)!.position }));
+    const selected = new Set(this.selectedNodes().map((n) => n.id));
+    const positions = selected.size >= 2
+      ? arrangeSelection(placed.filter((n) => selected.has(n.id)), placed.filter((n) => !selected.has(n.id)), edges)
+      : layeredLayout(nodes, edges);
     for (const [id, position] of positions) await this.area.translate(id, position);
   }
 
