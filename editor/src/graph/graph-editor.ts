@@ -38,6 +38,7 @@ export class GraphEditor {
   readonly editor = new NodeEditor<Schemes>();
   readonly area: AreaPlugin<Schemes, AreaExtra>;
   private readonly history = new HistoryPlugin<Schemes>();
+  private readonly selector = AreaExtensions.selector();
   private clipboard: Workflow | undefined;
   /** The loaded workflow's free-form `meta`, written back unchanged. */
   private meta: Workflow['meta'];
@@ -75,7 +76,7 @@ export class GraphEditor {
     area.use(this.history);
     area.use(new MinimapPlugin<Schemes>({ boundViewport: true }));
 
-    AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
+    AreaExtensions.selectableNodes(area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
     AreaExtensions.simpleNodesOrder(area);
     this.trackLinkedInputs();
     // A right-click on a node or link bubbles on to the canvas, which reports it again as 'root'.
@@ -238,7 +239,9 @@ export class GraphEditor {
     const positions = selected.size >= 2
       ? arrangeSelection(placed.filter((n) => selected.has(n.id)), placed.filter((n) => !selected.has(n.id)), edges)
       : layeredLayout(nodes, edges);
-    for (const [id, position] of positions) await this.area.translate(id, position);
+    // Moving the picked (last clicked) node drags the whole selection along: move it first, then the others.
+    const picked = [...positions.keys()].filter((id) => this.selector.isPicked({ id, label: 'node' }));
+    for (const id of [...picked, ...[...positions.keys()].filter((id) => !picked.includes(id))]) await this.area.translate(id, positions.get(id)!);
   }
 
   async zoomToFit(): Promise<void> {
