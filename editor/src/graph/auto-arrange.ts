@@ -63,3 +63,28 @@ export function layeredLayout(
   });
   return positions;
 }
+
+export interface PlacedNode extends LayoutNode { x: number; y: number }
+
+/**
+ * Lays out only `selected` (edges among them), keeping the group's top-left corner where the
+ * selection was, then moves the group down past any unselected node it would cover.
+ */
+export function arrangeSelection(
+  selected: readonly PlacedNode[],
+  others: readonly PlacedNode[],
+  edges: readonly LayoutEdge[],
+  options: LayoutOptions = {},
+): Map<string, { x: number; y: number }> {
+  const gap = options.rowGap ?? 40;
+  const local = layeredLayout(selected, edges, options);
+  const left = Math.min(...selected.map((n) => n.x));
+  let top = Math.min(...selected.map((n) => n.y));
+  const width = Math.max(0, ...selected.map((n) => local.get(n.id)!.x + n.width));
+  const height = Math.max(0, ...selected.map((n) => local.get(n.id)!.y + n.height));
+  const covers = (o: PlacedNode) =>
+    o.x < left + width + gap && o.x + o.width + gap > left && o.y < top + height + gap && o.y + o.height + gap > top;
+  // Each step moves the group below one node it covered, so this ends after at most `others.length` steps.
+  for (let blocker = others.find(covers); blocker; blocker = others.find(covers)) top = blocker.y + blocker.height + gap;
+  return new Map([...local].map(([id, p]) => [id, { x: left + p.x, y: top + p.y }]));
+}

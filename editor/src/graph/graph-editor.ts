@@ -6,7 +6,7 @@ import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
 import { createRoot } from 'react-dom/client';
 import type { Workflow, WorkflowUi } from '../workflow/types.ts';
-import { layeredLayout } from './auto-arrange.ts';
+import { arrangeSelection, layeredLayout } from './auto-arrange.ts';
 import { graphToWorkflow, workflowToGraph, type Catalog, type Position } from './boundary.ts';
 import { prepareFragment } from './clipboard.ts';
 import { typedConnectionFlow, vetoIncompatibleConnections } from './connection-rules.ts';
@@ -38,6 +38,7 @@ export class GraphEditor {
   readonly editor = new NodeEditor<Schemes>();
   readonly area: AreaPlugin<Schemes, AreaExtra>;
   private readonly history = new HistoryPlugin<Schemes>();
+  private readonly selector = AreaExtensions.selector();
   private clipboard: Workflow | undefined;
   /** The loaded workflow's free-form `meta`, written back unchanged. */
   private meta: Workflow['meta'];
@@ -75,7 +76,7 @@ export class GraphEditor {
     area.use(this.history);
     area.use(new MinimapPlugin<Schemes>({ boundViewport: true }));
 
-    AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
+    AreaExtensions.selectableNodes(area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
     AreaExtensions.simpleNodesOrder(area);
     this.trackLinkedInputs();
     // A right-click on a node or link bubbles on to the canvas, which reports it again as 'root'.
@@ -229,11 +230,18 @@ export class GraphEditor {
     return this.history.redo();
   }
 
+  /** Lays out the selected nodes when two or more are selected (clear of the others), else the whole graph. */
   async arrange(): Promise<void> {
     const nodes = this.editor.getNodes();
     const edges = this.editor.getConnections().map((c) => ({ from: c.source, to: c.target }));
-    const positions = layeredLayout(nodes, edges);
-    for (const [id, position] of positions) await this.area.translate(id, position);
+    const placed = nodes.map((n) => ({ id: n.id, width: n.width, height: n.height, ...this.area.nodeViews.get(n.id)!.position }));
+    const selected = new Set(this.selectedNodes().map((n) => n.id));
+    const positions = selected.size >= 2
+      ? arrangeSelection(placed.filter((n) => selected.has(n.id)), placed.filter((n) => !selected.has(n.id)), edges)
+      : layeredLayout(nodes, edges);
+    // Moving the picked (last clicked) node drags the whole selection along: move it first, then the others.
+    const picked = [...positions.keys()].filter((id) => this.selector.isPicked({ id, label: 'node' }));
+    for (const id of [...picked, ...[...positions.keys()].filter((id) => !picked.includes(id))]) await this.area.translate(id, positions.get(id)!);
   }
 
   async zoomToFit(): Promise<void> {

@@ -29,6 +29,12 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
   const [name, setName] = useState(requested ?? DEFAULT_WORKFLOW);
   const [dirty, setDirty] = useState(false);
   const [shownRun, setShownRun] = useState<string>();
+  /** Why the last Queue was refused; the canvas then shows no earlier run as if it were this one. */
+  const [queueFailure, setQueueFailure] = useState<string>();
+  const showRunOnCanvas = useCallback((runId: string | undefined) => {
+    setQueueFailure(undefined);
+    setShownRun(runId);
+  }, []);
   const [menu, setMenu] = useState<MenuTarget>();
   const [empty, setEmpty] = useState(false);
   const closeMenu = useCallback(() => setMenu(undefined), []);
@@ -100,13 +106,13 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     flushDraft();
     const problems = await graphRef.current.load(workflow);
     setEmpty(graphRef.current.editor.getNodes().length === 0);
-    setShownRun(undefined); // a past run's states belong to the graph it ran
+    showRunOnCanvas(undefined); // a past run's states belong to the graph it ran
     for (const problem of problems) notify(problem, 'error');
     setName(workflowName);
     nameRef.current = workflowName;
     setDirty(isDirty);
     writeDraft(projectId, { workflowName, workflow: graphRef.current.toWorkflow(), dirty: isDirty });
-  }, [projectId, notify]);
+  }, [projectId, notify, showRunOnCanvas]);
 
   const openFromServer = useCallback(async (workflowName: string) => {
     try {
@@ -141,12 +147,14 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     if (!current || !tracker) return;
     const workflow = current.toWorkflow();
     showIssues(current, []);
+    showRunOnCanvas(undefined);
     try {
       const { id } = await api.queueRun(projectId, { workflow });
       tracker.track(id, nameRef.current);
-      setShownRun(id);
+      showRunOnCanvas(id);
       advanceSeeds(current);
     } catch (e) {
+      setQueueFailure((e as Error).message);
       if (e instanceof ApiRequestError && e.issues.length > 0) {
         const unplaced = showIssues(current, e.issues);
         notify(`The workflow has ${e.issues.length} problem(s); see the marked nodes`, 'error');
@@ -155,7 +163,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
         notify((e as Error).message, 'error');
       }
     }
-  }, [projectId, tracker, notify]);
+  }, [projectId, tracker, notify, showRunOnCanvas]);
 
   const advanceSeeds = (current: GraphEditor) => {
     let changed = false;
@@ -263,6 +271,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
         <div className="lf-toolbar-progress">
           {shown && <ProgressBar value={overallProgress(shown)} label="run progress" testId="run-progress" />}
           {shown && <span className="lf-run-status" data-testid="run-status">{shown.status}</span>}
+          {!shown && queueFailure && <span className="lf-run-status lf-issue" data-testid="run-status" title={queueFailure}>failed</span>}
         </div>
       </div>
       <div className="lf-editor-body">
@@ -273,7 +282,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
             <p className="lf-canvas-hint">Right-click the canvas or drag from the palette to add nodes; drop a workflow JSON or a PNG saved by latentflow here to open it.</p>
           )}
         </div>
-        <QueuePanel snapshot={snapshot} notify={notify} onShow={setShownRun} />
+        <QueuePanel snapshot={snapshot} notify={notify} onShow={showRunOnCanvas} />
       </div>
       {menu && graph && (
         <NodeMenu
