@@ -8,8 +8,9 @@ import { applyOverrides, createExecutor, createRegistry, type PluginDefinition, 
 import { decodePng } from '../../nodes/lib/png.ts';
 import type { SavedImage } from '../../nodes/save-image.ts';
 import { createRandom } from '../../training/seeded-random.ts';
+import { centreColour, cornerColour } from '../support/shape-colours.ts';
 import { CENTRED_PHRASINGS } from '../../training/shapes-captions.ts';
-import { COLOUR_NAMES, nearestColour, SHAPES, type ColourName, type Rgb } from '../../training/shapes-vocabulary.ts';
+import { COLOUR_NAMES, SHAPES, type ColourName } from '../../training/shapes-vocabulary.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const MODEL = 'shapes-tiny';
@@ -34,26 +35,6 @@ function colourCases(): Case[] {
     return { prompt, shape, background, seed: random.int(2 ** 32), sampler: SAMPLERS[i % SAMPLERS.length] };
   });
 }
-
-function meanColour(image: { width: number; data: Uint8Array }, regions: Array<[x: number, y: number, size: number]>): Rgb {
-  const sum = [0, 0, 0];
-  let count = 0;
-  for (const [x0, y0, size] of regions) {
-    for (let y = y0; y < y0 + size; y++) {
-      for (let x = x0; x < x0 + size; x++) {
-        const offset = (y * image.width + x) * 3;
-        for (let c = 0; c < 3; c++) sum[c] += image.data[offset + c];
-        count++;
-      }
-    }
-  }
-  return [sum[0] / count, sum[1] / count, sum[2] / count];
-}
-
-/** The 12x12 centre, and the four 8x8 corners together, of a 64x64 image. */
-const centreColour = (image: { width: number; data: Uint8Array }) => nearestColour(meanColour(image, [[26, 26, 12]]));
-const cornerColour = (image: { width: number; data: Uint8Array }) =>
-  nearestColour(meanColour(image, [[0, 0, 8], [56, 0, 8], [0, 56, 8], [56, 56, 8]]));
 
 describe('the shipped shapes-tiny model draws what the prompt asks', () => {
   const txt2img = JSON.parse(readFileSync(path.join(root, 'workflows/txt2img.json'), 'utf8')) as Workflow;
