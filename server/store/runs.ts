@@ -132,14 +132,7 @@ export class RunStore {
   finish(id: string, result: RunResult): void {
     this.db
       .prepare('UPDATE runs SET status = ?, finished_at = ?, error = ?, outputs = ?, nodes = ? WHERE id = ?')
-      .run(
-        result.status,
-        Date.now(),
-        result.error ? JSON.stringify(result.error) : null,
-        result.outputs ? JSON.stringify(result.outputs) : null,
-        result.nodes ? JSON.stringify(result.nodes) : null,
-        id,
-      );
+      .run(...endingColumns(result), id);
   }
 
   /**
@@ -149,14 +142,7 @@ export class RunStore {
   finishOnce(id: string, result: RunResult): boolean {
     const { changes } = this.db
       .prepare("UPDATE runs SET status = ?, finished_at = ?, error = ?, outputs = ?, nodes = ? WHERE id = ? AND status IN ('queued', 'running')")
-      .run(
-        result.status,
-        Date.now(),
-        result.error ? JSON.stringify(result.error) : null,
-        result.outputs ? JSON.stringify(result.outputs) : null,
-        result.nodes ? JSON.stringify(result.nodes) : null,
-        id,
-      );
+      .run(...endingColumns(result), id);
     return changes > 0;
   }
 
@@ -214,4 +200,15 @@ export class RunStore {
       .all(projectId) as { id: string }[];
     return rows.map((row) => row.id);
   }
+}
+
+/** The columns a run's ending sets: status, finished_at, error, outputs, nodes. */
+function endingColumns(result: RunResult): [string, number, string | null, string | null, string | null] {
+  return [
+    result.status,
+    Date.now(),
+    result.error ? JSON.stringify(result.error) : null,
+    result.outputs ? JSON.stringify(result.outputs) : null,
+    result.nodes ? JSON.stringify(result.nodes) : null,
+  ];
 }
