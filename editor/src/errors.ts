@@ -7,7 +7,9 @@ export type EditorErrorCode =
   | 'bad_preview_frame'
   | 'bad_workflow'
   | 'png_without_workflow'
-  | 'bad_latent';
+  | 'bad_latent'
+  | 'bad_mask'
+  | 'image_unreadable';
 
 export class EditorError extends Error {
   constructor(readonly code: EditorErrorCode, message: string, options?: { cause?: unknown }) {

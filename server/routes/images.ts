@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { imageNotFound, imageTooLarge, invalidImage, unsupportedMediaType, uploadNameTaken } from '../errors.ts';
 import { checkImageDecodes, ImageDecodeError } from '../../nodes/lib/image-decoder.ts';
+import { locateImage } from '../../nodes/lib/input-image.ts';
 import { createFileAtomic } from '../files/atomic-write.ts';
 import { readImageHeader, type ImageMime } from '../files/image-header.ts';
 import { assertFileName, resolveNamedFile } from '../files/safe-path.ts';
@@ -149,6 +150,29 @@ export function imageRoutes(ctx: ServerContext) {
         const wanted = uploadBaseName(request.query.name);
         const filename = await storeUpload(ctx.folders.inputs(projectId), wanted, EXTENSION_BY_MIME[mime], request.body);
         return reply.status(201).send({ filename, width: header.width, height: header.height, mime });
+      },
+    );
+
+    app.get<{ Params: Static<typeof ImageParams> }>(
+      '/projects/:projectId/uploads/*',
+      {
+        schema: {
+          tags,
+          summary: 'An image LoadImage can read by that name: an upload of the project, else a shipped example image (workflows/assets/)',
+          params: ImageParams,
+          response: { 200: ImageBytes, ...errorResponses(400, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { id: projectId } = ctx.projects.get(request.params.projectId);
+        const name = request.params['*'];
+        const mime = MIME_BY_EXTENSION[path.extname(name).toLowerCase()];
+        if (!mime) throw imageNotFound(name);
+        const found = await locateImage(name, ctx.folders.inputs(projectId));
+        const bytes = await fs.readFile(found.path).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EISDIR' ? imageNotFound(name) : error;
+        });
+        return reply.type(mime).send(bytes);
       },
     );
   };

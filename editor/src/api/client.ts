@@ -6,7 +6,8 @@ import type { Workflow } from '../workflow/types.ts';
 import { apiErrorMessage, UNREACHABLE_MESSAGE } from './error-message.ts';
 
 
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** Sends one API request; a failed one (unreachable, or not 2xx) is thrown with the server's message and issues. */
+async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...headers } };
   if (body instanceof Blob) {
     init.body = body;
@@ -20,16 +21,20 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
   } catch (cause) {
     throw new ApiRequestError('server_unreachable', UNREACHABLE_MESSAGE, 0, [], { cause, request: `${method} ${path}` });
   }
-  const text = await response.text();
-  const json: unknown = text ? safeParse(text) : undefined;
   if (!response.ok) {
-    const payload = (json ?? {}) as Partial<ApiError>;
+    const text = await response.text();
+    const payload = ((text ? safeParse(text) : undefined) ?? {}) as Partial<ApiError>;
     const issues = Array.isArray(payload.issues) ? payload.issues : [];
     throw new ApiRequestError('request_failed', apiErrorMessage(response.status, response.statusText, payload), response.status, issues, {
       request: `${method} ${path}`,
     });
   }
-  return json as T;
+  return response;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const text = await (await send(method, path, body, headers)).text();
+  return (text ? safeParse(text) : undefined) as T;
 }
 
 function safeParse(text: string): unknown {
@@ -84,6 +89,9 @@ export const api = {
   workers: () => request<WorkerList>('GET', '/api/workers'),
 
   images: (projectId: string) => request<GalleryImage[]>('GET', `/api/projects/${enc(projectId)}/images`),
+  /** An image LoadImage reads by `name`: the project's upload, else a shipped example image. */
+  inputImage: async (projectId: string, name: string) =>
+    (await send('GET', `/api/projects/${enc(projectId)}/uploads/${name.split('/').map(enc).join('/')}`)).blob(),
   upload: (projectId: string, file: File) =>
     request<{ filename: string }>('POST', `/api/projects/${enc(projectId)}/uploads?name=${enc(file.name)}`, file, {
       'content-type': file.type === 'image/jpeg' ? 'image/jpeg' : 'image/png',

@@ -14,6 +14,7 @@ import { nodeIdBase, uniqueNodeId } from './node-ids.ts';
 import { FlowNode, type FlowConnection, type Schemes } from './schemes.ts';
 import { renderPresets, type NodeViewHooks } from './views/render-presets.tsx';
 import { applyWidgetEdit, WidgetEditRecorder, type WidgetEdit } from './widget-edit.ts';
+import type { ImageActions } from './image-actions.ts';
 
 export type AreaExtra = ReactArea2D<Schemes> | MinimapExtra;
 
@@ -25,7 +26,7 @@ export interface GraphEditorOptions {
   onChange(viewOnly: boolean): void;
   /** A right-click on the canvas, a node or a link; the editor shows its own menu. */
   onContextMenu(event: MouseEvent, target: FlowNode | FlowConnection | undefined): void;
-  uploadImage(file: File): Promise<string>;
+  images: ImageActions;
 }
 
 const PASTE_OFFSET: [number, number] = [40, 40];
@@ -62,7 +63,7 @@ export class GraphEditor {
         recorder.record(edit);
       },
       socketType: (nodeId, output) => editor.getNode(nodeId)?.outputs[output]?.socket.type,
-      uploadImage: (file) => options.uploadImage(file),
+      images: options.images,
     };
 
     connection.addPreset(typedConnectionFlow(editor, refused) as never);

@@ -19,6 +19,7 @@ import type { Workflow } from '../workflow/types.ts';
 import { downloadWorkflow, workflowFromFile } from '../workflow/workflow-files.ts';
 import { bindShortcuts } from './editor/keyboard.ts';
 import { useGraphEditor } from './editor/use-graph-editor.ts';
+import { useImageActions } from './editor/use-image-actions.tsx';
 
 const DEFAULT_WORKFLOW = 'txt2img';
 const EMPTY: Workflow = { version: 1, nodes: {} };
@@ -78,22 +79,13 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
     persist(true);
   }, [persist]);
 
-  const uploadImage = async (file: File) => {
-    try {
-      const { filename } = await api.upload(projectId, file);
-      notify(`Uploaded ${file.name} as ${filename}`, 'info');
-      return filename;
-    } catch (e) {
-      notify(`Could not upload ${file.name}: ${(e as Error).message}`, 'error');
-      throw e;
-    }
-  };
+  const { images, dialog: maskDialog } = useImageActions(projectId, notify);
   const graph = useGraphEditor(container, catalog, notify, onChange, (event, target) => {
     const at = { x: event.clientX, y: event.clientY };
     if (!target) setMenu({ kind: 'canvas', ...at });
     else if (target instanceof FlowNode) setMenu({ kind: 'node', ...at, nodeId: target.id });
     else setMenu({ kind: 'link', ...at, connectionId: target.id });
-  }, uploadImage);
+  }, images);
   graphRef.current = graph;
 
   useEffect(() => {
@@ -300,6 +292,7 @@ export function EditorPage({ projectId, workflowName: requested, notify }: { pro
           }}
         />
       )}
+      {maskDialog}
     </div>
   );
 }

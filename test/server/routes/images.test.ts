@@ -199,6 +199,22 @@ describe('uploads', () => {
     expect(fs.existsSync(path.join(outside, 'target.png'))).toBe(false);
   });
 
+  it('serves an upload back by the name LoadImage reads, else the shipped example of that name; unknown and escaping names are refused', async () => {
+    const body = solidPng(3, 2);
+    const { filename } = (await upload(body, 'image/png', '?name=back.png')).json();
+    const served = await server.app.inject({ url: `/api/projects/default/uploads/${filename}` });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.rawPayload.equals(body)).toBe(true);
+    const example = await server.app.inject({ url: '/api/projects/default/uploads/example.png' });
+    expect(example.rawPayload.equals(fs.readFileSync(path.resolve(import.meta.dirname, '../../../workflows/assets/example.png')))).toBe(true);
+    expect((await server.app.inject({ url: '/api/projects/default/uploads/missing.png' })).json().code).toBe('input_image_not_found');
+    expect((await server.app.inject({ url: '/api/projects/default/uploads/notes.txt' })).json().code).toBe('image_not_found');
+    const escaping = await server.app.inject({ url: '/api/projects/default/uploads/..%2F..%2Flatentflow.sqlite.png' });
+    expect(escaping.statusCode).toBe(400);
+    expect(escaping.json().code).toBe('image_name_invalid');
+  });
+
   it('answers 404 for uploads into an unknown project', async () => {
     const response = await server.app.inject({ method: 'POST', url: '/api/projects/nope/uploads', payload: solidPng(1, 1), headers: { 'content-type': 'image/png' } });
     expect(response.json().code).toBe('project_not_found');

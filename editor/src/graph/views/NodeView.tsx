@@ -4,13 +4,13 @@ import type { FlowNode, Schemes } from '../schemes.ts';
 import type { WidgetEdit } from '../widget-edit.ts';
 import { inputNamed } from '../../../../contract/index.ts';
 import { Widget } from './Widget.tsx';
+import type { ImageActions } from '../image-actions.ts';
 
 export interface NodeViewHooks {
   /** The user changed a widget value or seed mode; the editor applies and records it. */
   edit(edit: WidgetEdit): void;
   socketType(nodeId: string, output: string): string | undefined;
-  /** Uploads an image into the project's input folder; resolves to the name image inputs take. */
-  uploadImage(file: File): Promise<string>;
+  images: ImageActions;
 }
 
 const STATE_LABELS: Record<string, string> = {
@@ -72,7 +72,7 @@ export function createNodeView(hooks: NodeViewHooks) {
                 {port && <Presets.classic.RefSocket name="input-socket" side="input" emit={emit} socketKey={name} nodeId={node.id} payload={port.socket} />}
                 <span className="lf-label" title={spec.description}>{name}{spec.kind === 'socket' && spec.optional ? ' (optional)' : ''}</span>
               </div>
-              {showWidget && <Widget node={node} name={name} spec={spec} onEdit={hooks.edit} uploadImage={hooks.uploadImage} />}
+              {showWidget && <Widget node={node} name={name} spec={spec} onEdit={hooks.edit} images={hooks.images} />}
               {rowIssues.map((issue, i) => <div className="lf-issue" key={i} data-testid="issue">{issue.message}</div>)}
             </div>
           );

@@ -4,6 +4,7 @@ import type { SeedMode } from '../../workflow/types.ts';
 import type { FlowNode } from '../schemes.ts';
 import { randomSeed } from '../seeds.ts';
 import type { WidgetEdit } from '../widget-edit.ts';
+import type { ImageActions } from '../image-actions.ts';
 import { NumberField, parseNumber } from '../../ui/NumberField.tsx';
 
 interface Props {
@@ -11,7 +12,7 @@ interface Props {
   name: string;
   spec: WidgetDescription;
   onEdit(edit: WidgetEdit): void;
-  uploadImage(file: File): Promise<string>;
+  images: ImageActions;
 }
 
 /** String inputs that name an uploaded image file; they get an upload button. */
@@ -21,7 +22,7 @@ const IMAGE_FILE_INPUTS = new Set(['LoadImage.image']);
 const stop = (e: SyntheticEvent) => e.stopPropagation();
 
 /** The editor for one literal input: number field and slider, text, checkbox, dropdown or seed. */
-export function Widget({ node, name, spec, onEdit, uploadImage }: Props) {
+export function Widget({ node, name, spec, onEdit, images }: Props) {
   const value = node.values[name];
   const set = (next: unknown) => onEdit({ node, field: 'values', input: name, before: value, after: next });
   const common = { 'aria-label': `${node.id}.${name}`, 'data-testid': 'widget', 'data-input': name, onPointerDown: stop, onDoubleClick: stop };
@@ -47,8 +48,12 @@ export function Widget({ node, name, spec, onEdit, uploadImage }: Props) {
             <label className="lf-upload" onPointerDown={stop}>
               Upload…
               <input type="file" accept="image/png,image/jpeg" hidden aria-label={`${node.id}.${name} upload`}
-                onChange={(e) => { const file = e.target.files?.[0]; if (file) void uploadImage(file).then(set, () => undefined); e.target.value = ''; }} />
+                onChange={(e) => { const file = e.target.files?.[0]; if (file) void images.upload(file).then(set, () => undefined); e.target.value = ''; }} />
             </label>
+            <button type="button" className="lf-upload" title="Paint a mask into this image's alpha channel (LoadImage's mask output)" aria-label={`${node.id}.${name} mask`}
+              onPointerDown={stop} onClick={() => void images.paintMask(String(value ?? '')).then((saved) => saved !== undefined && set(saved), () => undefined)}>
+              Mask…
+            </button>
           </div>
         );
       }

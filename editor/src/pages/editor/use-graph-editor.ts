@@ -3,6 +3,7 @@ import type { Catalog } from '../../graph/boundary.ts';
 import { GraphEditor } from '../../graph/graph-editor.ts';
 import type { FlowConnection, FlowNode } from '../../graph/schemes.ts';
 import type { Notify } from '../../ui/toasts.tsx';
+import type { ImageActions } from '../../graph/image-actions.ts';
 
 /** Mounts a GraphEditor into the container once the node catalog is known. */
 export function useGraphEditor(
@@ -11,7 +12,7 @@ export function useGraphEditor(
   notify: Notify,
   onChange: (viewOnly: boolean) => void,
   onContextMenu: (event: MouseEvent, target: FlowNode | FlowConnection | undefined) => void,
-  uploadImage: (file: File) => Promise<string>,
+  images: ImageActions,
 ): GraphEditor | undefined {
   const [graph, setGraph] = useState<GraphEditor>();
   const catalogRef = useRef(catalog);
@@ -20,8 +21,8 @@ export function useGraphEditor(
   onChangeRef.current = onChange;
   const onContextMenuRef = useRef(onContextMenu);
   onContextMenuRef.current = onContextMenu;
-  const uploadRef = useRef(uploadImage);
-  uploadRef.current = uploadImage;
+  const imagesRef = useRef(images);
+  imagesRef.current = images;
 
   const ready = catalog !== undefined;
   useEffect(() => {
@@ -32,7 +33,7 @@ export function useGraphEditor(
       notify,
       onChange: (viewOnly) => onChangeRef.current(viewOnly),
       onContextMenu: (event, target) => onContextMenuRef.current(event, target),
-      uploadImage: (file) => uploadRef.current(file),
+      images: { upload: (file) => imagesRef.current.upload(file), paintMask: (name) => imagesRef.current.paintMask(name) },
     });
     setGraph(created);
     return () => {
