@@ -22,3 +22,10 @@ export async function maskSourceOf(blob: Blob): Promise<string | undefined> {
   if (blob.type !== 'image/png') return undefined;
   return (await readPngTextChunks(new Uint8Array(await blob.arrayBuffer()))).get(MASK_SOURCE_KEY);
 }
+
+/** The same pixels with every alpha 255. */
+export function opaque(picture: ImageData): ImageData {
+  const data = new Uint8ClampedArray(picture.data);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return new ImageData(data, picture.width, picture.height);
+}

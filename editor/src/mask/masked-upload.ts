@@ -1,5 +1,5 @@
 import { api } from '../api/client.ts';
-import { decodePicture, maskSourceOf } from './load-picture.ts';
+import { decodePicture, maskSourceOf, opaque } from './load-picture.ts';
 import { maskedPng, maskFromAlpha, type MaskBitmap } from './masked-image.ts';
 
 export interface MaskedUpload {
@@ -9,13 +9,6 @@ export interface MaskedUpload {
   picture: ImageData;
   /** The mask the named image already holds in its alpha channel. */
   mask: MaskBitmap;
-}
-
-/** The same pixels with every alpha 255. */
-export function opaque(picture: ImageData): ImageData {
-  const data = new Uint8ClampedArray(picture.data);
-  for (let i = 3; i < data.length; i += 4) data[i] = 255;
-  return new ImageData(data, picture.width, picture.height);
 }
 
 /**

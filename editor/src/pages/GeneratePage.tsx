@@ -12,10 +12,13 @@ import type { Workflow } from '../workflow/types.ts';
 import { overrideInputs } from '../../../contract/index.ts';
 import { EditorError } from '../errors.ts';
 import { formBindings, type FormBindings } from './generate/form-bindings.ts';
-import { generationRequests, type GenerateSettings } from './generate/generation-request.ts';
+import { generationRequests, type GenerateMode, type GenerateSettings } from './generate/generation-request.ts';
 import { SettingsForm } from './generate/SettingsForm.tsx';
 import { LoraPicker } from './generate/LoraPicker.tsx';
+import { EmbeddingList } from './generate/EmbeddingList.tsx';
 import { withLoras, type LoraChoice } from './generate/with-loras.ts';
+import { InpaintControls } from './generate/InpaintControls.tsx';
+import { useInitImage } from './generate/use-init-image.tsx';
 
 /** The workflow with the form's overrides; a bad override is the editor's bug, reported as such. */
 function overridden(workflow: Workflow, overrides: Record<string, unknown>): Workflow {
@@ -41,17 +44,16 @@ const DEFAULTS: GenerateSettings = {
   strength: 0.75,
 };
 
-const NO_FORMS = { txt2img: {}, img2img: {} } satisfies Record<string, FormBindings>;
+const NO_FORMS: Record<GenerateMode, FormBindings> = { txt2img: {}, img2img: {}, inpaint: {} };
 
 export function GeneratePage({ projectId, notify }: { projectId: string; notify: Notify }) {
   const [project, setProject] = useState<Project>();
   const [nodes, setNodes] = useState<NodeDescription[]>([]);
   const [settings, setSettings] = useState(DEFAULTS);
-  const [initImage, setInitImage] = useState<File>();
-  const [uploaded, setUploaded] = useState<{ file: File; filename: string }>();
+  const init = useInitImage(projectId, notify);
   const [runIds, setRunIds] = useState<string[]>([]);
   const [failure, setFailure] = useState<string>();
-  const [forms, setForms] = useState<{ txt2img: FormBindings; img2img: FormBindings }>(NO_FORMS);
+  const [forms, setForms] = useState(NO_FORMS);
   const [gallery, setGallery] = useState<GalleryImage[]>([]);
   const [tracker, snapshot] = useTracker(projectId);
   const [adapters, setAdapters] = useState<{ loras: AdapterFile[]; embeddings: AdapterFile[] }>({ loras: [], embeddings: [] });
@@ -66,7 +68,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
     api.nodes().then(setNodes, (e: Error) => notify(e.message, 'error'));
     api.adapters().then(setAdapters, (e: Error) => notify(e.message, 'error'));
     const formOf = (name: string) => api.workflow(projectId, name).then(formBindings, () => ({}));
-    void Promise.all([formOf('txt2img'), formOf('img2img')]).then(([txt2img, img2img]) => setForms({ txt2img, img2img }));
+    void Promise.all([formOf('txt2img'), formOf('img2img'), formOf('inpaint')]).then(([txt2img, img2img, inpaint]) => setForms({ txt2img, img2img, inpaint }));
     refreshGallery();
   }, [projectId, notify, refreshGallery]);
 
@@ -85,17 +87,9 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
   const live = previews?.get('decode')?.url ?? previews?.get('unet')?.url ?? [...(previews?.values() ?? [])].at(-1)?.url;
   const shownImages = run && isActive(run) ? [] : runImages;
 
-  const uploadInitImage = async (): Promise<string | undefined> => {
-    if (!initImage) return undefined;
-    if (uploaded?.file === initImage) return uploaded.filename;
-    const { filename } = await api.upload(projectId, initImage);
-    setUploaded({ file: initImage, filename });
-    return filename;
-  };
-
   /** The form's runs on the shipped workflow; with LoRAs, each is the workflow itself with LoraLoaders added. */
   const buildRequests = async (): Promise<{ workflowName: string; overrides: Record<string, unknown>; workflow?: Workflow }[]> => {
-    const requests = generationRequests(settings, forms, await uploadInitImage());
+    const requests = generationRequests(settings, forms, await init.upload());
     if (loras.length === 0) return requests;
     return Promise.all(
       requests.map(async (request) => ({
@@ -145,8 +139,10 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
       <section className="lf-generate-form">
         <h1>{project?.name ?? projectId}</h1>
         {project?.description && <p className="lf-muted">{project.description}</p>}
-        <SettingsForm settings={settings} onChange={setSettings} specs={specs} initImage={initImage} onInitImage={setInitImage} />
-        <LoraPicker available={adapters.loras} embeddings={adapters.embeddings} chosen={loras} onChange={setLoras} />
+        <SettingsForm settings={settings} onChange={setSettings} specs={specs} initImage={init.file} onInitImage={init.setFile} />
+        {init.file && <InpaintControls mask={init.mask} onPaint={() => void init.paint()} onRemove={init.removeMask} />}
+        <LoraPicker available={adapters.loras} chosen={loras} onChange={setLoras} />
+        <EmbeddingList embeddings={adapters.embeddings} onInsert={(token) => setSettings((s) => ({ ...s, prompt: s.prompt.trim() ? `${s.prompt.trimEnd()}, ${token}` : token }))} />
         <div className="lf-actions">
           <button type="button" className="lf-primary" onClick={() => void generate()} disabled={run !== undefined && isActive(run)} data-testid="generate">Generate</button>
           {run && isActive(run) && <button type="button" onClick={() => void api.cancelRun(run.runId).catch((e: Error) => notify(e.message, 'error'))}>Cancel</button>}
@@ -173,6 +169,7 @@ export function GeneratePage({ projectId, notify }: { projectId: string; notify:
           {gallery.length === 0 && <p className="lf-muted">No images yet.</p>}
         </div>
       </section>
+      {init.dialog}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The generate page's fields, and where a workflow takes each of them. */
-export const FORM_FIELDS = ['prompt', 'negative', 'sampler', 'schedule', 'steps', 'cfg', 'seed', 'width', 'height', 'batchSize', 'image', 'strength'] as const;
+export const FORM_FIELDS = ['prompt', 'negative', 'sampler', 'schedule', 'steps', 'cfg', 'seed', 'width', 'height', 'batchSize', 'image', 'mask', 'maskChannel', 'strength'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** The node input a field sets. */
@@ -22,6 +22,8 @@ const LEGACY: FormBindings = {
   height: { node: 'latent', input: 'height' },
   batchSize: { node: 'latent', input: 'batch_size' },
   image: { node: 'image', input: 'image' },
+  mask: { node: 'mask', input: 'image' },
+  maskChannel: { node: 'mask', input: 'channel' },
   strength: { node: 'schedule', input: 'denoise' },
 };
 

@@ -11,7 +11,7 @@ const settings: GenerateSettings = {
 };
 
 const shipped = (name: string) => JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../../../workflows/${name}.json`), 'utf8'));
-const forms = { txt2img: formBindings(shipped('txt2img')), img2img: formBindings(shipped('img2img')) };
+const forms = { txt2img: formBindings(shipped('txt2img')), img2img: formBindings(shipped('img2img')), inpaint: formBindings(shipped('inpaint')) };
 
 describe('the generate page run request', () => {
   it('is tested with a sampler the Scheduler node offers', () => {
@@ -29,12 +29,26 @@ describe('the generate page run request', () => {
   });
 
   it('runs img2img with the uploaded image and strength as denoise', () => {
-    const [request] = generationRequests(settings, forms, 'upload_1.png');
+    const [request] = generationRequests(settings, forms, { image: 'upload_1.png', masked: false });
     expect(request.workflowName).toBe('img2img');
     expect(request.overrides['image.image']).toBe('upload_1.png');
     expect(request.overrides['schedule.denoise']).toBe(0.6);
     expect(request.overrides).not.toHaveProperty('latent.width');
     expect(request.overrides).not.toHaveProperty('latent.batch_size');
+  });
+
+  it('runs inpaint on a masked upload: LoadImage and LoadImageMask read the same file, the mask from its alpha', () => {
+    const [request] = generationRequests(settings, forms, { image: 'cat-masked.png', masked: true });
+    expect(request.workflowName).toBe('inpaint');
+    expect(request.overrides).toMatchObject({
+      'image.image': 'cat-masked.png', 'mask.image': 'cat-masked.png', 'mask.channel': 'alpha', 'schedule.denoise': 0.6, 'positive.text': 'a cat', 'unet.seed': 99,
+    });
+    expect(request.overrides).not.toHaveProperty('latent.width');
+  });
+
+  it('refuses to inpaint with a workflow that does not say where the mask goes, rather than using its example mask', () => {
+    const noMask = { ...forms, inpaint: { ...forms.inpaint, mask: undefined } };
+    expect(() => generationRequests(settings, noMask, { image: 'cat-masked.png', masked: true })).toThrow(expect.objectContaining({ code: 'bad_workflow' }));
   });
 
   it('queues one run per batch count, each with the next seed', () => {
@@ -47,7 +61,7 @@ describe('the generate page run request', () => {
       meta: { form: { prompt: { node: 'my prompt', input: 'text' }, seed: { node: 'sampler', input: 'seed' }, steps: { node: 'gone', input: 'steps' } } },
       nodes: { 'my prompt': {}, sampler: {} },
     };
-    const [request] = generationRequests(settings, { txt2img: formBindings(renamed), img2img: {} });
+    const [request] = generationRequests(settings, { txt2img: formBindings(renamed), img2img: {}, inpaint: {} });
     expect(request.overrides).toEqual({ 'my prompt.text': 'a cat', 'sampler.seed': 99 });
   });
 
