@@ -19,6 +19,8 @@ export function MaskPainter({ picture, initial, onSave, onCancel }: Props) {
   const last = useRef<Point>(undefined);
   const [tool, setTool] = useState<Tool>('brush');
   const [size, setSize] = useState(() => defaultBrushSize(picture.width, picture.height));
+  /** Where the brush outline is drawn, in screen pixels within the stage, and how wide. */
+  const [cursor, setCursor] = useState<{ left: number; top: number; width: number }>();
   const maskContext = () => maskCanvas.current?.getContext('2d', { willReadFrequently: true }) ?? undefined;
 
   useEffect(() => {
@@ -42,6 +44,8 @@ export function MaskPainter({ picture, initial, onSave, onCancel }: Props) {
     dab(context, last.current, size, tool);
   };
   const move = (event: PointerEvent<HTMLCanvasElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    setCursor({ left: event.clientX - box.left, top: event.clientY - box.top, width: (size * box.width) / picture.width });
     const context = maskContext();
     if (!context || !last.current) return;
     const next = at(event);
@@ -61,7 +65,8 @@ export function MaskPainter({ picture, initial, onSave, onCancel }: Props) {
       <div className="lf-mask-stage" style={{ aspectRatio: `${picture.width} / ${picture.height}` }}>
         <canvas ref={imageCanvas} width={picture.width} height={picture.height} />
         <canvas ref={maskCanvas} width={picture.width} height={picture.height} className="lf-mask-layer" data-testid="mask-canvas"
-          onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up} />
+          onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up} onPointerLeave={() => setCursor(undefined)} />
+        {cursor && <div className="lf-brush-cursor" style={{ left: cursor.left, top: cursor.top, width: cursor.width, height: cursor.width }} />}
       </div>
       <PainterToolbar tool={tool} size={size} maxSize={Math.max(2, Math.round(Math.max(picture.width, picture.height) / 2))}
         onTool={setTool} onSize={setSize} onClear={() => maskContext()?.clearRect(0, 0, picture.width, picture.height)} />
