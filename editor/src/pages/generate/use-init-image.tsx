@@ -39,9 +39,12 @@ export function useInitImage(projectId: string, notify: Notify): InitImageState 
   const paint = async () => {
     if (!file) return;
     try {
-      if (mask) return setPainting({ picture: mask.picture, initial: mask.mask });
-      const pixels = await decodePicture(file);
-      setPainting({ picture: opaque(pixels), initial: maskFromAlpha(pixels) });
+      if (mask) {
+        setPainting({ picture: mask.picture, initial: mask.mask });
+      } else {
+        const pixels = await decodePicture(file);
+        setPainting({ picture: opaque(pixels), initial: maskFromAlpha(pixels) });
+      }
     } catch (e) {
       notify(`Could not open ${file.name} for painting: ${(e as Error).message}`, 'error');
     }
