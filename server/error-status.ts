@@ -88,6 +88,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_incomplete: 500,
   model_corrupt: 500,
   upscale_model_not_found: 404,
+  controlnet_not_found: 404,
   upscale_model_unrecognized: 400,
   upscale_model_invalid: 400,
   // models/adapters: LoRAs and embeddings named in a workflow are its input
@@ -101,6 +102,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   embedding_unreadable: 400,
   embedding_invalid: 400,
   model_not_patchable: 400,
+  unet_variant_unavailable: 400,
   // nodes
   output_write_failed: 500,
   filename_prefix_invalid: 400,
