@@ -61,6 +61,6 @@ describe('FreeU and FreeU_V2 through UNetStep (tiny UNets built here, in onnxrun
 
   it('tells the user when the UNet has no FreeU inputs', async () => {
     const asked = (await freeU.execute({ unet: plain, b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 }, await fakeContext())).unet;
-    await expect(sample(asked)).rejects.toMatchObject({ code: 'unet_freeu_unsupported', input: 'unet', message: expect.stringContaining('without FreeU') });
+    await expect(sample(asked)).rejects.toMatchObject({ code: 'unet_freeu_unsupported', input: 'unet', message: expect.stringContaining('not converted by latentflow') });
   }, 30_000);
 });
