@@ -11,8 +11,9 @@ export default defineNode({
   description:
     'FreeU (Si et al., "FreeU: Free Lunch in Diffusion U-Net"): in the UNet\'s decoder, at the blocks of 4x (b1, s1) and 2x ' +
     '(b2, s2) the first level\'s channels, the first half of the backbone channels times b, and the skip connection\'s lowest ' +
-    'Fourier frequencies times s. Defaults are the paper\'s for SD 1.5. The UNet must have been converted with ' +
-    'FreeU inputs; UNetStep reports it otherwise.',
+    'Fourier frequencies times s. Defaults are the paper\'s for SD 1.5. UNetStep then runs a variant of the converted UNet ' +
+    'with the factors as inputs (made once in data/cache/variants/, sharing the UNet\'s weight file; LoRAs apply as usual); ' +
+    'b = s = 1 gives the plain UNet\'s result.',
   inputs: {
     unet: socket<UnetHandle>(SD_TYPES.unet),
     b1: factor(1.5, 'Backbone factor at the deepest decoder level.'),

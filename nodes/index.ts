@@ -1,5 +1,8 @@
 import { definePlugin } from '../runtime/index.ts';
 import cannyNode from './canny.ts';
+import controlNetApply from './controlnet-apply.ts';
+import controlNetApplyAdvanced from './controlnet-apply-advanced.ts';
+import controlNetLoader from './controlnet-loader.ts';
 import emptyLatent from './empty-latent.ts';
 import featherMask from './feather-mask.ts';
 import freeU from './freeu.ts';
@@ -48,7 +51,7 @@ export default definePlugin({
     vaeDecodeTiled, vaeEncodeTiled,
     freeU, freeUV2,
     // ControlNet
-    cannyNode,
+    cannyNode, controlNetLoader, controlNetApply, controlNetApplyAdvanced,
     // upscale models
     upscaleModelLoader, imageUpscaleWithModel,
   ],

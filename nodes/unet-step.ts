@@ -3,7 +3,9 @@ import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
 import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
 import { createUnetDenoiser } from './lib/unet-denoiser.ts';
-import { unetModelPath } from './lib/patched-network.ts';
+import { unetVariantPath } from './lib/patched-network.ts';
+import { prepareControl } from './lib/control.ts';
+import { paddedSide } from './lib/latent-padding.ts';
 import { inpaintSampling } from './lib/inpaint-sampling.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
@@ -27,7 +29,8 @@ export default defineNode({
     'RGB picture at latent resolution). Cancelling stops it between steps. ' +
     'A latent with a noise mask (SetLatentNoiseMask, VAEEncodeForInpaint) changes only where the mask is set: elsewhere it ' +
     'keeps the input latent, re-noised to each step\'s level. An inpainting UNet (9 input channels) also gets the mask and ' +
-    'the masked image\'s latent.',
+    'the masked image\'s latent. ControlNets on the conditionings (ControlNetApply, ControlNetApplyAdvanced) run at the steps ' +
+    'their start/end window covers, their residuals times strength summed into the UNet\'s; a step where none acts runs the plain UNet.',
   inputs: {
     unet: socket<UnetHandle>(SD_TYPES.unet),
     positive: socket<Conditioning>(SD_TYPES.conditioning, { description: 'What the image should show.' }),
@@ -59,35 +62,43 @@ export default defineNode({
     if (start >= end) throw noStepsToRun(start, end, steps);
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
-    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
+    const model = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: false, freeU: unet.freeU !== undefined });
+    const session = await ctx.env.sessions.open(model, { backend: unet.backend });
+    const padded: [number, number] = [paddedSide(latent.shape[2]), paddedSide(latent.shape[3])];
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
     const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
     // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
     const inpaint = inpaintSampling(session, latent, addNoise ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
-    const guidedDenoiser = createUnetDenoiser({
-      session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, signal: ctx.signal,
-    });
-    const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
-    const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
-    const result = await sample({
-      sampler: schedule.sampler,
-      denoiser,
-      guidedDenoiser,
-      x,
-      sigmas,
-      noise: createStepNoise(inputs.seed, latent.data.length),
-      startStep: start,
-      endStep: end,
-      signal: ctx.signal,
-      onStep: ({ i, denoised }) => {
-        const done = i + 1 - start;
-        ctx.progress(done, end - start);
-        ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
-        ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
-      },
-    });
-    return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+    // Sessions for ControlNet are released when sampling ends: most runs have none.
+    const control = await prepareControl(ctx, { unet, positive, negative, shape: latent.shape, padded });
+    try {
+      const guidedDenoiser = createUnetDenoiser({
+        session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, control, signal: ctx.signal,
+      });
+      const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
+      const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
+      const result = await sample({
+        sampler: schedule.sampler,
+        denoiser,
+        guidedDenoiser,
+        x,
+        sigmas,
+        noise: createStepNoise(inputs.seed, latent.data.length),
+        startStep: start,
+        endStep: end,
+        signal: ctx.signal,
+        onStep: ({ i, denoised }) => {
+          const done = i + 1 - start;
+          ctx.progress(done, end - start);
+          ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
+          ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
+        },
+      });
+      return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+    } finally {
+      await control?.release();
+    }
   },
 });

@@ -88,6 +88,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   model_incomplete: 500,
   model_corrupt: 500,
   upscale_model_not_found: 404,
+  controlnet_not_found: 404,
   upscale_model_unrecognized: 400,
   upscale_model_invalid: 400,
   // models/adapters: LoRAs and embeddings named in a workflow are its input
@@ -101,6 +102,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   embedding_unreadable: 400,
   embedding_invalid: 400,
   model_not_patchable: 400,
+  unet_variant_unavailable: 400,
   // nodes
   output_write_failed: 500,
   filename_prefix_invalid: 400,
@@ -124,6 +126,9 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   unet_channels_unsupported: 500,
   // FreeU asked of a model converted without it: the workflow asks what this model cannot do
   unet_freeu_unsupported: 400,
+  // ControlNet asked of a UNet it cannot steer
+  unet_control_unsupported: 400,
+  controlnet_unet_mismatch: 400,
   text_encoder_output_missing: 400,
   canny_thresholds_inverted: 400,
   // contract

@@ -13,6 +13,7 @@ export const ADAPTER_CODES = [
   'embedding_unreadable',
   'embedding_invalid',
   'model_not_patchable',
+  'unet_variant_unavailable',
 ] as const;
 
 export type AdapterCode = (typeof ADAPTER_CODES)[number];
@@ -64,3 +65,7 @@ export const embeddingInvalid = (path: string, detail: string) =>
 
 export const modelNotPatchable = (path: string, detail: string) =>
   new AdapterError('model_not_patchable', `${path} cannot take LoRAs or embeddings: ${detail}`, { path });
+
+/** A UNet whose graph latentflow cannot rebuild with more inputs (ControlNet residuals, FreeU factors). */
+export const unetVariantUnavailable = (path: string, detail: string) =>
+  new AdapterError('unet_variant_unavailable', `UNet ${path} cannot take ControlNet or FreeU inputs: ${detail}`, { path });

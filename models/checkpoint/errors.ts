@@ -21,6 +21,7 @@ export const MODEL_FILE_CODES = [
   'upscale_model_not_found',
   'upscale_model_unrecognized',
   'upscale_model_invalid',
+  'controlnet_not_found',
 ] as const;
 
 export type ModelFileCode = (typeof MODEL_FILE_CODES)[number];
@@ -156,4 +157,11 @@ export const upscaleModelInvalid = (path: string, problems: string[]) =>
     `${path} is an RRDBNet with tensors this builder cannot use:\n${problems.slice(0, 20).map((p) => `  ${p}`).join('\n')}` +
       (problems.length > 20 ? `\n  ... ${problems.length - 20} more` : ''),
     { path },
+  );
+
+export const controlNetNotFound = (name: string, dir: string, available: string[]) =>
+  new ModelFileError(
+    'controlnet_not_found',
+    `No ControlNet "${name}" in ${dir}. Available: ${available.length > 0 ? available.join(', ') : '(none)'} ` +
+      '(.pth, .safetensors, .ckpt files in the original layout, or diffusers folders with config.json)',
   );

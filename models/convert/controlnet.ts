@@ -1,15 +1,16 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
-import { conversionFailed, incompatibleCheckpoint, isModelFileError, ModelFileError } from '../checkpoint/errors.ts';
+import { conversionFailed, incompatibleCheckpoint, isModelFileError, ModelFileError, modelIncomplete } from '../checkpoint/errors.ts';
 import type { ShapeMismatch } from '../checkpoint/errors.ts';
 import { isFloatDType } from '../checkpoint/types.ts';
 import type { TensorSource } from '../checkpoint/types.ts';
 import { writeOnnxModel } from '../onnx/writer.ts';
 import { buildControlNet, CONTROL_PREFIX, controlNetTensors, controlNetWeights, inferControlNetConfig } from '../sd15/controlnet.ts';
 import type { UnetConfig } from '../sd15/config.ts';
+import { CONTROLNET_FOLDER_WEIGHTS, controlNetFolderWeights, isControlNetFolder, openControlNetFolder } from './controlnet-folder.ts';
 import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
-import { fingerprintSource } from './open-model-source.ts';
+import { fingerprintFile } from './open-model-source.ts';
 import { writeFolderAtomically } from './staging.ts';
 import { withTargetLock } from './target-lock.ts';
 
@@ -48,17 +49,18 @@ export function checkControlNetTensors(source: TensorSource): UnetConfig {
 }
 
 /**
- * Converts an original-layout SD 1.5 ControlNet (`control_v11*_sd15_*.pth` / `.safetensors`, with the
- * `control_model.` prefix or none) into a folder with `controlnet.onnx` (see buildControlNet) and its
- * `model_index.json`. The folder appears complete or not at all; the same file again is a no-op.
+ * Converts an SD 1.5 ControlNet into a folder with `controlnet.onnx` (see buildControlNet) and its
+ * `model_index.json`: an original-layout file (`control_v11*_sd15_*.pth` / `.safetensors`, with the
+ * `control_model.` prefix or none) or a diffusers ControlNet folder (config.json and
+ * diffusion_pytorch_model.safetensors or .bin). The folder appears complete or not at all; the same source again is a no-op.
  */
 export function convertControlNet(path: string, outDir: string): Promise<ConvertedControlNet> {
   const target = resolve(outDir);
   return withTargetLock(target, async () => {
-    const source = fingerprintSource(path);
+    const source = controlNetSource(path);
     const current = existing(target, source);
     if (current) return { dir: target, config: current, status: 'up_to_date' };
-    const checkpoint = openCheckpoint(path);
+    const checkpoint = isControlNetFolder(path) ? openControlNetFolder(path) : openCheckpoint(path);
     try {
       const config = checkControlNetTensors(checkpoint);
       const read = controlNetWeights(checkpoint.tensors.map((t) => t.name), (key) => checkpoint.readSync(key));
@@ -78,6 +80,21 @@ export function convertControlNet(path: string, outDir: string): Promise<Convert
       checkpoint.close();
     }
   });
+}
+
+/** The finished conversion of the ControlNet at `path` in `outDir`, if there is one: a check that converts nothing. */
+export function upToDateControlNet(path: string, outDir: string): ConvertedControlNet | undefined {
+  const dir = resolve(outDir);
+  const config = existing(dir, controlNetSource(path));
+  return config && { dir, config, status: 'up_to_date' };
+}
+
+/** What identifies the source: the file's fingerprint, or a folder's name and its weight file's. */
+function controlNetSource(path: string): Record<string, unknown> {
+  if (!isControlNetFolder(path)) return fingerprintFile(path);
+  const weights = controlNetFolderWeights(path);
+  if (!weights) throw modelIncomplete(path, [CONTROLNET_FOLDER_WEIGHTS[0]]);
+  return { folder: basename(path), weights: fingerprintFile(weights) };
 }
 
 /** The config of a finished conversion of `source` in `dir`, if there is one. */

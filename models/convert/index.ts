@@ -156,3 +156,6 @@ function copyTokenizer(from: string, to: string): void {
   for (const name of TOKENIZER_FILES) copyFileSync(join(from, name), join(to, name));
 }
 export { DIFFUSERS_WEIGHTS } from './diffusers-folder.ts';
+export { CONTROLNET_FILE, convertControlNet } from './controlnet.ts';
+export type { ConvertedControlNet } from './controlnet.ts';
+export { CONTROLNET_DIR, controlNetWeightsFile, findControlNet, listControlNets, resolveControlNet } from './controlnet-files.ts';

@@ -27,7 +27,8 @@ export function fingerprintSource(path: string): Record<string, unknown> {
   return { folder: basename(path), files: Object.fromEntries(files.map(([component, file]) => [component, fingerprintFile(file, basename(file))])) };
 }
 
-function fingerprintFile(path: string, name: string): Record<string, unknown> {
+/** One file's fingerprint (see fingerprintOf), under `name`. */
+export function fingerprintFile(path: string, name = basename(path)): Record<string, unknown> {
   const file = RandomAccessFile.open(path);
   try {
     return { ...fingerprintOf(file, name) };

@@ -124,3 +124,25 @@ export function ldmVaeName(name: string, upBlocks: number): { name: string; toCo
   }
   return undefined;
 }
+
+/** The hint encoder's last conv: after conv_in and six blocks, each followed by a SiLU. */
+const HINT_OUT_INDEX = 14;
+
+/**
+ * The original-layout name (without `control_model.`) of a diffusers ControlNetModel parameter: the encoder copy is
+ * named as the UNet's, the hint encoder `controlnet_cond_embedding.{conv_in, blocks.i, conv_out}` is
+ * `input_hint_block.{0, 2 (i + 1), 14}` (SiLUs sit between, at the odd indices), `controlnet_down_blocks.i` is
+ * `zero_convs.i.0` and `controlnet_mid_block` is `middle_block_out.0`.
+ */
+export function ldmControlNetName(name: string, layout: DiffusersUnetLayout): string | undefined {
+  const m = /^controlnet_cond_embedding\.(conv_in|conv_out|blocks\.(\d+))\.(.+)$/.exec(name);
+  if (m) {
+    const index = m[1] === 'conv_in' ? 0 : m[1] === 'conv_out' ? HINT_OUT_INDEX : 2 * (Number(m[2]) + 1);
+    return `input_hint_block.${index}.${m[3]}`;
+  }
+  const down = /^controlnet_down_blocks\.(\d+)\.(.+)$/.exec(name);
+  if (down) return `zero_convs.${down[1]}.0.${down[2]}`;
+  const mid = /^controlnet_mid_block\.(.+)$/.exec(name);
+  if (mid) return `middle_block_out.0.${mid[1]}`;
+  return ldmUnetName(name, layout);
+}

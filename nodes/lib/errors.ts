@@ -27,6 +27,8 @@ export const NODE_CODES = [
   'unet_channels_unsupported',
   'unet_freeu_unsupported',
   'canny_thresholds_inverted',
+  'unet_control_unsupported',
+  'controlnet_unet_mismatch',
 ] as const;
 
 export type NodeCode = (typeof NODE_CODES)[number];
@@ -100,10 +102,19 @@ export const unetChannelsUnsupported = (modelPath: string, channels: number, lat
 export const unetFreeUUnsupported = (modelPath: string, inputs: readonly string[]) =>
   nodeError(
     'unet_freeu_unsupported',
-    `UNet ${modelPath} has no FreeU inputs (${inputs.join(', ')}): it was converted without FreeU, so FreeU cannot change it`,
+    `UNet ${modelPath} has no FreeU inputs (${inputs.join(', ')}) and was not converted by latentflow, so FreeU cannot be added to it`,
     { input: 'unet' },
   );
 export const cannyThresholdsInverted = (low: number, high: number) =>
   nodeError('canny_thresholds_inverted', `low_threshold ${low} is above high_threshold ${high}; the low one must not exceed the high one`, {
     input: 'low_threshold',
   });
+
+/** A UNet that has no ControlNet inputs and that latentflow cannot give them (it did not convert it). */
+export const unetControlUnsupported = (modelPath: string) =>
+  nodeError('unet_control_unsupported', `UNet ${modelPath} has no ControlNet inputs (control_0 ...) and was not converted by latentflow, so no ControlNet can steer it`, {
+    input: 'positive',
+  });
+
+export const controlNetUnetMismatch = (controlNet: string, model: string, input: 'positive' | 'negative') =>
+  nodeError('controlnet_unet_mismatch', `ControlNet "${controlNet}" was made for a UNet of other sizes than model "${model}"'s; use a ControlNet for this model`, { input });

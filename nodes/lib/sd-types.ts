@@ -6,6 +6,8 @@ import type { AppliedLora, ExtraTokens } from '../../models/adapters/index.ts';
 export type { AppliedLora, ExtraTokens };
 export type { Mask } from './mask.ts';
 import type { Mask } from './mask.ts';
+import type { ImageBatch } from './image.ts';
+import type { UnetConfig } from '../../models/sd15/index.ts';
 
 /** The text encoder and the vocabulary of one model. */
 export interface ClipHandle {
@@ -79,6 +81,30 @@ export interface Tokens {
 export interface Conditioning {
   data: Float32Array;
   shape: number[];
+  /** ControlNets that steer the UNet wherever this conditioning is used, summed (ControlNetApply*, nodes/lib/control.ts). */
+  control?: ControlApplication[];
+}
+
+/** An SD 1.5 ControlNet converted to ONNX (ControlNetLoader). */
+export interface ControlNetHandle {
+  /** Its name in data/controlnet/. */
+  name: string;
+  /** Its controlnet.onnx. */
+  path: string;
+  /** The sizes of the UNet it steers. */
+  config: UnetConfig;
+}
+
+/** One ControlNet applied to a conditioning. */
+export interface ControlApplication {
+  controlNet: ControlNetHandle;
+  /** The control image (hint), scaled to the sampled image's size when used. */
+  image: ImageBatch;
+  /** Its residuals are multiplied by this before they are added to the UNet's. */
+  strength: number;
+  /** The part of sampling where it acts, as fractions from the start (ComfyUI's start_percent and end_percent). */
+  start: number;
+  end: number;
 }
 
 /** What UNetStep walks through: `sigmas` has one more entry than there are steps (the last is 0). */
@@ -110,6 +136,7 @@ export const SD_TYPES = {
   image: 'IMAGE',
   mask: 'MASK',
   upscaleModel: 'UPSCALE_MODEL',
+  controlNet: 'CONTROL_NET',
 } as const;
 
 /** SD 1.5's VAE latent scale factor. */

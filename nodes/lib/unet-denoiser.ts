@@ -3,6 +3,7 @@ import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/in
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { GuidedDenoiser } from '../../models/schedulers/index.ts';
 import { freeUFeeds } from './freeu-feeds.ts';
+import type { UnetControl } from './control.ts';
 import type { Conditioning, FreeUSettings } from './sd-types.ts';
 
 export interface UnetDenoiserOptions {
@@ -19,6 +20,8 @@ export interface UnetDenoiserOptions {
   /** Planes appended to the (scaled) latent of every image, [B, channels, h, w]: an inpainting UNet's mask and masked image. */
   concat?: { data: Float32Array; channels: number };
   freeU?: FreeUSettings;
+  /** ControlNets (nodes/lib/control.ts): a call where one acts runs `control.session` with their residuals. */
+  control?: UnetControl;
   signal?: AbortSignal;
 }
 
@@ -110,6 +113,8 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
   }
   const contextDims = [rows, sequence, options.positive.shape[2]];
   const freeU = freeUFeeds(session, options.freeU);
+  const { control } = options;
+  const controlFreeU = control && freeUFeeds(control.session, options.freeU);
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
   return async (x, sigma) => {
@@ -122,12 +127,15 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
       sample.set(input);
       sample.set(input, input.length);
     }
-    const result = await session.run(
+    const residuals = control && await control.residuals(sigma, {
+      latent: padded ? padPlanes(scaled, batch * channels, h, w, ph, pw) : scaled, context, contextDims, timestep: options.sigmaToTimestep(sigma),
+    });
+    const result = await (residuals ? (control as UnetControl).session : session).run(
       {
         sample: { type: 'float32', data: sample, dims: [rows, inChannels, ph, pw] },
         timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
         encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
-        ...freeU,
+        ...(residuals ? { ...controlFreeU, ...residuals } : freeU),
       },
       { signal },
     );

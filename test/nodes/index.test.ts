@@ -21,7 +21,7 @@ describe('built-in plugin', () => {
       'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
       'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
-    const controlNet = ['Canny'];
+    const controlNet = ['Canny', 'ControlNetLoader', 'ControlNetApply', 'ControlNetApplyAdvanced'];
     const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];
     expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet, ...upscale].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
