@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionPool } from '../../runtime/backends/index.ts';
 import { applyOverrides, createExecutor, createRegistry, type PluginDefinition, type RunEnvironment, type Workflow } from '../../runtime/index.ts';
-import { decodePng } from '../../nodes/lib/png.ts';
+import { decodePng, encodePng } from '../../nodes/lib/png.ts';
 import type { SavedImage } from '../../nodes/save-image.ts';
 import { createRandom } from '../../training/seeded-random.ts';
 import { CENTRED_PHRASINGS } from '../../training/shapes-captions.ts';
@@ -76,6 +76,24 @@ describe('the shipped shapes-tiny ControlNet places the shape where the control 
     }
     expect(withControl.length, `on the left with the ControlNet: ${withControl.length}/20`).toBeGreaterThanOrEqual(16);
     expect(without.length, `on the left without: ${without.join('; ')}`).toBeLessThanOrEqual(withControl.length - 10);
+  });
+
+  it('draws it on the right with the control image mirrored', async () => {
+    const left = decodePng(readFileSync(path.join(root, 'workflows/assets/shape-left.png')));
+    const mirrored = new Uint8Array(left.data.length);
+    for (let y = 0; y < left.height; y++) {
+      for (let x = 0; x < left.width; x++) {
+        const from = (y * left.width + x) * left.channels;
+        mirrored.set(left.data.subarray(from, from + left.channels), (y * left.width + left.width - 1 - x) * left.channels);
+      }
+    }
+    await writeFile(path.join(env.inputDir, 'shape-right.png'), encodePng({ ...left, data: mirrored }));
+    const placed: Array<string | undefined> = [];
+    for (const c of cases().slice(0, 5)) {
+      const image = await generate('controlnet', { 'positive.text': c.prompt, 'unet.seed': c.seed, 'control_image.image': 'shape-right.png' });
+      placed.push(placement(image, c.colour));
+    }
+    expect(placed.filter((place) => place === 'right').length, placed.join(', ')).toBeGreaterThanOrEqual(4);
   });
 
   it('gives the txt2img image byte for byte at strength 0', async () => {
