@@ -30,7 +30,7 @@ export default defineNode({
   async execute({ control_net_name }, ctx) {
     let converted;
     try {
-      converted = await resolveControlNet(ctx.env.dataDir, control_net_name);
+      converted = await resolveControlNet(ctx.env.dataDir, control_net_name, ctx.signal);
     } catch (error) {
       const { code, message } = error as { code?: unknown; message: string };
       if (code === 'controlnet_not_found') throw new LatentflowError(code, message, { input: 'control_net_name', cause: error });

@@ -65,35 +65,40 @@ export default defineNode({
     const model = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: false, freeU: unet.freeU !== undefined });
     const session = await ctx.env.sessions.open(model, { backend: unet.backend });
     const padded: [number, number] = [paddedSide(latent.shape[2]), paddedSide(latent.shape[3])];
-    const control = await prepareControl(ctx, { unet, positive, negative, shape: latent.shape, padded });
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
     const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
     // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
     const inpaint = inpaintSampling(session, latent, addNoise ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
-    const guidedDenoiser = createUnetDenoiser({
-      session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, control, signal: ctx.signal,
-    });
-    const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
-    const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
-    const result = await sample({
-      sampler: schedule.sampler,
-      denoiser,
-      guidedDenoiser,
-      x,
-      sigmas,
-      noise: createStepNoise(inputs.seed, latent.data.length),
-      startStep: start,
-      endStep: end,
-      signal: ctx.signal,
-      onStep: ({ i, denoised }) => {
-        const done = i + 1 - start;
-        ctx.progress(done, end - start);
-        ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
-        ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
-      },
-    });
-    return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+    // Sessions for ControlNet are released when sampling ends: most runs have none.
+    const control = await prepareControl(ctx, { unet, positive, negative, shape: latent.shape, padded });
+    try {
+      const guidedDenoiser = createUnetDenoiser({
+        session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, control, signal: ctx.signal,
+      });
+      const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
+      const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
+      const result = await sample({
+        sampler: schedule.sampler,
+        denoiser,
+        guidedDenoiser,
+        x,
+        sigmas,
+        noise: createStepNoise(inputs.seed, latent.data.length),
+        startStep: start,
+        endStep: end,
+        signal: ctx.signal,
+        onStep: ({ i, denoised }) => {
+          const done = i + 1 - start;
+          ctx.progress(done, end - start);
+          ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
+          ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
+        },
+      });
+      return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+    } finally {
+      await control?.release();
+    }
   },
 });

@@ -8,6 +8,7 @@ export function threadLimitedPool(pool: SessionPool, threads: number | undefined
   if (threads === undefined) return pool;
   return {
     open: (modelPath, options = {}) => pool.open(modelPath, { intraOpThreads: threads, ...options }),
+    release: (modelPath) => pool.release(modelPath),
     backends: () => pool.backends(),
     close: () => pool.close(),
   };

@@ -45,6 +45,8 @@ export interface ComfyEnvironment {
   inputImages: string[];
   /** Upscale model files in data/upscale_models/. */
   upscaleModels: string[];
+  /** ControlNet files and diffusers folders in data/controlnet/. */
+  controlNets: string[];
   /** VAE files in data/vae/. */
   vaes: string[];
 }

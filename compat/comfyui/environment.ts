@@ -4,6 +4,7 @@ import type { Registry } from '../../runtime/index.ts';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
 import { EXAMPLE_IMAGES_DIR } from '../../nodes/load-image.ts';
 import { listUpscaleModels } from '../../models/upscale/index.ts';
+import { listControlNets } from '../../models/convert/index.ts';
 import { listVaes } from '../../models/vae-folder.ts';
 import type { ComfyEnvironment } from './class-entry.ts';
 import { checkpointNames } from './model-names.ts';
@@ -31,6 +32,7 @@ export function comfyEnvironment(options: { registry: Registry; dataDir: string;
     loras: filesIn(path.join(options.dataDir, 'loras'), LORA_EXTENSIONS),
     inputImages: [...new Set(images)],
     upscaleModels: listUpscaleModels(options.dataDir),
+    controlNets: listControlNets(options.dataDir),
     vaes: listVaes(options.dataDir),
   };
 }

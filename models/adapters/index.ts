@@ -1,4 +1,4 @@
-/** LoRAs and textual-inversion embeddings: finding, reading and applying them to the ONNX networks. */
+/** LoRAs and textual-inversion embeddings (finding, reading and applying them to the ONNX networks), and UNet variants with more inputs. */
 export { ADAPTER_CODES, embeddingNotFound, loraNotFound, modelNotPatchable, unetVariantUnavailable } from './errors.ts';
 export type { AdapterCode } from './errors.ts';
 export { EMBEDDING_DIR, LORA_DIR, fileSha256, findAdapterFile, listAdapterFiles } from './files.ts';

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { controlNetNotFound } from '../checkpoint/errors.ts';
-import { convertControlNet, type ConvertedControlNet } from './controlnet.ts';
+import { upToDateControlNet, type ConvertedControlNet } from './controlnet.ts';
+import { convertControlNetInWorker } from './in-worker.ts';
 import { controlNetFolderWeights, isControlNetFolder } from './controlnet-folder.ts';
 
 /** Where ControlNets go: `<dataDir>/controlnet/`, as ComfyUI's models/controlnet. */
@@ -41,10 +42,14 @@ export function controlNetWeightsFile(path: string): string | undefined {
   return isControlNetFolder(path) ? controlNetFolderWeights(path) : path;
 }
 
-/** Finds the named ControlNet and converts it to ONNX on first use (again when its file changes). */
-export async function resolveControlNet(dataDir: string, name: string): Promise<ConvertedControlNet & { name: string }> {
+/**
+ * Finds the named ControlNet and converts it to ONNX on first use (again when its file changes), on a worker
+ * thread so that a server stays responsive meanwhile; `signal` cancels the conversion.
+ */
+export async function resolveControlNet(dataDir: string, name: string, signal?: AbortSignal): Promise<ConvertedControlNet & { name: string }> {
   const found = findControlNet(dataDir, name);
-  const converted = await convertControlNet(found.path, join(controlNetDir(dataDir), CONVERTED_DIR, found.name));
+  const outDir = join(controlNetDir(dataDir), CONVERTED_DIR, found.name);
+  const converted = upToDateControlNet(found.path, outDir) ?? await convertControlNetInWorker(found.path, outDir, { signal });
   return { ...converted, name: found.name };
 }
 

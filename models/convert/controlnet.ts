@@ -57,13 +57,10 @@ export function checkControlNetTensors(source: TensorSource): UnetConfig {
 export function convertControlNet(path: string, outDir: string): Promise<ConvertedControlNet> {
   const target = resolve(outDir);
   return withTargetLock(target, async () => {
-    const folder = isControlNetFolder(path);
-    const weights = folder ? controlNetFolderWeights(path) : path;
-    if (!weights) throw modelIncomplete(path, [CONTROLNET_FOLDER_WEIGHTS[0]]);
-    const source = folder ? { folder: basename(path), weights: fingerprintFile(weights) } : fingerprintFile(path);
+    const source = controlNetSource(path);
     const current = existing(target, source);
     if (current) return { dir: target, config: current, status: 'up_to_date' };
-    const checkpoint = folder ? openControlNetFolder(path) : openCheckpoint(path);
+    const checkpoint = isControlNetFolder(path) ? openControlNetFolder(path) : openCheckpoint(path);
     try {
       const config = checkControlNetTensors(checkpoint);
       const read = controlNetWeights(checkpoint.tensors.map((t) => t.name), (key) => checkpoint.readSync(key));
@@ -83,6 +80,21 @@ export function convertControlNet(path: string, outDir: string): Promise<Convert
       checkpoint.close();
     }
   });
+}
+
+/** The finished conversion of the ControlNet at `path` in `outDir`, if there is one: a check that converts nothing. */
+export function upToDateControlNet(path: string, outDir: string): ConvertedControlNet | undefined {
+  const dir = resolve(outDir);
+  const config = existing(dir, controlNetSource(path));
+  return config && { dir, config, status: 'up_to_date' };
+}
+
+/** What identifies the source: the file's fingerprint, or a folder's name and its weight file's. */
+function controlNetSource(path: string): Record<string, unknown> {
+  if (!isControlNetFolder(path)) return fingerprintFile(path);
+  const weights = controlNetFolderWeights(path);
+  if (!weights) throw modelIncomplete(path, [CONTROLNET_FOLDER_WEIGHTS[0]]);
+  return { folder: basename(path), weights: fingerprintFile(weights) };
 }
 
 /** The config of a finished conversion of `source` in `dir`, if there is one. */

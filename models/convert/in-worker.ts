@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConvertOptions, ConvertResult } from './index.ts';
 import type { ConvertVaeResult } from '../convert-vae.ts';
+import type { ConvertedControlNet } from './controlnet.ts';
 import { conversionFailed, ModelFileError, type ModelFileCode } from '../checkpoint/errors.ts';
 import type { ConvertJob, ConvertMessage } from './worker-job.ts';
 import { removeStaleStaging } from './staging.ts';
@@ -30,7 +31,12 @@ export function convertVaeInWorker(
   return runInWorker<ConvertVaeResult>(path, outDir, options, 'vae');
 }
 
-function runInWorker<Result>(path: string, outDir: string, options: ConvertOptions & { signal?: AbortSignal }, kind?: 'vae'): Promise<Result> {
+/** `convertControlNet` on a worker thread, cancelled like convertInWorker. */
+export function convertControlNetInWorker(path: string, outDir: string, options: { signal?: AbortSignal } = {}): Promise<ConvertedControlNet> {
+  return runInWorker<ConvertedControlNet>(path, outDir, options, 'controlnet');
+}
+
+function runInWorker<Result>(path: string, outDir: string, options: ConvertOptions & { signal?: AbortSignal }, kind?: ConvertJob['kind']): Promise<Result> {
   const target = resolve(outDir);
   const { onProgress, signal, ...rest } = options;
   return withTargetLock(target, async () => {

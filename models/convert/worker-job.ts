@@ -3,11 +3,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { convertCheckpoint, type ConvertOptions, type ConvertResult } from './index.ts';
 import { isModelFileError } from '../checkpoint/errors.ts';
 import { convertVae, type ConvertVaeResult } from '../convert-vae.ts';
+import { convertControlNet, type ConvertedControlNet } from './controlnet.ts';
 import type { ConvertProgress } from './write-networks.ts';
 
 export interface ConvertJob {
-  /** A whole checkpoint (default), or only a VAE (convertVae). */
-  kind?: 'vae';
+  /** A whole checkpoint (default), only a VAE (convertVae), or a ControlNet (convertControlNet). */
+  kind?: 'vae' | 'controlnet';
   path: string;
   outDir: string;
   options: Omit<ConvertOptions, 'onProgress'>;
@@ -15,7 +16,7 @@ export interface ConvertJob {
 
 export type ConvertMessage =
   | { type: 'progress'; progress: ConvertProgress }
-  | { type: 'done'; result: ConvertResult | ConvertVaeResult }
+  | { type: 'done'; result: ConvertResult | ConvertVaeResult | ConvertedControlNet }
   | { type: 'failed'; error: { code?: string; message: string; path?: string } };
 
 const job = workerData as ConvertJob;
@@ -31,7 +32,9 @@ try {
   const onProgress = (progress: ConvertProgress) => post({ type: 'progress', progress });
   const result = job.kind === 'vae'
     ? await convertVae(job.path, job.outDir, { onProgress })
-    : await convertCheckpoint(job.path, job.outDir, { ...job.options, onProgress });
+    : job.kind === 'controlnet'
+      ? await convertControlNet(job.path, job.outDir)
+      : await convertCheckpoint(job.path, job.outDir, { ...job.options, onProgress });
   post({ type: 'done', result });
 } catch (error) {
   const { message } = error instanceof Error ? error : new Error(String(error));

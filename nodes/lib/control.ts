@@ -37,6 +37,8 @@ export interface UnetControl {
    * then negative ones when rows is 2B).
    */
   residuals(sigma: number, step: { latent: Float32Array; context: Float32Array; contextDims: number[]; timestep: number }): Promise<Record<string, Tensor> | undefined>;
+  /** Releases the sessions opened for ControlNet (they close once no other run holds them). */
+  release(): Promise<void>;
 }
 
 export interface ControlOptions {
@@ -68,14 +70,26 @@ export async function prepareControl(ctx: NodeContext, options: ControlOptions):
     const other = controls.find((control) => config && !sameResiduals(config, control.controlNet.config));
     if (other) throw controlNetUnetMismatch(other.controlNet.name, unet.model, input);
   }
+  const opened: string[] = [];
+  const release = () => Promise.all(opened.splice(0).map((path) => ctx.env.sessions.release(path))).then(() => undefined);
+  const open = (path: string) => {
+    opened.push(path);
+    return ctx.env.sessions.open(path, { backend: unet.backend });
+  };
   const variant = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: true, freeU: unet.freeU !== undefined });
-  const session = await ctx.env.sessions.open(variant, { backend: unet.backend });
-  const residualInputs = controlResidualInputs((positive[0] ?? negative[0]).controlNet.config);
-  if (!session.inputs.some((input) => input.name === residualInputs[0].name)) throw unetControlUnsupported(session.modelPath);
   const nets = new Map<string, ModelSession>();
-  for (const control of [...positive, ...negative]) {
-    const path = control.controlNet.path;
-    if (!nets.has(path)) nets.set(path, await ctx.env.sessions.open(path, { backend: unet.backend }));
+  let session: ModelSession;
+  const residualInputs = controlResidualInputs((positive[0] ?? negative[0]).controlNet.config);
+  try {
+    session = await open(variant);
+    if (!session.inputs.some((input) => input.name === residualInputs[0].name)) throw unetControlUnsupported(session.modelPath);
+    for (const control of [...positive, ...negative]) {
+      const path = control.controlNet.path;
+      if (!nets.has(path)) nets.set(path, await open(path));
+    }
+  } catch (error) {
+    await release();
+    throw error;
   }
 
   const [batch, , h, w] = options.shape;
@@ -90,6 +104,7 @@ export async function prepareControl(ctx: NodeContext, options: ControlOptions):
 
   return {
     session,
+    release,
     async residuals(sigma, step) {
       const rows = step.contextDims[0];
       const guided = rows > batch;

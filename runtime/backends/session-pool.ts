@@ -19,6 +19,8 @@ interface WorkerReply {
 /** A model session whose inference runs in its own worker thread. */
 class WorkerSession implements ModelSession {
   private nextId = 0;
+  /** Set once close() was asked or the worker ended: later runs fail at once instead of waiting on no worker. */
+  private closed = false;
   private readonly pending = new Map<number, { resolve(outputs: Record<string, Tensor>): void; reject(error: Error): void }>();
 
   constructor(
@@ -32,12 +34,16 @@ class WorkerSession implements ModelSession {
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (error) => this.failAll(inferenceFailed(`the inference worker for ${modelPath} crashed: ${error.message}`, error)));
-    worker.on('exit', () => this.failAll(sessionClosed(modelPath)));
+    worker.on('exit', () => {
+      this.closed = true;
+      this.failAll(sessionClosed(modelPath));
+    });
   }
 
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(cancelled(signal.reason, 'inference was cancelled'));
+    if (this.closed) return Promise.reject(sessionClosed(this.modelPath));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -55,6 +61,7 @@ class WorkerSession implements ModelSession {
 
   /** Ends the worker once its current inference (if any) is done. */
   close(): Promise<void> {
+    this.closed = true;
     return new Promise((resolve) => {
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ type: 'close' });
@@ -127,6 +134,8 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
 /** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
 export function createSessionPool(options: { logger?: Logger; onInference?: (timing: InferenceTiming) => void } = {}): SessionPool {
   const sessions = new Map<string, Promise<WorkerSession>>();
+  /** Opens not yet released, per model path. */
+  const holders = new Map<string, number>();
   let available: BackendInfo[] | undefined;
 
   return {
@@ -139,6 +148,7 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await this.backends(), sessionOptions, options.logger);
       const settings = sessionSettings(sessionOptions);
       const key = JSON.stringify([modelPath, backend, settings]);
+      holders.set(modelPath, (holders.get(modelPath) ?? 0) + 1);
       let session = sessions.get(key);
       if (!session) {
         session = startSession(modelPath, backend, settings, options.onInference);
@@ -148,7 +158,22 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       return session;
     },
 
+    async release(modelPath) {
+      const held = (holders.get(modelPath) ?? 0) - 1;
+      if (held > 0) {
+        holders.set(modelPath, held);
+        return;
+      }
+      holders.delete(modelPath);
+      const keys = [...sessions.keys()].filter((key) => (JSON.parse(key) as unknown[])[0] === modelPath);
+      const closing = keys.map((key) => sessions.get(key) as Promise<WorkerSession>);
+      for (const key of keys) sessions.delete(key);
+      const opened = await Promise.allSettled(closing);
+      await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    },
+
     async close() {
+      holders.clear();
       const opened = await Promise.allSettled(sessions.values());
       sessions.clear();
       await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));

@@ -56,6 +56,11 @@ export interface BackendInfo {
 /** Opens (and caches) model sessions; shared by every run of a process. */
 export interface SessionPool {
   open(modelPath: string, options?: SessionOptions): Promise<ModelSession>;
+  /**
+   * Says that one `open` of `modelPath` is no longer needed: once every open of it was released, its sessions are
+   * closed (a model that something keeps open without releasing stays open).
+   */
+  release(modelPath: string): Promise<void>;
   backends(): Promise<BackendInfo[]>;
   close(): Promise<void>;
 }

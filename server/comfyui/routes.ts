@@ -94,6 +94,7 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
       checkpoints: () => runs.environment().checkpoints,
       vae: () => runs.environment().vaes,
       upscale_models: () => runs.environment().upscaleModels,
+      controlnet: () => runs.environment().controlNets,
     };
     app.get('/models', { schema: { tags, summary: 'Model folders' } }, async () => Object.keys(modelFolders));
     app.get<{ Params: Static<typeof FolderParams> }>('/models/:folder', { schema: { tags, summary: 'Model files of one folder', params: FolderParams } }, async (request) => {

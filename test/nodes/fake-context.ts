@@ -24,6 +24,7 @@ export async function fakeContext(
       if (!session) throw new Error(`no fake session for ${modelPath}`);
       return session;
     },
+    async release() {},
     async backends() {
       return [{ name: 'cpu', available: true }];
     },

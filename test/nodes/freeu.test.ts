@@ -64,3 +64,30 @@ describe('FreeU and FreeU_V2 through UNetStep (tiny UNets built here, in onnxrun
     await expect(sample(asked)).rejects.toMatchObject({ code: 'unet_freeu_unsupported', input: 'unet', message: expect.stringContaining('not converted by latentflow') });
   }, 30_000);
 });
+
+describe('FreeU and FreeU_V2 on converted models (a UNet variant with the factors as inputs)', () => {
+  const sessions = createSessionPool();
+  afterAll(() => sessions.close());
+  const context = (value: number): Conditioning => ({ data: new Float32Array(77 * 64).fill(value), shape: [1, 77, 64] });
+
+  it.each(['tiny', 'shapes-tiny'])('%s: FreeU and FreeU_V2 change the sample, b = s = 1 gives the plain UNet\'s exactly', async (name) => {
+    const unet: UnetHandle = { model: name, backend: 'cpu', path: path.resolve(`data/models/${name}/unet/model.onnx`), nativeImageSize: 64 };
+    const env = { sessions, dataDir: mkdtempSync(path.join(tmpdir(), 'lf-freeu-data-')) };
+    async function sample(handle: UnetHandle) {
+      const { schedule } = await scheduler.execute({ sampler: 'euler', schedule: 'default', steps: 3, denoise: 1, denoise_rule: 'truncate' }, await fakeContext());
+      const latent = { data: new Float32Array(4 * 64), shape: [1, 4, 8, 8] };
+      const inputs = { unet: handle, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true };
+      return Array.from((await unetStep.execute(inputs, await fakeContext({ env }))).latent.data);
+    }
+    const ctx = await fakeContext();
+    const base = await sample(unet);
+    expect(await sample((await freeU.execute({ unet, b1: 1, b2: 1, s1: 1, s2: 1 }, ctx)).unet)).toEqual(base);
+    expect(await sample((await freeUV2.execute({ unet, b1: 1, b2: 1, s1: 1, s2: 1 }, ctx)).unet)).toEqual(base);
+    const v1 = await sample((await freeU.execute({ unet, b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 }, ctx)).unet);
+    const v2 = await sample((await freeUV2.execute({ unet, b1: 1.5, b2: 1.6, s1: 0.9, s2: 0.2 }, ctx)).unet);
+    expect(v1).not.toEqual(base);
+    expect(v2).not.toEqual(base);
+    expect(v2).not.toEqual(v1);
+    rmSync(env.dataDir, { recursive: true, force: true });
+  }, 60_000);
+});

@@ -21,6 +21,7 @@ export const NO_SESSIONS: SessionPool = {
   open: async () => {
     throw new Error('test server: no ONNX sessions');
   },
+  release: async () => {},
   backends: async () => TEST_HARDWARE.backends,
   close: async () => {},
 };

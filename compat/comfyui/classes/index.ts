@@ -7,6 +7,8 @@ import { LoraLoader } from './lora.ts';
 import { FeatherMask, GrowMask, InvertMask, LoadImageMask, MaskComposite, ThresholdMask } from './masks.ts';
 import { ImageScale, ImageScaleBy, LatentUpscale, LatentUpscaleBy } from './scaling.ts';
 import { CheckpointLoaderSimple, VAELoader } from './loaders.ts';
+import { ControlNetApply, ControlNetApplyAdvanced, ControlNetLoader } from './controlnet.ts';
+import { FreeU, FreeU_V2 } from './model-patches.ts';
 import { PrimitiveBoolean, PrimitiveFloat, PrimitiveInt, PrimitiveString, PrimitiveStringMultiline } from './primitives.ts';
 import { KSampler, KSamplerAdvanced } from './sampling.ts';
 import { ImageUpscaleWithModel, UpscaleModelLoader } from './upscale-models.ts';
@@ -52,6 +54,11 @@ export const COMFY_CLASSES: Readonly<Record<string, ComfyClass>> = {
   PrimitiveStringMultiline,
   PrimitiveBoolean,
   Canny,
+  ControlNetLoader,
+  ControlNetApply,
+  ControlNetApplyAdvanced,
+  FreeU,
+  FreeU_V2,
 };
 
 /** The entry for a class_type, when this installation has the latentflow nodes it becomes. */

@@ -57,6 +57,25 @@ describe('session pool', () => {
     }
   });
 
+  it('closes a model\'s sessions when every open of it was released, and keeps them while one is not', async () => {
+    const pool = createSessionPool();
+    try {
+      const first = await pool.open(addOne);
+      const second = await pool.open(addOne);
+      expect(second).toBe(first);
+      await pool.release(addOne);
+      const feed = { x: { type: 'float32' as const, data: Float32Array.of(1), dims: [1] } };
+      expect([...((await first.run(feed)).y.data as Float32Array)]).toEqual([2]);
+      await pool.release(addOne);
+      await expect(first.run(feed)).rejects.toMatchObject({ code: 'session_closed' });
+      const reopened = await pool.open(addOne);
+      expect(reopened).not.toBe(first);
+      expect([...((await reopened.run(feed)).y.data as Float32Array)]).toEqual([2]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('opens each model once per backend and options', async () => {
     const pool = createSessionPool();
     try {

@@ -60,7 +60,7 @@ describe('the ComfyUI API routes', () => {
     const prompt = fixture('txt2img-api.json');
     prompt['8'].inputs.vae = ['77', 0];
     prompt['6'].inputs.clip = ['4', 9];
-    prompt['12'] = { class_type: 'FreeU_V2', inputs: {} };
+    prompt['12'] = { class_type: 'PerturbedAttentionGuidance', inputs: {} };
     prompt['3'].inputs.model = ['12', 0];
     const response = await post('/prompt', { prompt });
     expect(response.statusCode).toBe(400);
@@ -68,7 +68,7 @@ describe('the ComfyUI API routes', () => {
     expect(body.error.type).toBe('prompt_outputs_failed_validation');
     expect(body.node_errors['8'].errors[0]).toMatchObject({ type: 'comfy_link_to_missing_node', extra_info: { input_name: 'vae' } });
     expect(body.node_errors['6'].errors[0].type).toBe('comfy_slot_out_of_range');
-    expect(body.node_errors['12']).toMatchObject({ class_type: 'FreeU_V2', errors: [{ type: 'comfy_unmapped_class' }] });
+    expect(body.node_errors['12']).toMatchObject({ class_type: 'PerturbedAttentionGuidance', errors: [{ type: 'comfy_unmapped_class' }] });
   });
 
   it('maps latentflow validation problems back to the ComfyUI node (cfg below UNetStep\'s minimum)', async () => {
@@ -132,22 +132,30 @@ describe('the ComfyUI API routes', () => {
     expect(info.LoadImage.input.required.image[1]).toEqual({ image_upload: true });
     // Listed only where their latentflow nodes are registered (LoRA and the editing nodes are built in).
     expect(info.LoraLoader.input.required.strength_model[1]).toMatchObject({ min: -100, max: 100 });
-    expect(Object.keys(info)).toEqual(expect.arrayContaining(['SetLatentNoiseMask', 'ImageScale', 'LoadImageMask']));
+    expect(Object.keys(info)).toEqual(expect.arrayContaining(['SetLatentNoiseMask', 'ImageScale', 'LoadImageMask', 'FreeU', 'FreeU_V2', 'ControlNetLoader', 'ControlNetApply']));
+    expect(info.ControlNetLoader.input.required.control_net_name[0]).toEqual([]);
+    expect(info.ControlNetApplyAdvanced.input_order).toEqual({
+      required: ['positive', 'negative', 'control_net', 'image', 'strength', 'start_percent', 'end_percent'], optional: ['vae'],
+    });
+    expect(info.ControlNetApplyAdvanced.output).toEqual(['CONDITIONING', 'CONDITIONING']);
     const one = (await server.app.inject({ url: '/api/object_info/KSamplerAdvanced' })).json();
     expect(Object.keys(one)).toEqual(['KSamplerAdvanced']);
     expect(one.KSamplerAdvanced.input_order.required).toContain('return_with_leftover_noise');
   });
 
-  it('answers /system_stats, /embeddings, /models and /models/<folder> for checkpoints, vae and upscale_models; an unknown folder is a 404', async () => {
+  it('answers /system_stats, /embeddings, /models and /models/<folder> for checkpoints, vae, upscale_models and controlnet; an unknown folder is a 404', async () => {
     expect((await server.app.inject({ url: '/system_stats' })).json().devices[0].type).toBe('cpu');
     expect((await server.app.inject({ url: '/embeddings' })).json()).toEqual([]);
-    expect((await server.app.inject({ url: '/api/models' })).json()).toEqual(['checkpoints', 'vae', 'upscale_models']);
+    expect((await server.app.inject({ url: '/api/models' })).json()).toEqual(['checkpoints', 'vae', 'upscale_models', 'controlnet']);
     expect((await server.app.inject({ url: '/models/checkpoints' })).json()).toContain('shapes-tiny');
     expect((await server.app.inject({ url: '/models/vae' })).json()).toEqual([]);
     fs.mkdirSync(path.join(dataDir, 'vae'));
     fs.writeFileSync(path.join(dataDir, 'vae', 'my-vae.safetensors'), '');
     expect((await server.app.inject({ url: '/models/vae' })).json()).toEqual(['my-vae.safetensors']);
     expect((await server.app.inject({ url: '/models/upscale_models' })).json()).toEqual([]);
+    fs.mkdirSync(path.join(dataDir, 'controlnet'));
+    fs.writeFileSync(path.join(dataDir, 'controlnet', 'control_v11p_sd15_canny.pth'), '');
+    expect((await server.app.inject({ url: '/models/controlnet' })).json()).toEqual(['control_v11p_sd15_canny.pth']);
     expect((await server.app.inject({ url: '/models/loras' })).statusCode).toBe(404);
   });
 
