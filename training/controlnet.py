@@ -11,6 +11,8 @@ from tiny_sd import UNet, timestep_embedding
 
 PREFIX = "control_model."
 UNET_PREFIX = "model.diffusion_model."
+# The parts of the UNet the ControlNet copies.
+COPIED = ("time_embed.", "input_blocks.", "middle_block.")
 # input_hint_block's conv widths and strides, as in the SD 1.5 ControlNets; then a conv to the UNet's first width.
 HINT_CHANNELS = [16, 16, 32, 32, 96, 96, 256]
 HINT_STRIDES = [1, 1, 2, 1, 2, 1, 2]
@@ -51,19 +53,16 @@ class ControlNet(nn.Module):
         # first run of 350 steps (lr 5e-4) it still had no effect on where the shapes went. The zero convs alone
         # keep the start harmless: the untrained ControlNet adds exactly nothing to the UNet.
         self.input_hint_block = nn.Sequential(*layers, nn.Conv2d(channels, cfg["unet_channels"][0], 3, padding=1))
-        widths = skip_widths(cfg)
-        self.zero_convs = nn.ModuleList(zero_conv(width) for width in widths)
+        self.zero_convs = nn.ModuleList(zero_conv(width) for width in skip_widths(cfg))
         self.middle_block_out = zero_conv(cfg["unet_channels"][-1])
 
     def init_from_unet(self, unet_state):
         """Copies the UNet's encoder weights (a `model.diffusion_model.*` state dict) into the copy."""
-        own = self.state_dict()
-        copied = {name: unet_state[UNET_PREFIX + name] for name in own
-                  if name.startswith(("time_embed.", "input_blocks.", "middle_block.")) and UNET_PREFIX + name in unet_state}
-        missing = [name for name in own if name.startswith(("time_embed.", "input_blocks.", "middle_block.")) and name not in copied]
+        names = [name for name in self.state_dict() if name.startswith(COPIED)]
+        missing = [name for name in names if UNET_PREFIX + name not in unet_state]
         if missing:
             raise KeyError(f"the UNet state has no {missing[:3]}")
-        self.load_state_dict(copied, strict=False)
+        self.load_state_dict({name: unet_state[UNET_PREFIX + name] for name in names}, strict=False)
 
     def forward(self, x, t, context, hint):
         """Control residuals, skip connections first, then the middle block's."""
