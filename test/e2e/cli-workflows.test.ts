@@ -91,6 +91,7 @@ describe('latentflow run with the shipped workflows', { timeout: 180_000 }, () =
     ['inpaint', [64, 64]],
     ['outpaint', [96, 64]],
     ['hires-fix', [128, 128]],
+    ['controlnet', [64, 64]],
   ] as const)('the shipped %s workflow runs headless on the shipped models and writes a %j PNG', async (name, size) => {
     const { out } = await latentflowRun(`workflows/${name}.json`, ['--set', 'schedule.steps=4']);
     const files = await pngsIn(out);

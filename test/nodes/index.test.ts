@@ -37,7 +37,7 @@ describe('built-in plugin', () => {
     expect(workflow.nodes.latent.type).toBe(name === 'txt2img' ? 'EmptyLatent' : 'VAEEncode');
   });
 
-  it.each(['inpaint', 'outpaint', 'hires-fix', 'upscale'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
+  it.each(['inpaint', 'outpaint', 'hires-fix', 'controlnet', 'upscale'])('validates the shipped %s workflow, which places every node in the editor', async (name) => {
     const workflow = JSON.parse(await readFile(path.join(root, 'workflows', `${name}.json`), 'utf8'));
     expect(validateWorkflow(workflow, registry)).toEqual([]);
     expect(Object.keys(workflow.ui.positions).sort()).toEqual(Object.keys(workflow.nodes).sort());
