@@ -79,6 +79,20 @@ export interface Tokens {
 export interface Conditioning {
   data: Float32Array;
   shape: number[];
+  /** Where this prompt applies, in image pixels (ConditioningSetArea); absent: everywhere. */
+  area?: ConditioningArea;
+  /** Its weight where it applies (ConditioningSetArea); absent: 1. */
+  strength?: number;
+  /** Prompts combined with this one (ConditioningCombine): each is run by the UNet and the results averaged, see conditioning-parts.ts. */
+  others?: Conditioning[];
+}
+
+/** A rectangle of the image in pixels (multiples of 8). */
+export interface ConditioningArea {
+  width: number;
+  height: number;
+  x: number;
+  y: number;
 }
 
 /** What UNetStep walks through: `sigmas` has one more entry than there are steps (the last is 0). */
