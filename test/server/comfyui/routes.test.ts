@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatentflowServer } from '../../../server/index.ts';
+import { decodePng, encodePng } from '../../../nodes/lib/png.ts';
 import { solidPng, startTestServer, tempDir } from '../helpers.ts';
 
 const REPO_DATA = path.resolve(import.meta.dirname, '../../../data');
@@ -112,6 +113,49 @@ describe('the ComfyUI API routes', () => {
     expect(broken.statusCode).toBe(400);
     const noField = await server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ other: 'value' }) });
     expect(noField.json().error.type).toBe('comfy_malformed_upload');
+  });
+
+  it('POST /upload/image honours subfolder inside the input folder (never outside), and LoadImage reads "subfolder/name"', async () => {
+    const upload = (subfolder: string) => server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ image: { filename: 'dog.png', bytes: solidPng(8, 8) }, subfolder, overwrite: 'true' }) });
+    const response = await upload('pets/dogs');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ name: 'dog.png', subfolder: 'pets/dogs', type: 'input' });
+    expect(fs.existsSync(path.join(server.context.folders.inputs('default'), 'pets', 'dogs', 'dog.png'))).toBe(true);
+    expect((await server.app.inject({ url: '/view?filename=dog.png&type=input&subfolder=pets/dogs' })).rawPayload.equals(solidPng(8, 8))).toBe(true);
+    const prompt = fixture('img2img-api.json');
+    prompt['5'].inputs.image = 'pets/dogs/dog.png';
+    expect((await post('/prompt', { prompt })).statusCode).toBe(200);
+    for (const bad of ['../escape', 'a/../../b', '/etc', '.hidden']) {
+      const refused = await upload(bad);
+      expect([bad, refused.statusCode]).toEqual([bad, 400]);
+    }
+    expect(fs.existsSync(path.join(server.context.folders.inputs('default'), '..', 'escape'))).toBe(false);
+  });
+
+  it('POST /upload/mask puts the mask\'s alpha into the original image (original_ref), as ComfyUI does; a bad original_ref or size is a 400', async () => {
+    await server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ image: { filename: 'photo.png', bytes: solidPng(4, 2, [10, 20, 30]) }, subfolder: 'clip', overwrite: 'true' }) });
+    const mask = Buffer.from(encodePng({ width: 4, height: 2, channels: 4, data: Uint8Array.from({ length: 32 }, (_, i) => (i % 4 === 3 ? (i < 16 ? 0 : 255) : 99)) }));
+    const ref = JSON.stringify({ filename: 'photo.png', subfolder: 'clip', type: 'input' });
+    const response = await server.app.inject({ method: 'POST', url: '/upload/mask', ...multipart({ image: { filename: 'clipspace-mask.png', bytes: mask }, original_ref: ref, subfolder: 'clip', overwrite: 'true' }) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({ name: 'clipspace-mask.png', subfolder: 'clip', type: 'input' });
+    const merged = decodePng((await server.app.inject({ url: '/view?filename=clipspace-mask.png&type=input&subfolder=clip' })).rawPayload);
+    expect([merged.width, merged.height, merged.channels]).toEqual([4, 2, 4]);
+    expect(Array.from(merged.data.subarray(0, 4))).toEqual([10, 20, 30, 0]);
+    expect(Array.from(merged.data.subarray(28, 32))).toEqual([10, 20, 30, 255]);
+
+    const maskUpload = (fields: Record<string, string>, bytes: Buffer) => server.app.inject({ method: 'POST', url: '/upload/mask', ...multipart({ image: { filename: 'm.png', bytes }, ...fields }) });
+    for (const [fields, bytes, type] of [
+      [{}, mask, 'comfy_malformed_upload'],
+      [{ original_ref: 'not json' }, mask, 'comfy_malformed_upload'],
+      [{ original_ref: JSON.stringify({ filename: 'missing.png' }) }, mask, 'comfy_file_not_found'],
+      [{ original_ref: ref }, solidPng(3, 3), 'comfy_malformed_upload'],
+    ] as const) {
+      const refused = await maskUpload(fields, bytes);
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.statusCode).toBeLessThan(500);
+      expect(refused.json().error.type).toBe(type);
+    }
   });
 
   it('GET /view never leaves its folders', async () => {
