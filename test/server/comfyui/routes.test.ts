@@ -79,6 +79,25 @@ describe('the ComfyUI API routes', () => {
     expect(body.node_errors['3']).toMatchObject({ class_type: 'KSampler', errors: [{ type: 'out_of_range', extra_info: { input_name: 'cfg' } }] });
   });
 
+  it('the conditioning classes queue, and their bad input is a 400 naming the node and input', async () => {
+    const prompt = fixture('txt2img-api.json');
+    prompt['10'] = { class_type: 'ConditioningSetArea', inputs: { conditioning: ['6', 0], width: 64, height: 64, x: 0, y: 0, strength: 1 } };
+    prompt['11'] = { class_type: 'ConditioningCombine', inputs: { conditioning_1: ['10', 0], conditioning_2: ['6', 0] } };
+    prompt['12'] = { class_type: 'ConditioningZeroOut', inputs: { conditioning: ['7', 0] } };
+    Object.assign(prompt['3'].inputs, { positive: ['11', 0], negative: ['12', 0] });
+    expect((await post('/prompt', { prompt })).statusCode).toBe(200);
+    prompt['10'].inputs.strength = 50;
+    delete prompt['11'].inputs.conditioning_2;
+    const response = await post('/prompt', { prompt });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.node_errors['11'].errors[0]).toMatchObject({ type: 'comfy_missing_input', extra_info: { input_name: 'conditioning_2' } });
+    prompt['11'].inputs.conditioning_2 = ['6', 0];
+    const strength = (await post('/prompt', { prompt })).json();
+    expect(strength.node_errors['10']).toMatchObject({ class_type: 'ConditioningSetArea', errors: [{ type: 'out_of_range', extra_info: { input_name: 'strength' } }] });
+    await post('/queue', { clear: true });
+  });
+
   it('bad bodies get ComfyUI-shaped 4xx, never a 5xx: no prompt, not JSON, deep nesting, a huge body', async () => {
     expect((await post('/prompt', { client_id: 'x' })).json().error.type).toBe('invalid_prompt');
     const notJson = await server.app.inject({ method: 'POST', url: '/prompt', payload: '{"prompt": ', headers: { 'content-type': 'application/json' } });
