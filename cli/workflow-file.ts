@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { ComfyConversionError, comfyEnvironment, detectFormat, toLatentflowWorkflow, type WorkflowFormat } from '../compat/comfyui/index.ts';
+import { ComfyConversionError, comfyEnvironment, detectFormat, toLatentflowWorkflow, type ComfyIssue, type WorkflowFormat } from '../compat/comfyui/index.ts';
 import { isPng, readPngText } from '../nodes/lib/png.ts';
 import type { Registry } from '../runtime/index.ts';
 import { UsageError } from './args.ts';
@@ -24,7 +24,8 @@ export function readWorkflowFile(path: string | undefined): { ok: true; workflow
   }
 }
 
-export type AnyWorkflowFile = { ok: true; workflow: unknown; format: WorkflowFormat | 'unknown' } | { ok: false; message: string };
+/** A file read as a latentflow workflow; a ComfyUI document that does not convert carries the conversion's issues. */
+export type AnyWorkflowFile = { ok: true; workflow: unknown; format: WorkflowFormat | 'unknown' } | { ok: false; message: string; issues?: ComfyIssue[] };
 
 /** The workflow a PNG carries: latentflow's or ComfyUI's UI format under "workflow", else ComfyUI's API format under "prompt". */
 function workflowInPng(path: string, bytes: Uint8Array): { ok: true; workflow: unknown } | { ok: false; message: string } {
@@ -55,7 +56,8 @@ export function readAnyWorkflowFile(path: string | undefined, options: { registr
     return { ok: true, workflow: toLatentflowWorkflow(file.workflow, comfyEnvironment(options)).workflow, format };
   } catch (error) {
     if (!(error instanceof ComfyConversionError)) throw error;
-    return { ok: false, message: `${path} (ComfyUI ${format} format) cannot be converted:\n${error.issues.map((issue) => `  [${issue.code}] ${issue.message}`).join('\n')}` };
+    const lines = error.issues.map((issue) => `  [${issue.code}] ${issue.message}`);
+    return { ok: false, message: `${path} (ComfyUI ${format} format) cannot be converted:\n${lines.join('\n')}`, issues: error.issues };
   }
 }
 

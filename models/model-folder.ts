@@ -101,6 +101,22 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
   throw modelNotFound(name, ['auto', ...new Set([...listModels(root).map((m) => m.name), TINY_MODEL_NAME])]);
 }
 
+/** The model `auto` means here (as resolveModel picks it); other names as they are. */
+export function chosenModel(dataDir: string, name: string): string {
+  return name === 'auto' ? autoModel(resolve(dataDir)) : name;
+}
+
+/**
+ * The files of a model installed as a folder under `data/models/`, without converting or generating anything;
+ * undefined when there is no such folder yet (an incomplete one is model_incomplete).
+ */
+export function installedModel(dataDir: string, name: string): ModelFiles | undefined {
+  if (!isPlainName(name)) return undefined;
+  const root = resolve(dataDir);
+  const folder = join(modelsDir(root), name);
+  return isModelFolder(folder) ? filesOf(root, name, folder) : undefined;
+}
+
 function autoModel(dataDir: string): string {
   const models = listModels(dataDir);
   const real = models.find((model) => !FALLBACKS.includes(model.name));

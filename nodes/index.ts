@@ -3,6 +3,9 @@ import cannyNode from './canny.ts';
 import controlNetApply from './controlnet-apply.ts';
 import controlNetApplyAdvanced from './controlnet-apply-advanced.ts';
 import controlNetLoader from './controlnet-loader.ts';
+import conditioningCombine from './conditioning-combine.ts';
+import conditioningSetArea from './conditioning-set-area.ts';
+import conditioningZeroOut from './conditioning-zero-out.ts';
 import emptyLatent from './empty-latent.ts';
 import featherMask from './feather-mask.ts';
 import freeU from './freeu.ts';
@@ -44,6 +47,8 @@ export default definePlugin({
   description: 'Stable Diffusion 1.5: models, prompts, samplers, latents and images.',
   nodes: [
     loadModel, vaeLoader, loraLoader, tokenizer, textEncoder, scheduler, emptyLatent, loadImage, vaeEncode, unetStep, vaeDecode, saveImage, previewImage,
+    // conditioning: combined, area and zeroed prompts
+    conditioningCombine, conditioningSetArea, conditioningZeroOut,
     // editing: masks, inpainting and outpainting, hires fix, tiled VAE, FreeU
     loadImageMask, invertMask, growMask, featherMask, thresholdMask, maskComposite,
     setLatentNoiseMask, vaeEncodeForInpaint, imagePadForOutpaint,

@@ -17,8 +17,8 @@ export default defineNode({
   inputs: {
     vae: socket<VaeHandle>(SD_TYPES.vae),
     latent: socket<Latent>(SD_TYPES.latent),
-    tile_size: int({ default: 512, min: 64, max: 4096, step: 64, description: 'Tile side in pixels.' }),
-    overlap: int({ default: 64, min: 0, max: 4096, step: 32, description: 'Pixels each tile shares with its neighbours.' }),
+    tile_size: int({ default: 512, min: 64, max: 4096, step: 32, description: 'Tile side in pixels.' }),
+    overlap: int({ default: 64, min: 0, max: 4096, step: 8, description: 'Pixels each tile shares with its neighbours (a multiple of 8, one latent pixel).' }),
   },
   outputs: {
     image: output<ImageBatch>(SD_TYPES.image),

@@ -8,12 +8,14 @@ export const COMPAT_STATUS = {
   comfy_unknown_model_folder: 404,
   comfy_conversion_failed: 400,
   a1111_bad_init_image: 400,
+  a1111_bad_mask: 400,
   a1111_unknown_model: 400,
   a1111_unsupported_clip_skip: 400,
   a1111_unknown_sampler: 400,
   a1111_unknown_scheduler: 400,
   a1111_hires_fix_unavailable: 422,
   a1111_inpainting_unavailable: 422,
+  a1111_resize_mode_unavailable: 422,
 } as const;
 
 export type CompatCode = keyof typeof COMPAT_STATUS;

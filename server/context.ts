@@ -4,6 +4,7 @@ import type { ProjectFolders } from './files/project-folders.ts';
 import type { LiveHub } from './live/hub.ts';
 import type { RunQueue } from './run-queue.ts';
 import type { WorkerDirectory } from './scale/worker-directory.ts';
+import type { ComfyHistoryStore } from './store/comfy-history.ts';
 import type { ImageStore } from './store/images.ts';
 import type { ProjectStore } from './store/projects.ts';
 import type { RunStore } from './store/runs.ts';
@@ -23,6 +24,8 @@ export interface ServerContext {
   projects: ProjectStore;
   runs: RunStore;
   images: ImageStore;
+  /** What ComfyUI's POST /history removed from its view. */
+  comfyHistory: ComfyHistoryStore;
   folders: ProjectFolders;
   queue: RunQueue;
   /** The live workers, with `serve --redis`; undefined when runs execute in this process. */

@@ -15,6 +15,7 @@ import { ensureDefaultProject } from './project-service.ts';
 import { LocalRunQueue } from './run-queue.ts';
 import { createOrchestrator } from './scale/orchestrator.ts';
 import { allowedHostnames, isLoopback } from './security/allowed-hosts.ts';
+import { ComfyHistoryStore } from './store/comfy-history.ts';
 import { ImageStore } from './store/images.ts';
 import { ProjectStore } from './store/projects.ts';
 import { RunStore } from './store/runs.ts';
@@ -94,6 +95,7 @@ async function createContext(
   const projects = new ProjectStore(db);
   const runs = new RunStore(db);
   const images = new ImageStore(db);
+  const comfyHistory = new ComfyHistoryStore(db);
   const folders = new ProjectFolders(dataDir);
   const hub = new LiveHub();
   const executor = createExecutor({ registry, cacheSize: options.cacheSize, log });
@@ -106,6 +108,7 @@ async function createContext(
     projects,
     runs,
     images,
+    comfyHistory,
     folders,
     queue: orchestrator?.queue ?? new LocalRunQueue({ runs, projects, images, folders, hub, executor, sessions, dataDir, log }),
     workers: orchestrator?.workers,

@@ -129,6 +129,7 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   // ControlNet asked of a UNet it cannot steer
   unet_control_unsupported: 400,
   controlnet_unet_mismatch: 400,
+  controlnet_with_conditioning_parts: 400,
   text_encoder_output_missing: 400,
   canny_thresholds_inverted: 400,
   // contract

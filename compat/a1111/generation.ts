@@ -15,16 +15,29 @@ export interface GenerationSettings {
   schedule: string;
   /** img2img: the init image's file in the input folder, and how much of it changes. */
   initImage?: string;
+  /** img2img: how the init image becomes width x height (A1111's resize_mode 0, 1 or 3). */
+  resizeMode?: A1111ResizeMode;
+  /** img2img inpainting: the mask's file in the input folder (white repaints, black keeps, unless inverted). */
+  mask?: { file: string; invert: boolean };
   denoising_strength: number;
   /** txt2img hires fix: the first pass's latent resized to `width` x `height` and denoised again. */
   hires?: HiresPass;
 }
+
+/**
+ * A1111's resize_mode values latentflow does: 0 "Just resize" (stretch), 1 "Crop and resize" (cover, crop the centre),
+ * 3 "Just resize (latent upscale)" (encode, then resize the latent bilinearly). 2 "Resize and fill" has no node.
+ */
+export const A1111_RESIZE_MODES = { 0: 'stretch', 1: 'crop', 3: 'latent' } as const;
+export type A1111ResizeMode = (typeof A1111_RESIZE_MODES)[keyof typeof A1111_RESIZE_MODES];
 
 /** A1111's hires fix as latentflow does it: LatentUpscale, then a second UNetStep as img2img on that latent. */
 export interface HiresPass {
   width: number;
   height: number;
   method: string;
+  /** `center` when hr_resize_x and hr_resize_y both set a new aspect ratio (A1111 covers it and crops the centre). */
+  crop: 'disabled' | 'center';
   steps: number;
   /** Fewer than one step of int(steps * denoise) leaves the upscaled latent as it is. */
   denoise: number;
@@ -41,10 +54,7 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
     [`encode_${tokens}`]: { type: 'TextEncoder', inputs: { clip: link('model', 'clip'), tokens: link(tokens, 'tokens'), clip_skip: settings.clipSkip } },
   });
   const latentNodes: Workflow['nodes'] = settings.initImage
-    ? {
-        image: { type: 'LoadImage', inputs: { image: settings.initImage } },
-        latent: { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('image', 'image') } },
-      }
+    ? img2imgNodes(settings, settings.initImage)
     : { latent: { type: 'EmptyLatent', inputs: { unet: link('model', 'unet'), width: settings.width, height: settings.height, batch_size: 1 } } };
   const nodes: Workflow['nodes'] = {
     model: { type: 'LoadModel', inputs: { model: settings.model, backend: 'default' } },
@@ -78,9 +88,34 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
   return { version: 1, meta: { source: 'a1111-api' }, nodes };
 }
 
+/**
+ * The init image at width x height (floored to multiples of 8) as A1111's resize_mode says, encoded; with a mask,
+ * SetLatentNoiseMask makes sampling change only the masked part (the mask stretched over the image, as the image is).
+ */
+function img2imgNodes(settings: GenerationSettings, initImage: string): Workflow['nodes'] {
+  const link = (from: string, output: string) => ({ from, output });
+  const [width, height] = [Math.floor(settings.width / 8) * 8, Math.floor(settings.height / 8) * 8];
+  const mode = settings.resizeMode ?? 'stretch';
+  // The init image's latent at the requested size is `latent`, or `encoded` when a noise mask follows.
+  const target = settings.mask ? 'encoded' : 'latent';
+  const nodes: Workflow['nodes'] = { image: { type: 'LoadImage', inputs: { image: initImage } } };
+  if (mode === 'latent') {
+    nodes.encoded_init = { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('image', 'image') } };
+    nodes[target] = { type: 'LatentUpscale', inputs: { latent: link('encoded_init', 'latent'), upscale_method: 'bilinear', width, height, crop: 'disabled' } };
+  } else {
+    nodes.scaled = { type: 'ImageScale', inputs: { image: link('image', 'image'), upscale_method: 'lanczos', width, height, crop: mode === 'crop' ? 'center' : 'disabled' } };
+    nodes[target] = { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('scaled', 'image') } };
+  }
+  if (!settings.mask) return nodes;
+  nodes.mask = { type: 'LoadImageMask', inputs: { image: settings.mask.file, channel: 'red' } };
+  if (settings.mask.invert) nodes.mask_inverted = { type: 'InvertMask', inputs: { mask: link('mask', 'mask') } };
+  nodes.latent = { type: 'SetLatentNoiseMask', inputs: { latent: link('encoded', 'latent'), mask: link(settings.mask.invert ? 'mask_inverted' : 'mask', 'mask') } };
+  return nodes;
+}
+
 function hiresNodes(settings: GenerationSettings, hires: HiresPass, seed: number): Workflow['nodes'] {
   const link = (from: string, output: string) => ({ from, output });
-  const upscale = { type: 'LatentUpscale', inputs: { latent: link('unet', 'latent'), upscale_method: hires.method, width: hires.width, height: hires.height, crop: 'disabled' } };
+  const upscale = { type: 'LatentUpscale', inputs: { latent: link('unet', 'latent'), upscale_method: hires.method, width: hires.width, height: hires.height, crop: hires.crop } };
   if (Math.floor(hires.steps * hires.denoise) === 0) return { hires: upscale };
   return {
     upscale,

@@ -11,3 +11,5 @@ export type { ComfyIssue, ComfyCode } from './errors.ts';
 export { parseApiPrompt, isApiLink, jsonDepthExceeds } from './api-prompt.ts';
 export type { ApiPrompt } from './api-prompt.ts';
 export { workflowToApiPrompt } from './from-workflow.ts';
+export type { ExportOptions } from './from-workflow.ts';
+export { nativeSizes } from './native-sizes.ts';

@@ -29,6 +29,7 @@ export const NODE_CODES = [
   'canny_thresholds_inverted',
   'unet_control_unsupported',
   'controlnet_unet_mismatch',
+  'controlnet_with_conditioning_parts',
 ] as const;
 
 export type NodeCode = (typeof NODE_CODES)[number];
@@ -115,6 +116,14 @@ export const unetControlUnsupported = (modelPath: string) =>
   nodeError('unet_control_unsupported', `UNet ${modelPath} has no ControlNet inputs (control_0 ...) and was not converted by latentflow, so no ControlNet can steer it`, {
     input: 'positive',
   });
+
+/** ControlNet residuals are computed for the whole latent and one prompt; combined or area prompts would each need their own. */
+export const controlNetWithConditioningParts = () =>
+  nodeError(
+    'controlnet_with_conditioning_parts',
+    'a ControlNet cannot yet steer combined or area conditioning (ConditioningCombine, ConditioningSetArea, a strength other than 1); apply it to a single prompt',
+    { input: 'positive' },
+  );
 
 export const controlNetUnetMismatch = (controlNet: string, model: string, input: 'positive' | 'negative') =>
   nodeError('controlnet_unet_mismatch', `ControlNet "${controlNet}" was made for a UNet of other sizes than model "${model}"'s; use a ControlNet for this model`, { input });

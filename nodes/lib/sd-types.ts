@@ -83,6 +83,12 @@ export interface Conditioning {
   shape: number[];
   /** ControlNets that steer the UNet wherever this conditioning is used, summed (ControlNetApply*, nodes/lib/control.ts). */
   control?: ControlApplication[];
+  /** Where this prompt applies, in image pixels (ConditioningSetArea); absent: everywhere. */
+  area?: ConditioningArea;
+  /** Its weight where it applies (ConditioningSetArea); absent: 1. */
+  strength?: number;
+  /** Prompts combined with this one (ConditioningCombine): each is run by the UNet and the results averaged, see conditioning-parts.ts. */
+  others?: Conditioning[];
 }
 
 /** An SD 1.5 ControlNet converted to ONNX (ControlNetLoader). */
@@ -105,6 +111,14 @@ export interface ControlApplication {
   /** The part of sampling where it acts, as fractions from the start (ComfyUI's start_percent and end_percent). */
   start: number;
   end: number;
+}
+
+/** A rectangle of the image in pixels (multiples of 8). */
+export interface ConditioningArea {
+  width: number;
+  height: number;
+  x: number;
+  y: number;
 }
 
 /** What UNetStep walks through: `sigmas` has one more entry than there are steps (the last is 0). */

@@ -1,9 +1,10 @@
-import { conditioningBatchMismatch, unetInputMissing, unetInputTypeUnsupported } from './errors.ts';
+import { controlNetWithConditioningParts, unetInputMissing, unetInputTypeUnsupported } from './errors.ts';
 import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/index.ts';
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { GuidedDenoiser } from '../../models/schedulers/index.ts';
 import { freeUFeeds } from './freeu-feeds.ts';
 import type { UnetControl } from './control.ts';
+import { conditioningFor, conditioningParts, createPartsDenoiser, hasParts, lcm, repeatedTo } from './conditioning-parts.ts';
 import type { Conditioning, FreeUSettings } from './sd-types.ts';
 
 export interface UnetDenoiserOptions {
@@ -25,32 +26,14 @@ export interface UnetDenoiserOptions {
   signal?: AbortSignal;
 }
 
-/** Conditioning repeated (or checked) to `batch` rows. */
-function conditioningFor(conditioning: Conditioning, batch: number, input: string): Float32Array {
-  const [rows] = conditioning.shape;
-  if (rows === batch) return conditioning.data;
-  if (rows !== 1) {
-    throw conditioningBatchMismatch(input, rows, batch);
-  }
-  const out = new Float32Array(conditioning.data.length * batch);
-  for (let b = 0; b < batch; b++) out.set(conditioning.data, b * conditioning.data.length);
-  return out;
-}
-
-/** The conditioning [B, S, W] repeated along S to `sequence` (a multiple of S). */
-function repeatedTo(conditioning: Conditioning, sequence: number): Conditioning {
-  const [rows, length, width] = conditioning.shape;
-  if (length === sequence) return conditioning;
-  const data = new Float32Array(rows * sequence * width);
-  for (let r = 0; r < rows; r++) {
-    const row = conditioning.data.subarray(r * length * width, (r + 1) * length * width);
-    for (let at = 0; at < sequence; at += length) data.set(row, (r * sequence + at) * width);
-  }
-  return { data, shape: [rows, sequence, width] };
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-const lcm = (a: number, b: number) => (a / gcd(a, b)) * b;
+/**
+ * One UNet run on `rows` scaled latents of h x w (with any concat planes: `sample` is [rows, inChannels, h, w]),
+ * padded to the sides the graph needs and cropped back: eps [rows, 4, h, w].
+ */
+export type UnetCall = (
+  sample: Float32Array, rows: number, h: number, w: number, context: Float32Array, contextDims: number[], sigma: number,
+  residuals?: Record<string, Tensor>,
+) => Promise<Float32Array>;
 
 function findInput(session: ModelSession, name: string, types: readonly string[]): TensorInfo {
   const info = session.inputs.find((i) => i.name === name);
@@ -96,13 +79,43 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
   const [batch, channels, h, w] = shape;
   const inChannels = channels + (concat?.channels ?? 0);
   const size = shape.reduce((a, b) => a * b, 1);
-  const [ph, pw] = [paddedSide(h), paddedSide(w)];
-  const padded = ph !== h || pw !== w;
   const guided = cfg !== 1 || options.unconditional === true;
   const rows = guided ? 2 * batch : batch;
   const timestepInfo = findInput(session, 'timestep', ['float32', 'int64']);
   findInput(session, 'sample', ['float32']);
   findInput(session, 'encoder_hidden_states', ['float32']);
+  const freeU = freeUFeeds(session, options.freeU);
+  const { control } = options;
+  const controlFreeU = control && freeUFeeds(control.session, options.freeU);
+  const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
+  const call: UnetCall = async (sample, n, ch, cw, context, contextDims, sigma, residuals) => {
+    const [ph, pw] = [paddedSide(ch), paddedSide(cw)];
+    const padded = ph !== ch || pw !== cw;
+    const result = await (residuals && control ? control.session : session).run(
+      {
+        sample: { type: 'float32', data: padded ? padPlanes(sample, n * inChannels, ch, cw, ph, pw) : sample, dims: [n, inChannels, ph, pw] },
+        timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), n),
+        encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
+        ...(residuals ? { ...controlFreeU, ...residuals } : freeU),
+      },
+      { signal },
+    );
+    const output = result[outputName].data as Float32Array;
+    return padded ? cropPlanes(output, n * channels, ph, pw, ch, cw) : output;
+  };
+  const scale = (x: Float32Array, sigma: number) => {
+    const cIn = 1 / Math.sqrt(sigma * sigma + 1);
+    return Float32Array.from(x, (v) => v * cIn);
+  };
+  const withConcat = (scaled: Float32Array) => (concat ? appendPlanes(scaled, channels, concat.data, concat.channels, batch, h * w) : scaled);
+  const join = (x: Float32Array, sigma: number) => withConcat(scale(x, sigma));
+  // Combined prompts, areas and strengths (ConditioningCombine, ConditioningSetArea) run part by part.
+  if (hasParts(options.positive) || (guided && hasParts(options.negative))) {
+    const controlled = [options.positive, options.negative].flatMap(conditioningParts).some((part) => part.control?.some((c) => c.strength !== 0));
+    if (controlled) throw controlNetWithConditioningParts();
+    return createPartsDenoiser({ ...options, guided, call, join, inChannels });
+  }
+
   // Prompts of different chunk counts are repeated to a common length (ComfyUI's rule: the least common multiple).
   const sequence = guided ? lcm(options.positive.shape[1], options.negative.shape[1]) : options.positive.shape[1];
   const cond = conditioningFor(repeatedTo(options.positive, sequence), batch, 'positive');
@@ -112,35 +125,20 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
     context.set(conditioningFor(repeatedTo(options.negative, sequence), batch, 'negative'), cond.length);
   }
   const contextDims = [rows, sequence, options.positive.shape[2]];
-  const freeU = freeUFeeds(session, options.freeU);
-  const { control } = options;
-  const controlFreeU = control && freeUFeeds(control.session, options.freeU);
-  const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
 
+  const [ph, pw] = [paddedSide(h), paddedSide(w)];
   return async (x, sigma) => {
-    const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-    const scaled = Float32Array.from(x, (v) => v * cIn);
-    const joined = concat ? appendPlanes(scaled, channels, concat.data, concat.channels, batch, h * w) : scaled;
-    const input = padded ? padPlanes(joined, batch * inChannels, h, w, ph, pw) : joined;
+    const scaled = scale(x, sigma);
+    const input = withConcat(scaled);
     const sample = guided ? new Float32Array(input.length * 2) : input;
     if (guided) {
       sample.set(input);
       sample.set(input, input.length);
     }
     const residuals = control && await control.residuals(sigma, {
-      latent: padded ? padPlanes(scaled, batch * channels, h, w, ph, pw) : scaled, context, contextDims, timestep: options.sigmaToTimestep(sigma),
+      latent: ph !== h || pw !== w ? padPlanes(scaled, batch * channels, h, w, ph, pw) : scaled, context, contextDims, timestep: options.sigmaToTimestep(sigma),
     });
-    const result = await (residuals ? (control as UnetControl).session : session).run(
-      {
-        sample: { type: 'float32', data: sample, dims: [rows, inChannels, ph, pw] },
-        timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), rows),
-        encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
-        ...(residuals ? { ...controlFreeU, ...residuals } : freeU),
-      },
-      { signal },
-    );
-    const output = result[outputName].data as Float32Array;
-    const eps = padded ? cropPlanes(output, rows * channels, ph, pw, h, w) : output;
+    const eps = await call(sample, rows, h, w, context, contextDims, sigma, residuals);
     const denoised = new Float32Array(size);
     const unconditional = guided ? new Float32Array(size) : denoised;
     for (let i = 0; i < size; i++) {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import { generationWorkflow, type GenerationSettings } from '../../compat/a1111/generation.ts';
+import { A1111_RESIZE_MODES, generationWorkflow, type A1111ResizeMode, type GenerationSettings } from '../../compat/a1111/generation.ts';
 import { hiresPassFor } from '../../compat/a1111/hires.ts';
 import { samplingFor } from '../../compat/a1111/sampling.ts';
 import { modelForCheckpoint } from '../../compat/comfyui/model-names.ts';
@@ -38,18 +38,20 @@ export interface GenerationDeps {
 /** A1111 titles a checkpoint "name.safetensors [hash]"; the hash is not needed to find it. */
 const withoutHash = (title: string) => title.replace(/\s*\[[0-9a-f]{8,}\]$/i, '');
 
-async function storeInitImage(ctx: ServerContext, encoded: string): Promise<string> {
+/** Stores a base64 image of the request (`field` names it in errors) in the input folder, for LoadImage/LoadImageMask. */
+async function storeRequestImage(ctx: ServerContext, encoded: string, field: 'init_images[0]' | 'mask'): Promise<string> {
+  const code = field === 'mask' ? 'a1111_bad_mask' : 'a1111_bad_init_image';
   const bytes = Buffer.from(encoded.replace(/^data:image\/[a-z]+;base64,/i, ''), 'base64');
   const mime: ImageMime | undefined = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'image/png' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'image/jpeg' : undefined;
-  if (!mime) throw new CompatError('a1111_bad_init_image', 'init_images[0] is not a base64 PNG or JPEG');
+  if (!mime) throw new CompatError(code, `${field} is not a base64 PNG or JPEG`);
   try {
     readImageHeader(bytes, mime);
   } catch (cause) {
-    throw new CompatError('a1111_bad_init_image', `init_images[0] is not a readable ${mime}: ${(cause as Error).message}`, { cause });
+    throw new CompatError(code, `${field} is not a readable ${mime}: ${(cause as Error).message}`, { cause });
   }
   const dir = ctx.folders.inputs(A1111_PROJECT_ID);
   await fs.mkdir(dir, { recursive: true });
-  const filename = `a1111_init_${crypto.randomUUID()}${mime === 'image/png' ? '.png' : '.jpg'}`;
+  const filename = `a1111_${field === 'mask' ? 'mask' : 'init'}_${crypto.randomUUID()}${mime === 'image/png' ? '.png' : '.jpg'}`;
   await createFileAtomic(await resolveNamedFile(dir, filename, 'init image'), bytes);
   return filename;
 }
@@ -103,14 +105,39 @@ function infotext(settings: GenerationSettings, samplerLabel: string, scheduler:
   return `${settings.prompt}\nNegative prompt: ${settings.negative_prompt}\n${parts.join(', ')}`;
 }
 
+function resizeModeOf(body: GenerationRequest): A1111ResizeMode {
+  const mode = body.resize_mode ?? 0;
+  if (!Object.hasOwn(A1111_RESIZE_MODES, mode)) {
+    throw new CompatError('a1111_resize_mode_unavailable', `resize_mode ${mode} ("Resize and fill") has no latentflow equivalent; use 0 (just resize), 1 (crop and resize) or 3 (latent upscale)`);
+  }
+  return A1111_RESIZE_MODES[mode as keyof typeof A1111_RESIZE_MODES];
+}
+
+/**
+ * Inpainting as latentflow does it: the masked part is resampled from the init image ("original", SetLatentNoiseMask),
+ * the mask as sent. What A1111 does otherwise is refused by name rather than done differently.
+ */
+function checkInpainting(body: GenerationRequest): void {
+  const refuse = (message: string): never => {
+    throw new CompatError('a1111_inpainting_unavailable', `Inpainting: ${message}`);
+  };
+  if ((body.mask_blur ?? 0) > 0) refuse(`mask_blur ${body.mask_blur}: latentflow uses the mask as sent (send 0, blurring the mask beforehand if wanted)`);
+  if ((body.inpainting_fill ?? 1) !== 1) refuse(`inpainting_fill ${body.inpainting_fill}: latentflow starts the masked area from the original image (1) only`);
+  if (body.inpaint_full_res === true || body.inpaint_full_res === 1) refuse('inpaint_full_res ("only masked"): latentflow inpaints the whole picture (send false)');
+  if ((body.resize_mode ?? 0) === 1) refuse('resize_mode 1 (crop and resize) with a mask: latentflow stretches the mask over the image, so use 0 or 3');
+}
+
 /** POST /sdapi/v1/txt2img and /img2img: one run per image on the shared queue, answered as A1111 does. */
 export async function generate(deps: GenerationDeps, body: GenerationRequest, mode: 'txt2img' | 'img2img') {
-  if (typeof body.mask === 'string' && body.mask !== '') {
-    throw new CompatError('a1111_inpainting_unavailable', 'Inpainting (mask) needs latentflow\'s masking nodes, which this server does not have yet');
-  }
   if (mode === 'img2img' && !body.init_images?.length) throw new CompatError('a1111_bad_init_image', 'img2img needs init_images with one base64 image');
   const settings = settingsOf(deps, body);
-  if (mode === 'img2img') settings.initImage = await storeInitImage(deps.ctx, (body.init_images as string[])[0]);
+  if (mode === 'img2img') {
+    settings.resizeMode = resizeModeOf(body);
+    const masked = typeof body.mask === 'string' && body.mask !== '';
+    if (masked) checkInpainting(body);
+    settings.initImage = await storeRequestImage(deps.ctx, (body.init_images as string[])[0], 'init_images[0]');
+    if (masked) settings.mask = { file: await storeRequestImage(deps.ctx, body.mask as string, 'mask'), invert: body.inpainting_mask_invert === 1 };
+  }
   // A1111's img2img has no hires fix (it ignores enable_hr there).
   if (mode === 'txt2img' && body.enable_hr) {
     const hires = hiresPassFor({ ...body, ...settings });

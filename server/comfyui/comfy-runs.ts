@@ -46,7 +46,6 @@ function comfyIssueOf(issue: { code: string; message: string; nodeId?: string; i
 /** Queues ComfyUI prompts on the one run queue and reads their runs back in ComfyUI's shapes. */
 export class ComfyRuns {
   private readonly known = new Map<string, ComfyRunInfo | null>();
-  private readonly hiddenFromHistory = new Set<string>();
   private lastNumber: number | undefined;
 
   constructor(private readonly ctx: ServerContext) {}
@@ -119,17 +118,16 @@ export class ComfyRuns {
     const history: Record<string, unknown> = {};
     for (const summary of runs) {
       if (Object.keys(history).length >= maxItems) break;
-      if (['queued', 'running'].includes(summary.status) || this.hiddenFromHistory.has(summary.id)) continue;
+      if (['queued', 'running'].includes(summary.status) || this.ctx.comfyHistory.isHidden(summary.id)) continue;
       const info = this.info(summary.id);
       if (info) history[summary.id] = this.historyItem(this.ctx.runs.get(summary.id), info);
     }
     return history;
   }
 
-  /** POST /history: the runs stay in latentflow's durable history; they are only left out of ComfyUI's view. */
+  /** POST /history: the runs stay in latentflow's durable history; they are left out of ComfyUI's view, in SQLite. */
   hideFromHistory(ids: string[] | 'all'): void {
-    const all = ids === 'all' ? this.recent().map((run) => run.id) : ids;
-    for (const id of all) this.hiddenFromHistory.add(id);
+    this.ctx.comfyHistory.hide(ids === 'all' ? this.recent().filter((run) => this.info(run.id)).map((run) => run.id) : ids);
   }
 
   /** `{images: [{filename, subfolder, type}]}` of each ComfyUI output node, from a run's recorded outputs. */

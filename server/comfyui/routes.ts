@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
 import { CompatError } from '../compat-errors.ts';
-import { readUploadForm, storeUpload, viewFile } from './comfy-files.ts';
+import { maskedOriginal, readUploadForm, storeUpload, viewFile } from './comfy-files.ts';
 import type { ComfyRuns } from './comfy-runs.ts';
 import type { ComfySockets } from './comfy-socket.ts';
 import { createComfyErrorHandler } from './error-handler.ts';
@@ -77,8 +77,8 @@ export function comfyRoutes(ctx: ServerContext, bridge: ComfyBridge, options: { 
         if (!Buffer.isBuffer(request.body) || !contentType.startsWith('multipart/form-data')) {
           throw new CompatError('comfy_malformed_upload', 'Upload with Content-Type multipart/form-data and a file field "image"');
         }
-        const name = await storeUpload(ctx, await readUploadForm(request.body, contentType));
-        return { name, subfolder: '', type: 'input' };
+        const upload = await readUploadForm(request.body, contentType);
+        return storeUpload(ctx, kind === 'mask' ? await maskedOriginal(ctx, upload) : upload);
       });
     }
     app.get('/object_info', { schema: { tags, summary: 'The ComfyUI classes latentflow runs' } }, async () => objectInfo(runs.environment()));

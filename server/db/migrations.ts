@@ -39,4 +39,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Scale-out: which worker took each attempt at a run (a worker that died mid-run makes a second attempt).
   `ALTER TABLE runs ADD COLUMN attempts TEXT;`,
+  // ComfyUI's POST /history {delete, clear}: runs left out of ComfyUI's /history (latentflow's own history keeps them).
+  `CREATE TABLE comfy_history_hidden (run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE);`,
 ];

@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSandbox, link, runCli } from './fixtures/cli-harness.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodePng } from '../../nodes/lib/png.ts';
+import { createSandbox, link, repoRoot, runCli } from './fixtures/cli-harness.ts';
 
 const sandbox = createSandbox();
 afterAll(() => sandbox.remove());
@@ -63,4 +66,21 @@ describe('latentflow validate', () => {
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ valid: false, issues: [{ code: 'json_too_deep', message: expect.stringContaining('nests deeper than 64 levels') }] });
   });
+
+  it('converts ComfyUI API, UI and PNG files as `run` does, and lists what does not convert by its code and node', async () => {
+    const comfy = (name: string) => readFileSync(join(repoRoot, 'test/compat/comfyui/fixtures', name), 'utf8');
+    const api = sandbox.workflow('txt2img-api.json', comfy('txt2img-api.json'));
+    const ui = sandbox.workflow('split-sampler-ui.json', comfy('split-sampler-ui.json'));
+    const png = join(sandbox.dir, 'ComfyUI_00001_.png');
+    writeFileSync(png, encodePng({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }, { text: { prompt: comfy('txt2img-api.json') } }));
+    const prompt = JSON.parse(comfy('txt2img-api.json')) as Record<string, { class_type: string }>;
+    prompt['4'].class_type = 'StyleModelLoader';
+    const unmapped = sandbox.workflow('unmapped-api.json', prompt);
+    const results = await Promise.all([api, ui, png, unmapped].map((file) => runCli(['validate', file, '--json'])));
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0, 1]);
+    expect(JSON.parse(results[0].stdout)).toEqual({ valid: true, issues: [] });
+    expect(JSON.parse(results[3].stdout).issues).toEqual([
+      expect.objectContaining({ code: 'comfy_unmapped_class', nodeId: '4', classType: 'StyleModelLoader' }),
+    ]);
+  }, 60_000);
 });

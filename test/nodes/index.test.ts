@@ -23,7 +23,8 @@ describe('built-in plugin', () => {
     ];
     const controlNet = ['Canny', 'ControlNetLoader', 'ControlNetApply', 'ControlNetApplyAdvanced'];
     const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];
-    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet, ...upscale].sort());
+    const conditioning = ['ConditioningCombine', 'ConditioningSetArea', 'ConditioningZeroOut'];
+    expect(described.map((d) => d.type).sort()).toEqual([...generation, ...editing, ...controlNet, ...upscale, ...conditioning].sort());
     for (const node of described) expect(node.description.length, node.type).toBeGreaterThan(40);
     expect(described.filter((d) => d.output).map((d) => d.type).sort()).toEqual(['PreviewImage', 'SaveImage']);
   });

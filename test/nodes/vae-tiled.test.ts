@@ -30,6 +30,17 @@ describe('tiled VAE', () => {
     expect(ctx.progressCalls.at(-1)).toEqual([24, 24]);
   });
 
+  it('VAEDecodeTiled takes ComfyUI\'s tile sizes on a step of 32 (96 pixels: 12-cell tiles), still matching the whole decode', async () => {
+    const input = latent(20, 24);
+    const whole = (await vaeDecode.execute({ vae, latent: input }, await fakeContext({ sessions }))).image;
+    const before = decoder.calls.length;
+    const tiled = (await vaeDecodeTiled.execute({ vae, latent: input, tile_size: 96, overlap: 24 }, await fakeContext({ sessions }))).image;
+    expect(decoder.calls.at(before)!.latent_sample.dims).toEqual([1, 4, 12, 12]);
+    let maxDiff = 0;
+    for (let i = 0; i < whole.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole.data[i] - tiled.data[i]));
+    expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
   it('VAEEncodeTiled matches the whole encode for such a network', async () => {
     const data = Uint8Array.from({ length: 96 * 80 * 3 }, (_, i) => (i * 7) % 251);
     const image: ImageBatch = { width: 96, height: 80, batch: 1, data };

@@ -35,3 +35,45 @@ export const CLIPSetLastLayer: ComfyClass = {
     return [{ link: node.link('clip'), clipSkip: -layer }];
   },
 };
+
+const area = (name: string, fallback: number, min: number) => ({ name, type: 'INT' as const, default: fallback, min, max: 16384, step: 8 });
+
+export const ConditioningCombine: ComfyClass = {
+  uses: ['ConditioningCombine'],
+  category: 'conditioning',
+  description: 'ConditioningCombine: both lists of prompts, each run by the UNet and averaged by area and strength.',
+  inputs: [
+    { name: 'conditioning_1', type: 'CONDITIONING' },
+    { name: 'conditioning_2', type: 'CONDITIONING' },
+  ],
+  outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING' }],
+  translate: (node) => [out(node.add('', 'ConditioningCombine', { conditioning_1: node.link('conditioning_1'), conditioning_2: node.link('conditioning_2') }), 'conditioning')],
+};
+
+export const ConditioningSetArea: ComfyClass = {
+  uses: ['ConditioningSetArea'],
+  category: 'conditioning',
+  description: 'ConditioningSetArea: the prompts apply to a rectangle (pixels), weighted by strength.',
+  inputs: [
+    { name: 'conditioning', type: 'CONDITIONING' },
+    area('width', 64, 64),
+    area('height', 64, 64),
+    area('x', 0, 0),
+    area('y', 0, 0),
+    { name: 'strength', type: 'FLOAT', default: 1, min: 0, max: 10, step: 0.01 },
+  ],
+  outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING' }],
+  translate(node) {
+    const values = Object.fromEntries(['width', 'height', 'x', 'y', 'strength'].map((name) => [name, node.value(name)]));
+    return [out(node.add('', 'ConditioningSetArea', { conditioning: node.link('conditioning'), ...values }), 'conditioning')];
+  },
+};
+
+export const ConditioningZeroOut: ComfyClass = {
+  uses: ['ConditioningZeroOut'],
+  category: 'advanced/conditioning',
+  description: 'ConditioningZeroOut: every prompt\'s embedding set to 0.',
+  inputs: [{ name: 'conditioning', type: 'CONDITIONING' }],
+  outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING' }],
+  translate: (node) => [out(node.add('', 'ConditioningZeroOut', { conditioning: node.link('conditioning') }), 'conditioning')],
+};

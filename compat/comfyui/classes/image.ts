@@ -1,5 +1,19 @@
-import type { ComfyClass } from '../class-entry.ts';
+import type { InputValue } from '../../../runtime/index.ts';
+import type { ComfyClass, ComfyNodeView } from '../class-entry.ts';
 import { out } from '../class-entry.ts';
+
+/**
+ * An image widget's file: ComfyUI annotates names from another folder ("clipspace/mask.png [input]", what its mask
+ * editor writes); `[input]` is the input folder, the default; output and temp images are not LoadImage's to read here.
+ */
+export function inputImageName(node: ComfyNodeView): InputValue {
+  const value = node.value('image');
+  if (typeof value !== 'string') return value;
+  const annotated = /^(.*) \[(input|output|temp)\]$/.exec(value);
+  if (!annotated) return value;
+  if (annotated[2] !== 'input') node.fail('comfy_unsupported_value', 'image', `image "${value}": latentflow's LoadImage reads the input folder only (upload it, or save it there)`);
+  return annotated[1];
+}
 
 export const LoadImage: ComfyClass = {
   uses: ['LoadImage'],
@@ -11,7 +25,7 @@ export const LoadImage: ComfyClass = {
     { name: 'MASK', type: 'MASK' },
   ],
   translate(node) {
-    const id = node.add('', 'LoadImage', { image: node.value('image') });
+    const id = node.add('', 'LoadImage', { image: inputImageName(node) });
     return [out(id, 'image'), node.env.hasOutput('LoadImage', 'mask') ? out(id, 'mask') : undefined];
   },
 };

@@ -1,5 +1,5 @@
 import type { ComfyClass } from '../class-entry.ts';
-import { CLIPSetLastLayer, CLIPTextEncode } from './conditioning.ts';
+import { CLIPSetLastLayer, CLIPTextEncode, ConditioningCombine, ConditioningSetArea, ConditioningZeroOut } from './conditioning.ts';
 import { Canny, LoadImage, PreviewImage, SaveImage } from './image.ts';
 import { ImagePadForOutpaint, SetLatentNoiseMask, VAEEncodeForInpaint } from './inpainting.ts';
 import { EmptyLatentImage, VAEDecode, VAEDecodeTiled, VAEEncode, VAEEncodeTiled } from './latent.ts';
@@ -22,6 +22,9 @@ export const COMFY_CLASSES: Readonly<Record<string, ComfyClass>> = {
   VAELoader,
   CLIPTextEncode,
   CLIPSetLastLayer,
+  ConditioningCombine,
+  ConditioningSetArea,
+  ConditioningZeroOut,
   KSampler,
   KSamplerAdvanced,
   EmptyLatentImage,

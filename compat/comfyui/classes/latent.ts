@@ -1,3 +1,4 @@
+import type { InputValue } from '../../../runtime/index.ts';
 import type { ComfyClass } from '../class-entry.ts';
 import { out } from '../class-entry.ts';
 
@@ -57,13 +58,22 @@ const tiling = (tileStep: number) =>
     { name: 'temporal_overlap', type: 'INT', default: 8, min: 4, max: 4096, step: 4 },
   ] as const;
 
+/** ComfyUI's VAEDecodeTiled lowers the overlap to a quarter of the tile when the tile is under four overlaps (tile 64, overlap 64 runs). */
+function decodeOverlap(tile: InputValue, overlap: InputValue): InputValue {
+  return typeof tile === 'number' && typeof overlap === 'number' && tile < overlap * 4 ? Math.floor(tile / 4) : overlap;
+}
+
 export const VAEDecodeTiled: ComfyClass = {
   uses: ['VAEDecodeTiled'],
   category: 'latent',
-  description: 'VAEDecodeTiled.',
+  description: 'VAEDecodeTiled (the overlap lowered to tile_size / 4 when the tile is under four overlaps, as ComfyUI does).',
   inputs: [{ name: 'samples', type: 'LATENT' }, { name: 'vae', type: 'VAE' }, ...tiling(32)],
   outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
-  translate: (node) => [out(node.add('', 'VAEDecodeTiled', { vae: node.link('vae'), latent: node.link('samples'), tile_size: node.value('tile_size'), overlap: node.value('overlap') }), 'image')],
+  translate(node) {
+    const [tile, overlap] = [node.value('tile_size'), node.value('overlap')];
+    const id = node.add('', 'VAEDecodeTiled', { vae: node.link('vae'), latent: node.link('samples'), tile_size: tile, overlap: decodeOverlap(tile, overlap) });
+    return [out(id, 'image')];
+  },
 };
 
 export const VAEEncodeTiled: ComfyClass = {

@@ -1,5 +1,6 @@
 import type { ComfyClass, ComfyInputSpec } from '../class-entry.ts';
 import { out } from '../class-entry.ts';
+import { inputImageName } from './image.ts';
 
 const MASK_OUT = [{ name: 'MASK', type: 'MASK' }];
 
@@ -12,7 +13,8 @@ function sameNamed(type: string, inputs: ComfyInputSpec[]): ComfyClass {
     inputs,
     outputs: MASK_OUT,
     translate(node) {
-      const values = Object.fromEntries(inputs.map((spec) => [spec.name, spec.type === 'MASK' ? node.link(spec.name) : node.value(spec.name)]));
+      const valueOf = (name: string) => (name === 'image' ? inputImageName(node) : node.value(name));
+      const values = Object.fromEntries(inputs.map((spec) => [spec.name, spec.type === 'MASK' ? node.link(spec.name) : valueOf(spec.name)]));
       return [out(node.add('', type, values), 'mask')];
     },
   };

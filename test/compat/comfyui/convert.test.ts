@@ -121,6 +121,19 @@ describe('the editing nodes', () => {
     expect(masked?.inputs?.mask).toMatchObject({ output: 'mask' });
     expect(validateWorkflow(workflow, builtinRegistry())).toEqual([]);
   });
+
+  it('reads image names ComfyUI annotates with their folder ("clipspace/x.png [input]", its mask editor\'s); other folders are refused', () => {
+    const prompt = fixture('img2img-api.json');
+    prompt['5'].inputs.image = 'clipspace/clipspace-mask-1.png [input]';
+    prompt['21'] = { class_type: 'LoadImageMask', inputs: { image: 'mask.png [input]', channel: 'alpha' } };
+    prompt['20'] = { class_type: 'SetLatentNoiseMask', inputs: { samples: ['6', 0], mask: ['21', 0] } };
+    prompt['8'].inputs.latent_image = ['20', 0];
+    const { workflow } = apiPromptToWorkflow(prompt, env);
+    expect(workflow.nodes['5'].inputs?.image).toBe('clipspace/clipspace-mask-1.png');
+    expect(workflow.nodes['21'].inputs?.image).toBe('mask.png');
+    prompt['5'].inputs.image = 'ComfyUI_00001_.png [output]';
+    expect(issuesOf(() => apiPromptToWorkflow(prompt, env))).toEqual([expect.objectContaining({ code: 'comfy_unsupported_value', nodeId: '5', input: 'image' })]);
+  });
 });
 
 describe('what cannot convert is an error naming the ComfyUI node', () => {

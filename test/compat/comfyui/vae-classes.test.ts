@@ -50,6 +50,18 @@ describe('ComfyUI VAE classes', () => {
     expect(Object.keys(workflow.nodes['5'].inputs ?? {}).sort()).toEqual(['latent', 'overlap', 'tile_size', 'vae']);
   });
 
+  it('VAEDecodeTiled takes every tile_size on ComfyUI\'s step of 32, and a tile under four overlaps runs with overlap tile / 4 as in ComfyUI', () => {
+    const decode = (tiled: Record<string, number>) => {
+      const { workflow } = apiPromptToWorkflow({ ...prompt('vae-ft-mse-840000-ema-pruned.safetensors', {}), '5': { class_type: 'VAEDecodeTiled', inputs: { samples: ['4', 0], vae: ['2', 0], ...tiled } } }, env());
+      return { issues: validateWorkflow(workflow, builtinRegistry()), inputs: workflow.nodes['5'].inputs };
+    };
+    for (const tile_size of [96, 480, 4064]) expect(decode({ tile_size, overlap: 32 }).issues).toEqual([]);
+    const small = decode({ tile_size: 64, overlap: 64 });
+    expect(small.issues).toEqual([]);
+    expect(small.inputs).toMatchObject({ tile_size: 64, overlap: 16 });
+    expect(decode({ tile_size: 512, overlap: 64 }).inputs).toMatchObject({ overlap: 64 });
+  });
+
   it('a UI workflow\'s four tiled widgets_values read as tile_size, overlap, temporal_size, temporal_overlap', () => {
     const ui = {
       nodes: [{ id: 5, type: 'VAEDecodeTiled', inputs: [], widgets_values: [384, 96, 64, 8] }],

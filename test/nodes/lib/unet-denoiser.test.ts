@@ -135,4 +135,15 @@ describe('UNet denoiser (model adapter)', () => {
     expect(() => createUnetDenoiser({ session, shape: [1, 4, 1, 1], positive: conditioning(0), negative: conditioning(0), cfg: 5, sigmaToTimestep }))
       .toThrow(/takes "timestep" as float16; supported: float32, int64/);
   });
+
+  it('refuses a ControlNet on combined or area prompts with a coded error instead of dropping it', () => {
+    const { session } = fakeUnet();
+    const control = [{ strength: 1 }] as unknown as Conditioning['control'];
+    const combined: Conditioning = { ...conditioning(3), others: [{ ...conditioning(2), control }] };
+    expect(() => createUnetDenoiser({ session, shape: [1, 4, 8, 8], positive: combined, negative: conditioning(1), cfg: 7.5, sigmaToTimestep }))
+      .toThrow(expect.objectContaining({ code: 'controlnet_with_conditioning_parts' }));
+    const strengthZero = [{ strength: 0 }] as unknown as Conditioning['control'];
+    expect(() => createUnetDenoiser({ session, shape: [1, 4, 8, 8], positive: { ...combined, others: [{ ...conditioning(2), control: strengthZero }] }, negative: conditioning(1), cfg: 7.5, sigmaToTimestep }))
+      .not.toThrow();
+  });
 });

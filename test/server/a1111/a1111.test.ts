@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePng, readPngText } from '../../../nodes/lib/png.ts';
+import { decodePng, encodePng, readPngText } from '../../../nodes/lib/png.ts';
+import { nearestColour } from '../../../training/shapes-vocabulary.ts';
 import { silentLogger } from '../../../runtime/index.ts';
 import { createServer, type LatentflowServer } from '../../../server/index.ts';
 import { centreColour, cornerColour } from '../../support/shape-colours.ts';
@@ -97,6 +98,43 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
     expect([centreColour(image), cornerColour(image)]).toEqual(['red', 'yellow']);
   }, 120_000);
 
+  it('img2img gives width x height as A1111\'s resize_mode 0 (the init image stretched), 1 (cropped to cover) and 3 (the latent resized)', async () => {
+    const sizes = [];
+    for (const resize_mode of [0, 1, 3]) {
+      const response = await post('/sdapi/v1/img2img', {
+        init_images: [firstImage], prompt: 'a red circle on a blue background', seed: 7, steps: 4, width: 128, height: 96, denoising_strength: 0.5, resize_mode,
+        override_settings: { sd_model_checkpoint: 'shapes-tiny' },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const image = decodePng(Buffer.from(response.json().images[0], 'base64'));
+      sizes.push([image.width, image.height]);
+    }
+    expect(sizes).toEqual([[128, 96], [128, 96], [128, 96]]);
+  }, 120_000);
+
+  it('img2img with a mask repaints only the white part (inpainting_mask_invert the black part), keeping the rest of the init image', async () => {
+    // White over the left half: A1111's mask colours.
+    const data = new Uint8Array(64 * 64).map((_, i) => (i % 64 < 32 ? 255 : 0));
+    const mask = Buffer.from(encodePng({ width: 64, height: 64, channels: 1, data })).toString('base64');
+    const sides = async (invert: number) => {
+      const response = await post('/sdapi/v1/img2img', {
+        init_images: [firstImage], mask, mask_blur: 0, inpainting_fill: 1, inpaint_full_res: false, inpainting_mask_invert: invert, resize_mode: 0,
+        prompt: 'a red circle on a yellow background', seed: 7, sampler_name: 'Euler', steps: 20, width: 64, height: 64, denoising_strength: 1,
+        override_settings: { sd_model_checkpoint: 'shapes-tiny' },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const image = decodePng(Buffer.from(response.json().images[0], 'base64'));
+      const colourAt = (x0: number) => {
+        const sum = [0, 0, 0];
+        for (const y0 of [0, 56]) for (let y = y0; y < y0 + 8; y++) for (let x = x0; x < x0 + 8; x++) for (let c = 0; c < 3; c++) sum[c] += image.data[(y * 64 + x) * 3 + c];
+        return nearestColour([sum[0] / 128, sum[1] / 128, sum[2] / 128]);
+      };
+      return [colourAt(0), colourAt(56)];
+    };
+    expect(await sides(0)).toEqual(['yellow', 'blue']);
+    expect(await sides(1)).toEqual(['blue', 'yellow']);
+  }, 120_000);
+
   it('txt2img with enable_hr upscales the latent by hr_scale and denoises it again: an image of the upscaled size, the shape kept', async () => {
     const hires = (denoising_strength: number) =>
       post('/sdapi/v1/txt2img', { ...txt2imgRequest, batch_size: 1, steps: 10, enable_hr: true, hr_scale: 2, hr_upscaler: 'Latent', hr_second_pass_steps: 6, denoising_strength });
@@ -120,12 +158,16 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
     expect(info.all_seeds).toEqual([info.seed]);
   }, 60_000);
 
-  it('refuses what latentflow cannot do with coded 4xx: a mask, a hires fix with an image upscaler or hr_resize, an unknown sampler or model, a bad init image', async () => {
+  it('refuses what latentflow cannot do with coded 4xx: mask options it does not honour, a bad mask, resize_mode 2, a hires fix with an image upscaler, an unknown sampler or model, a bad init image', async () => {
     const png = solidPng(64, 64).toString('base64');
     const cases: [string, Record<string, unknown>, number, string][] = [
-      ['/sdapi/v1/img2img', { init_images: [png], mask: png }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png, mask_blur: 4 }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png, inpainting_fill: 0 }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png, inpaint_full_res: true }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png, resize_mode: 1 }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: 'bm90IGFuIGltYWdl' }, 400, 'a1111_bad_mask'],
+      ['/sdapi/v1/img2img', { init_images: [png], resize_mode: 2 }, 422, 'a1111_resize_mode_unavailable'],
       ['/sdapi/v1/txt2img', { enable_hr: true, hr_upscaler: 'R-ESRGAN 4x+' }, 422, 'a1111_hires_fix_unavailable'],
-      ['/sdapi/v1/txt2img', { enable_hr: true, hr_resize_x: 1024 }, 422, 'a1111_hires_fix_unavailable'],
       ['/sdapi/v1/txt2img', { sampler_name: 'DPM adaptive' }, 400, 'a1111_unknown_sampler'],
       ['/sdapi/v1/txt2img', { override_settings: { sd_model_checkpoint: 'nope.safetensors [abcdef0123]' } }, 400, 'a1111_unknown_model'],
       ['/sdapi/v1/img2img', { init_images: ['bm90IGFuIGltYWdl'] }, 400, 'a1111_bad_init_image'],

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatentflowServer } from '../../../server/index.ts';
+import { decodePng, encodePng } from '../../../nodes/lib/png.ts';
 import { solidPng, startTestServer, tempDir } from '../helpers.ts';
 
 const REPO_DATA = path.resolve(import.meta.dirname, '../../../data');
@@ -78,6 +79,25 @@ describe('the ComfyUI API routes', () => {
     expect(body.node_errors['3']).toMatchObject({ class_type: 'KSampler', errors: [{ type: 'out_of_range', extra_info: { input_name: 'cfg' } }] });
   });
 
+  it('the conditioning classes queue, and their bad input is a 400 naming the node and input', async () => {
+    const prompt = fixture('txt2img-api.json');
+    prompt['10'] = { class_type: 'ConditioningSetArea', inputs: { conditioning: ['6', 0], width: 64, height: 64, x: 0, y: 0, strength: 1 } };
+    prompt['11'] = { class_type: 'ConditioningCombine', inputs: { conditioning_1: ['10', 0], conditioning_2: ['6', 0] } };
+    prompt['12'] = { class_type: 'ConditioningZeroOut', inputs: { conditioning: ['7', 0] } };
+    Object.assign(prompt['3'].inputs, { positive: ['11', 0], negative: ['12', 0] });
+    expect((await post('/prompt', { prompt })).statusCode).toBe(200);
+    prompt['10'].inputs.strength = 50;
+    delete prompt['11'].inputs.conditioning_2;
+    const response = await post('/prompt', { prompt });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.node_errors['11'].errors[0]).toMatchObject({ type: 'comfy_missing_input', extra_info: { input_name: 'conditioning_2' } });
+    prompt['11'].inputs.conditioning_2 = ['6', 0];
+    const strength = (await post('/prompt', { prompt })).json();
+    expect(strength.node_errors['10']).toMatchObject({ class_type: 'ConditioningSetArea', errors: [{ type: 'out_of_range', extra_info: { input_name: 'strength' } }] });
+    await post('/queue', { clear: true });
+  });
+
   it('bad bodies get ComfyUI-shaped 4xx, never a 5xx: no prompt, not JSON, deep nesting, a huge body', async () => {
     expect((await post('/prompt', { client_id: 'x' })).json().error.type).toBe('invalid_prompt');
     const notJson = await server.app.inject({ method: 'POST', url: '/prompt', payload: '{"prompt": ', headers: { 'content-type': 'application/json' } });
@@ -112,6 +132,49 @@ describe('the ComfyUI API routes', () => {
     expect(broken.statusCode).toBe(400);
     const noField = await server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ other: 'value' }) });
     expect(noField.json().error.type).toBe('comfy_malformed_upload');
+  });
+
+  it('POST /upload/image honours subfolder inside the input folder (never outside), and LoadImage reads "subfolder/name"', async () => {
+    const upload = (subfolder: string) => server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ image: { filename: 'dog.png', bytes: solidPng(8, 8) }, subfolder, overwrite: 'true' }) });
+    const response = await upload('pets/dogs');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ name: 'dog.png', subfolder: 'pets/dogs', type: 'input' });
+    expect(fs.existsSync(path.join(server.context.folders.inputs('default'), 'pets', 'dogs', 'dog.png'))).toBe(true);
+    expect((await server.app.inject({ url: '/view?filename=dog.png&type=input&subfolder=pets/dogs' })).rawPayload.equals(solidPng(8, 8))).toBe(true);
+    const prompt = fixture('img2img-api.json');
+    prompt['5'].inputs.image = 'pets/dogs/dog.png';
+    expect((await post('/prompt', { prompt })).statusCode).toBe(200);
+    for (const bad of ['../escape', 'a/../../b', '/etc', '.hidden']) {
+      const refused = await upload(bad);
+      expect([bad, refused.statusCode]).toEqual([bad, 400]);
+    }
+    expect(fs.existsSync(path.join(server.context.folders.inputs('default'), '..', 'escape'))).toBe(false);
+  });
+
+  it('POST /upload/mask puts the mask\'s alpha into the original image (original_ref), as ComfyUI does; a bad original_ref or size is a 400', async () => {
+    await server.app.inject({ method: 'POST', url: '/upload/image', ...multipart({ image: { filename: 'photo.png', bytes: solidPng(4, 2, [10, 20, 30]) }, subfolder: 'clip', overwrite: 'true' }) });
+    const mask = Buffer.from(encodePng({ width: 4, height: 2, channels: 4, data: Uint8Array.from({ length: 32 }, (_, i) => (i % 4 === 3 ? (i < 16 ? 0 : 255) : 99)) }));
+    const ref = JSON.stringify({ filename: 'photo.png', subfolder: 'clip', type: 'input' });
+    const response = await server.app.inject({ method: 'POST', url: '/upload/mask', ...multipart({ image: { filename: 'clipspace-mask.png', bytes: mask }, original_ref: ref, subfolder: 'clip', overwrite: 'true' }) });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({ name: 'clipspace-mask.png', subfolder: 'clip', type: 'input' });
+    const merged = decodePng((await server.app.inject({ url: '/view?filename=clipspace-mask.png&type=input&subfolder=clip' })).rawPayload);
+    expect([merged.width, merged.height, merged.channels]).toEqual([4, 2, 4]);
+    expect(Array.from(merged.data.subarray(0, 4))).toEqual([10, 20, 30, 0]);
+    expect(Array.from(merged.data.subarray(28, 32))).toEqual([10, 20, 30, 255]);
+
+    const maskUpload = (fields: Record<string, string>, bytes: Buffer) => server.app.inject({ method: 'POST', url: '/upload/mask', ...multipart({ image: { filename: 'm.png', bytes }, ...fields }) });
+    for (const [fields, bytes, type] of [
+      [{}, mask, 'comfy_malformed_upload'],
+      [{ original_ref: 'not json' }, mask, 'comfy_malformed_upload'],
+      [{ original_ref: JSON.stringify({ filename: 'missing.png' }) }, mask, 'comfy_file_not_found'],
+      [{ original_ref: ref }, solidPng(3, 3), 'comfy_malformed_upload'],
+    ] as const) {
+      const refused = await maskUpload(fields, bytes);
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.statusCode).toBeLessThan(500);
+      expect(refused.json().error.type).toBe(type);
+    }
   });
 
   it('GET /view never leaves its folders', async () => {
