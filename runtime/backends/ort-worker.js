@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 
-const { modelPath, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena } = workerData;
+const { modelPath, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena, spinning } = workerData;
 
 function info(metadata) {
   return metadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'unknown', dims: m.isTensor ? [...m.shape] : [] }));
@@ -21,11 +21,21 @@ function describe(error) {
 
 let session;
 try {
-  const options = { executionProviders, graphOptimizationLevel, enableCpuMemArena: memoryArena };
+  const options = {
+    executionProviders,
+    graphOptimizationLevel,
+    enableCpuMemArena: memoryArena,
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
+  };
   if (intraOpThreads !== undefined) options.intraOpNumThreads = intraOpThreads;
   session = await ort.InferenceSession.create(modelPath, options);
   // Read back from what ORT was given, so a setting lost on the way shows.
-  const applied = { intraOpThreads: options.intraOpNumThreads, graphOptimizationLevel: options.graphOptimizationLevel, memoryArena: options.enableCpuMemArena };
+  const applied = {
+    intraOpThreads: options.intraOpNumThreads,
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    memoryArena: options.enableCpuMemArena,
+    spinning: options.extra.session.intra_op.allow_spinning === '1',
+  };
   parentPort.postMessage({ type: 'ready', inputs: info(session.inputMetadata), outputs: info(session.outputMetadata), applied });
 } catch (error) {
   parentPort.postMessage({ type: 'load_failed', error: describe(error) });

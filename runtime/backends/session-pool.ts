@@ -89,6 +89,7 @@ function sessionSettings(options: SessionOptions): SessionSettings {
     intraOpThreads: options.intraOpThreads,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     memoryArena: options.memoryArena ?? true,
+    spinning: options.spinning ?? false,
   };
 }
 

@@ -35,6 +35,13 @@ export interface SessionOptions {
    * returned to the system when the run ends, at some cost in speed for networks with many small ones.
    */
   memoryArena?: boolean;
+  /**
+   * Let ORT's intra-op threads spin while they wait for work (ORT's `session.intra_op.allow_spinning`;
+   * default false). Spinning saves a wake-up between operators but keeps every core busy between and after
+   * runs, where the main thread, the other sessions and the rest of the machine need them: on the 2-core
+   * reference machine under load a tiny-model txt2img ran about 5x slower end to end with it (docs/performance.md).
+   */
+  spinning?: boolean;
 }
 
 /** What a session was opened with, after defaults. */
@@ -43,6 +50,7 @@ export interface SessionSettings {
   intraOpThreads?: number;
   graphOptimizationLevel: NonNullable<SessionOptions['graphOptimizationLevel']>;
   memoryArena: boolean;
+  spinning: boolean;
 }
 
 export interface BackendInfo {

@@ -74,7 +74,7 @@ export function fakeSession(
   return {
     modelPath,
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
     ...io,
     calls,
     async run(feeds, runOptions) {

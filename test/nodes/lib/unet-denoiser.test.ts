@@ -14,7 +14,7 @@ function fakeUnet(timestepType: TensorType = 'float32', timestepDims: (number | 
   const session: ModelSession = {
     modelPath: '/models/fake/unet.onnx',
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
     inputs: [
       { name: 'sample', type: 'float32', dims: ['batch', 4, 'h', 'w'] },
       { name: 'timestep', type: timestepType, dims: timestepDims },

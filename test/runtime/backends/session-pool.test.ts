@@ -67,6 +67,7 @@ describe('session pool', () => {
       const [d, e] = await Promise.all([pool.open(addOne, { memoryArena: false }), pool.open(addOne, { memoryArena: true, graphOptimizationLevel: 'all' })]);
       expect(d).not.toBe(a);
       expect(e).toBe(a); // the defaults spelled out
+      expect(await pool.open(addOne, { spinning: true })).not.toBe(a);
     } finally {
       await pool.close();
     }
@@ -76,9 +77,9 @@ describe('session pool', () => {
     const pool = createSessionPool();
     try {
       const defaults = await pool.open(addOne);
-      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true });
-      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic' });
-      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false });
+      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true, spinning: false });
+      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic', spinning: true });
+      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false, spinning: true });
       const { y } = await tuned.run({ x: { type: 'float32', data: Float32Array.of(1, 2), dims: [2] } });
       expect([...(y.data as Float32Array)]).toEqual([2, 3]);
     } finally {
