@@ -1,12 +1,13 @@
 import { boolean, choice, defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
 import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
-import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
+import { findSampler } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
-import { createUnetDenoiser } from './lib/unet-denoiser.ts';
 import { unetModelPath } from './lib/patched-network.ts';
-import { inpaintSampling } from './lib/inpaint-sampling.ts';
+import type { UnetSamplingInput, UnetSamplingStep } from './lib/unet-sampling.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
+
+const UNET_SAMPLING = new URL('./lib/unet-sampling.ts', import.meta.url);
 
 export default defineNode({
   type: 'UNetStep',
@@ -60,34 +61,31 @@ export default defineNode({
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
     const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
-    const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
-    const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
-    // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
-    const inpaint = inpaintSampling(session, latent, addNoise ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
-    const guidedDenoiser = createUnetDenoiser({
-      session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, signal: ctx.signal,
-    });
-    const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
-    const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
-    const result = await sample({
+    const input: UnetSamplingInput = {
+      latent,
+      positive,
+      negative,
       sampler: schedule.sampler,
-      denoiser,
-      guidedDenoiser,
-      x,
       sigmas,
-      noise: createStepNoise(inputs.seed, latent.data.length),
-      startStep: start,
-      endStep: end,
+      cfg,
+      seed: inputs.seed,
+      start,
+      end,
+      addNoise: inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0),
+      unconditional: findSampler(schedule.sampler)?.needsUnconditional ?? false,
+      freeU: unet.freeU,
+    };
+    // The loop runs next to the UNet's session: its steps' calls then skip the hand-over between threads.
+    const data = await session.runProgram<UnetSamplingInput, Float32Array, UnetSamplingStep>(UNET_SAMPLING, input, {
       signal: ctx.signal,
-      onStep: ({ i, denoised }) => {
-        const done = i + 1 - start;
-        ctx.progress(done, end - start);
+      onMessage: ({ i, denoised }) => {
+        ctx.progress(i + 1 - start, end - start);
         ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
         ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
       },
     });
-    return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+    return { latent: { ...latent, data } };
   },
 });
