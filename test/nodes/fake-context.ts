@@ -64,7 +64,11 @@ export async function fakeContext(
   return ctx;
 }
 
-/** A fake ONNX session computing `run` in plain JS; its programs run in this thread, as the inference worker runs them in its own. */
+/**
+ * A fake ONNX session computing `run` in plain JS. Its programs run in this thread, as the inference
+ * worker runs them in its own, with the input and messages copied as they would be between threads
+ * (so a value that cannot cross, like a function or a session, fails here too).
+ */
 export function fakeSession(
   modelPath: string,
   io: Pick<ModelSession, 'inputs' | 'outputs'>,
@@ -84,7 +88,7 @@ export function fakeSession(
     async runProgram<I, O, M>(program: URL, input: I, programOptions: ProgramOptions<M> = {}) {
       const { default: start } = (await import(program.href)) as { default: SessionProgram<I, O, M> };
       const signal = programOptions.signal ?? new AbortController().signal;
-      return start(input, { session, post: (message) => programOptions.onMessage?.(message), signal });
+      return structuredClone(await start(structuredClone(input), { session, post: (message) => programOptions.onMessage?.(structuredClone(message)), signal }));
     },
   };
   return session;
