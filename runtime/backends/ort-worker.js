@@ -84,12 +84,46 @@ function loadProgram(url) {
   return program;
 }
 
+/**
+ * A program's messages less than this apart travel together: every message wakes the caller's thread, and on a
+ * busy machine each wake-up can cost this thread its core for milliseconds. A message waits at most this long
+ * (or until the ORT run in progress ends), and the last ones go with the result.
+ */
+const BATCH_MS = 25;
+
+function messenger(id) {
+  let held = [];
+  let sentAt = -Infinity;
+  let timer;
+  const take = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const messages = held;
+    held = [];
+    return messages;
+  };
+  const send = () => {
+    parentPort.postMessage({ id, messages: take() });
+    sentAt = performance.now();
+  };
+  return {
+    post(message) {
+      held.push(message);
+      const since = performance.now() - sentAt;
+      if (since >= BATCH_MS) send();
+      else timer ??= setTimeout(send, BATCH_MS - since);
+    },
+    take,
+  };
+}
+
 /** Programs running now, by request id, with the controller their `signal` comes from. */
 const running = new Map();
 
 async function runProgram({ id, url, input }) {
   const controller = new AbortController();
   const inferences = [];
+  const messages = messenger(id);
   const done = (async () => {
     try {
       const program = await loadProgram(url);
@@ -112,12 +146,11 @@ async function runProgram({ id, url, input }) {
           return nestedProgram(nestedInput, { session: local, post: options.onMessage ?? (() => {}), signal: options.signal ?? controller.signal });
         },
       };
-      const post = (message) => parentPort.postMessage({ id, message });
-      const result = await program(input, { session: local, post, signal: controller.signal });
-      parentPort.postMessage({ id, result, inferences });
+      const result = await program(input, { session: local, post: messages.post, signal: controller.signal });
+      parentPort.postMessage({ id, messages: messages.take(), result, inferences });
     } catch (error) {
       // A program aborted by close() is answered by the worker's exit (session_closed).
-      if (!closing) parentPort.postMessage({ id, error: describe(error), inferences });
+      if (!closing) parentPort.postMessage({ id, messages: messages.take(), error: describe(error), inferences });
     }
   })();
   running.set(id, { controller, done });

@@ -13,8 +13,8 @@ interface WorkerReply {
   id: number;
   outputs?: Record<string, Tensor>;
   durationMs?: number;
-  /** A session program's message, its result, and the durations of the runs it made. */
-  message?: unknown;
+  /** A session program's messages (several at a time, see ort-worker.js), its result, and the durations of the runs it made. */
+  messages?: unknown[];
   result?: unknown;
   inferences?: number[];
   error?: { message: string; code?: string; nodeId?: string; nodeType?: string; input?: string };
@@ -57,10 +57,11 @@ class WorkerSession implements ModelSession {
 
   runProgram<I, O, M = never>(program: URL, input: I, options: ProgramOptions<M> = {}): Promise<O> {
     return this.request({ type: 'program', url: program.href, input }, options.signal, (reply): Outcome<O> => {
-      if ('message' in reply) {
-        options.onMessage?.(reply.message as M);
-        return undefined;
+      for (const message of reply.messages ?? []) {
+        if (options.signal?.aborted) return undefined; // rejected already; no message after that
+        options.onMessage?.(message as M);
       }
+      if (!reply.error && !('result' in reply)) return undefined;
       for (const durationMs of reply.inferences ?? []) this.timed(durationMs);
       return reply.error ? { error: programFailed(this.modelPath, reply.error) } : { value: reply.result as O };
     });

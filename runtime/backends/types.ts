@@ -24,7 +24,8 @@ export interface ModelSession {
    * Runs a session program (see `SessionProgram`) in the thread that owns the session, so that its
    * `run` calls skip the hand-over between threads. `input`, the result and the messages are copied
    * (structured clone) when they cross threads; the messages reach `onMessage` in order, before the
-   * result. Aborting rejects at once with `cancelled` and stops the program at its next check.
+   * result (those posted less than 25 ms apart together, so a fast loop wakes the caller's thread less
+   * often). Aborting rejects at once with `cancelled` and stops the program at its next check.
    */
   runProgram<I, O, M = never>(program: URL, input: I, options?: ProgramOptions<M>): Promise<O>;
 }

@@ -161,6 +161,10 @@ describe('session pool', () => {
       expect(messages).toEqual([[2, 3], [3, 4], [4, 5]]);
       expect(timings).toHaveLength(3);
       expect(timings.every((ms) => ms > 0)).toBe(true);
+      // A fast loop's messages travel in batches, every one of them, in order.
+      const many: number[] = [];
+      await session.runProgram<AddOneInput, number[], number[]>(ADD_ONE_PROGRAM, { values: [0], times: 200 }, { onMessage: ([v]) => many.push(v) });
+      expect(many).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
       // The session still answers plain runs afterwards.
       const { y } = await session.run({ x: { type: 'float32', data: Float32Array.of(7), dims: [1] } });
       expect([...(y.data as Float32Array)]).toEqual([8]);
