@@ -80,6 +80,7 @@ function loadProgram(url) {
       return (await import(url)).default;
     })();
     programs.set(url, program);
+    program.catch(() => programs.delete(url)); // a module that failed to load is tried again next time
   }
   return program;
 }
@@ -149,8 +150,9 @@ async function runProgram({ id, url, input }) {
       const result = await program(input, { session: local, post: messages.post, signal: controller.signal });
       parentPort.postMessage({ id, messages: messages.take(), result, inferences });
     } catch (error) {
+      const held = messages.take();
       // A program aborted by close() is answered by the worker's exit (session_closed).
-      if (!closing) parentPort.postMessage({ id, messages: messages.take(), error: describe(error), inferences });
+      if (!closing) parentPort.postMessage({ id, messages: held, error: describe(error), inferences });
     }
   })();
   running.set(id, { controller, done });
