@@ -2,7 +2,7 @@ import type { ModelSession, SessionPool } from '../runtime/backends/index.ts';
 
 export interface CallerTimedPool {
   pool: SessionPool;
-  /** Summed run() time as the callers saw it (ORT time plus the thread hand-off). */
+  /** Summed run() and runProgram() time as the callers saw it (ORT time plus the thread hand-off, and a program's own work). */
   callerMs(): number;
   /** Summed time spent in open() (loading models). */
   openMs(): number;
@@ -23,6 +23,14 @@ export function callerTimedPool(pool: SessionPool): CallerTimedPool {
       const started = performance.now();
       try {
         return await session.run(feeds, options);
+      } finally {
+        total += performance.now() - started;
+      }
+    },
+    async runProgram(program, input, options) {
+      const started = performance.now();
+      try {
+        return await session.runProgram(program, input, options);
       } finally {
         total += performance.now() - started;
       }

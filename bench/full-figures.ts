@@ -141,6 +141,7 @@ async function unetVariants(workDir: string, unetPath: string, referencePath: st
   const runs: (UnetRun & { outputPath?: string })[] = [];
   const floatVariant = (name: string, session: SessionOptions) => runUnet(name, { modelPath: unetPath, session, timedSteps: VARIANT_STEPS, referencePath });
   runs.push(await floatVariant('threads-1', { intraOpThreads: 1 }));
+  runs.push(await floatVariant('spinning', { spinning: true }));
   runs.push(await floatVariant('optimization-basic', { graphOptimizationLevel: 'basic' }));
   runs.push(await floatVariant('optimization-extended', { graphOptimizationLevel: 'extended' }));
   for (const quantization of ['int8-matmul', 'int8'] as const) {

@@ -22,15 +22,17 @@ export interface WorkflowOverhead {
   nodeMs: Record<string, number>;
   /** ORT time per network folder (`unet`, `text_encoder`, ...), summed over the runs. */
   inferenceMsByNetwork: Record<string, number>;
-  /** run() time as the nodes saw it: ORT plus the hand-off to and from the worker thread. */
+  /** run() and runProgram() time as the nodes saw it: ORT, the hand-offs to and from the worker threads, UNetStep's loop. */
   callerMs: number;
+  /** Each run's own end-to-end and ORT time, in order. */
+  perRun: { wallMs: number; inferenceMs: number }[];
 }
 
 /**
  * The shipped txt2img on the tiny model, run end to end through the executor (cache off, sessions
  * already open) against the sum of what ORT's run() itself took over the same runs.
  */
-export async function measureTxt2imgOverhead(runs = 3): Promise<WorkflowOverhead> {
+export async function measureTxt2imgOverhead(runs = 7): Promise<WorkflowOverhead> {
   await ensureTinyModels(DATA_DIR);
   const outputDir = mkdtempSync(join(tmpdir(), 'latentflow-bench-'));
   let inferences = 0;
@@ -64,11 +66,15 @@ export async function measureTxt2imgOverhead(runs = 3): Promise<WorkflowOverhead
     inferenceMsByNetwork = {};
     nodeMs = {};
     timedPool.reset();
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) await runOnce();
-    const wallMs = performance.now() - started;
-    const inferenceMs = Object.values(inferenceMsByNetwork).reduce((a, b) => a + b, 0);
-    return { runs, wallMs, inferenceMs, inferences, nodeMs, inferenceMsByNetwork, callerMs: timedPool.callerMs() };
+    const ortSoFar = () => Object.values(inferenceMsByNetwork).reduce((a, b) => a + b, 0);
+    const perRun: WorkflowOverhead['perRun'] = [];
+    for (let i = 0; i < runs; i++) {
+      const [started, ortBefore] = [performance.now(), ortSoFar()];
+      await runOnce();
+      perRun.push({ wallMs: performance.now() - started, inferenceMs: ortSoFar() - ortBefore });
+    }
+    const wallMs = perRun.reduce((sum, run) => sum + run.wallMs, 0);
+    return { runs, wallMs, inferenceMs: ortSoFar(), inferences, nodeMs, inferenceMsByNetwork, callerMs: timedPool.callerMs(), perRun };
   } finally {
     await sessions.close();
     rmSync(outputDir, { recursive: true, force: true });

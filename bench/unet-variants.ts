@@ -15,6 +15,7 @@ export interface UnetRun extends UnetStepResult { name: string; peakRssBytes: nu
 /** What each variant is, for the table; the names are the figure ids. */
 const VARIANT_LABELS: Record<string, string> = {
   'threads-1': 'fp32, 1 intra-op thread (default: one per core)',
+  spinning: 'fp32, intra-op threads spin-wait (ORT\'s default; ours: they sleep)',
   'optimization-basic': 'fp32, graph optimisation basic (default: all)',
   'optimization-extended': 'fp32, graph optimisation extended',
   'int8-matmul': 'int8 linear layers',

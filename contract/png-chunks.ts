@@ -8,8 +8,9 @@ export interface PngChunk {
   data: Uint8Array;
 }
 
+// Int32Array, not Uint32Array: the same bits, and the CRC loop stays in 32-bit integers.
 const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
+  const table = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;

@@ -1,14 +1,15 @@
 import { boolean, choice, defineNode, float, int, output, seed, socket } from '../runtime/index.ts';
 import { latentShapeInvalid, noStepsToRun } from './lib/errors.ts';
-import { createNoise, createStepNoise, findSampler, prepareInitial, sample, sigmaToTimestep } from '../models/schedulers/index.ts';
+import { findSampler } from '../models/schedulers/index.ts';
 import { latentPreviewImage } from './lib/latent-preview.ts';
-import { createUnetDenoiser } from './lib/unet-denoiser.ts';
 import { unetVariantPath } from './lib/patched-network.ts';
 import { prepareControl } from './lib/control.ts';
 import { paddedSide } from './lib/latent-padding.ts';
-import { inpaintSampling } from './lib/inpaint-sampling.ts';
+import { sampleWithUnet, type UnetSamplingInput, type UnetSamplingStep } from './lib/unet-sampling.ts';
 import { SD_TYPES } from './lib/sd-types.ts';
 import type { Conditioning, Latent, Schedule, UnetHandle } from './lib/sd-types.ts';
+
+const UNET_SAMPLING = new URL('./lib/unet-sampling.ts', import.meta.url);
 
 export default defineNode({
   type: 'UNetStep',
@@ -64,41 +65,40 @@ export default defineNode({
 
     const model = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: false, freeU: unet.freeU !== undefined });
     const session = await ctx.env.sessions.open(model, { backend: unet.backend });
-    const padded: [number, number] = [paddedSide(latent.shape[2]), paddedSide(latent.shape[3])];
-    const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
-    const addNoise = inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0);
-    // The noise prepareInitial adds is the seed's first draw; the kept region of a masked latent follows it.
-    const inpaint = inpaintSampling(session, latent, addNoise ? createNoise(inputs.seed).normal(latent.data.length) : undefined);
-    // Sessions for ControlNet are released when sampling ends: most runs have none.
+    const input: UnetSamplingInput = {
+      latent,
+      positive,
+      negative,
+      sampler: schedule.sampler,
+      sigmas,
+      cfg,
+      seed: inputs.seed,
+      start,
+      end,
+      addNoise: inputs.add_noise === 'enable' || (inputs.add_noise === 'auto' && start === 0),
+      unconditional: findSampler(schedule.sampler)?.needsUnconditional ?? false,
+      freeU: unet.freeU,
+    };
+    const onMessage = ({ i, denoised }: UnetSamplingStep) => {
+      ctx.progress(i + 1 - start, end - start);
+      ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
+      ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
+    };
+    const padded: [number, number] = [paddedSide(latent.shape[2]), paddedSide(latent.shape[3])];
     const control = await prepareControl(ctx, { unet, positive, negative, shape: latent.shape, padded });
+    if (!control) {
+      // The loop runs next to the UNet's session: its steps' calls then skip the hand-over between threads.
+      const data = await session.runProgram<UnetSamplingInput, Float32Array, UnetSamplingStep>(UNET_SAMPLING, input, { signal: ctx.signal, onMessage });
+      return { latent: { ...latent, data } };
+    }
+    // ControlNet sessions live in threads of their own, so with them the loop runs here. They are released when sampling ends.
     try {
-      const guidedDenoiser = createUnetDenoiser({
-        session, shape: latent.shape, positive, negative, cfg, unconditional, sigmaToTimestep, concat: inpaint.concat, freeU: unet.freeU, control, signal: ctx.signal,
-      });
-      const denoiser = inpaint.wrap(async (x, sigma) => (await guidedDenoiser(x, sigma)).denoised);
-      const x = addNoise ? prepareInitial(latent.data, sigmas[start], createNoise(inputs.seed)) : latent.data;
-      const result = await sample({
-        sampler: schedule.sampler,
-        denoiser,
-        guidedDenoiser,
-        x,
-        sigmas,
-        noise: createStepNoise(inputs.seed, latent.data.length),
-        startStep: start,
-        endStep: end,
-        signal: ctx.signal,
-        onStep: ({ i, denoised }) => {
-          const done = i + 1 - start;
-          ctx.progress(done, end - start);
-          ctx.preview({ kind: 'latent', data: denoised, shape: latent.shape, step: i + 1 });
-          ctx.preview(latentPreviewImage(denoised, latent.shape, i + 1));
-        },
-      });
-      return { latent: { ...latent, data: inpaint.finish(result, sigmas[end]) } };
+      const data = await sampleWithUnet(input, { session, post: onMessage, signal: ctx.signal }, control);
+      return { latent: { ...latent, data } };
     } finally {
-      await control?.release();
+      await control.release();
     }
   },
 });

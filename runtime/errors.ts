@@ -116,6 +116,16 @@ export const badNodeResult = (reason: string) => new LatentflowError('node_faile
 
 export const inferenceFailed = (message: string, cause?: unknown) => new LatentflowError('inference_failed', message, { cause });
 
+/**
+ * A session program's failure rebuilt on the caller's side of the thread boundary: with the stable code
+ * and attribution it was thrown with (`unknown_sampler`, ...), else as `inference_failed`.
+ */
+export const programFailed = (modelPath: string, thrown: { message: string; code?: string; nodeId?: string; nodeType?: string; input?: string }) => {
+  const code = stableCodeOf(thrown);
+  const message = code === undefined ? `a session program on ${modelPath} failed: ${thrown.message}` : thrown.message;
+  return new LatentflowError(code ?? 'inference_failed', message, { nodeId: thrown.nodeId, nodeType: thrown.nodeType, input: thrown.input });
+};
+
 export const sessionClosed = (modelPath: string) => new LatentflowError('session_closed', `the session for ${modelPath} was closed`);
 
 export const modelLoadFailed = (message: string, cause?: unknown) => new LatentflowError('model_load_failed', message, { cause });

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { listBackends } from './availability.ts';
-import { backendUnavailable, cancelled, inferenceFailed, modelLoadFailed, sessionClosed } from '../errors.ts';
-import type { BackendInfo, ModelSession, SessionOptions, SessionPool, SessionSettings, Tensor, TensorInfo } from './types.ts';
+import { backendUnavailable, cancelled, inferenceFailed, modelLoadFailed, programFailed, sessionClosed } from '../errors.ts';
+import type { BackendInfo, ModelSession, ProgramOptions, SessionOptions, SessionPool, SessionSettings, Tensor, TensorInfo } from './types.ts';
 
 const WORKER_URL = new URL('./ort-worker.js', import.meta.url);
 
@@ -13,7 +13,19 @@ interface WorkerReply {
   id: number;
   outputs?: Record<string, Tensor>;
   durationMs?: number;
-  error?: { message: string };
+  /** A session program's messages (several at a time, see ort-worker.js), its result, and the durations of the runs it made. */
+  messages?: unknown[];
+  result?: unknown;
+  inferences?: number[];
+  error?: { message: string; code?: string; nodeId?: string; nodeType?: string; input?: string };
+}
+
+/** What a reply means for its request: not settled yet (a program's message), a value, or a failure. */
+type Outcome<T> = undefined | { value: T } | { error: Error };
+
+interface Waiter {
+  settle(reply: WorkerReply): void;
+  reject(error: Error): void;
 }
 
 /** A model session whose inference runs in its own worker thread. */
@@ -21,7 +33,7 @@ class WorkerSession implements ModelSession {
   private nextId = 0;
   /** Set once close() was asked or the worker ended: later runs fail at once instead of waiting on no worker. */
   private closed = false;
-  private readonly pending = new Map<number, { resolve(outputs: Record<string, Tensor>): void; reject(error: Error): void }>();
+  private readonly pending = new Map<number, Waiter>();
 
   constructor(
     readonly modelPath: string,
@@ -32,7 +44,7 @@ class WorkerSession implements ModelSession {
     private readonly worker: Worker,
     private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('message', (reply: WorkerReply) => this.pending.get(reply.id)?.settle(reply)); // none: cancelled meanwhile
     worker.on('error', (error) => this.failAll(inferenceFailed(`the inference worker for ${modelPath} crashed: ${error.message}`, error)));
     worker.on('exit', () => {
       this.closed = true;
@@ -41,25 +53,26 @@ class WorkerSession implements ModelSession {
   }
 
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(cancelled(signal.reason, 'inference was cancelled'));
-    if (this.closed) return Promise.reject(sessionClosed(this.modelPath));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.pending.delete(id);
-        reject(cancelled(signal?.reason, 'inference was cancelled'));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
-        resolve: (outputs) => { signal?.removeEventListener('abort', onAbort); resolve(outputs); },
-        reject: (error) => { signal?.removeEventListener('abort', onAbort); reject(error); },
-      });
-      this.worker.postMessage({ id, feeds });
+    return this.request<Record<string, Tensor>>({ feeds }, options.signal, (reply) => {
+      if (reply.error) return { error: inferenceFailed(`inference of ${this.modelPath} failed: ${reply.error.message}`) };
+      this.timed(reply.durationMs!);
+      return { value: reply.outputs! };
     });
   }
 
-  /** Ends the worker once its current inference (if any) is done. */
+  runProgram<I, O, M = never>(program: URL, input: I, options: ProgramOptions<M> = {}): Promise<O> {
+    return this.request({ type: 'program', url: program.href, input }, options.signal, (reply): Outcome<O> => {
+      for (const message of reply.messages ?? []) {
+        if (options.signal?.aborted) return undefined; // rejected already; no message after that
+        options.onMessage?.(message as M);
+      }
+      if (!reply.error && !('result' in reply)) return undefined;
+      for (const durationMs of reply.inferences ?? []) this.timed(durationMs);
+      return reply.error ? { error: programFailed(this.modelPath, reply.error) } : { value: reply.result as O };
+    });
+  }
+
+  /** Ends the worker once its current inference (if any) is done; a running program is aborted first. */
   close(): Promise<void> {
     this.closed = true;
     return new Promise((resolve) => {
@@ -68,16 +81,38 @@ class WorkerSession implements ModelSession {
     });
   }
 
-  private settle(reply: WorkerReply): void {
-    const waiter = this.pending.get(reply.id);
-    if (!waiter) return; // cancelled meanwhile
-    this.pending.delete(reply.id);
-    if (reply.error) {
-      waiter.reject(inferenceFailed(`inference of ${this.modelPath} failed: ${reply.error.message}`));
-    } else {
-      this.onInference?.({ modelPath: this.modelPath, backend: this.backend, durationMs: reply.durationMs! });
-      waiter.resolve(reply.outputs!);
-    }
+  /** Sends one request and hands its replies to `outcome` until one settles it. */
+  private request<T>(message: Record<string, unknown>, signal: AbortSignal | undefined, outcome: (reply: WorkerReply) => Outcome<T>): Promise<T> {
+    if (signal?.aborted) return Promise.reject(cancelled(signal.reason, 'inference was cancelled'));
+    if (this.closed) return Promise.reject(sessionClosed(this.modelPath));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(id);
+        this.worker.postMessage({ type: 'abort', id });
+        reject(cancelled(signal?.reason, 'inference was cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        settle: (reply) => {
+          const settled = outcome(reply);
+          if (settled === undefined) return;
+          this.pending.delete(id);
+          signal?.removeEventListener('abort', onAbort);
+          if ('error' in settled) reject(settled.error);
+          else resolve(settled.value);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
+      this.worker.postMessage({ id, ...message });
+    });
+  }
+
+  private timed(durationMs: number): void {
+    this.onInference?.({ modelPath: this.modelPath, backend: this.backend, durationMs });
   }
 
   private failAll(error: Error): void {
@@ -96,6 +131,7 @@ function sessionSettings(options: SessionOptions): SessionSettings {
     intraOpThreads: options.intraOpThreads,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     memoryArena: options.memoryArena ?? true,
+    spinning: options.spinning ?? false,
   };
 }
 
@@ -105,7 +141,7 @@ interface LoadFailedMessage { type: 'load_failed'; error: { message: string } }
 function startSession(modelPath: string, backend: string, settings: SessionSettings, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
-    workerData: { modelPath, executionProviders: executionProviders(backend), ...settings },
+    workerData: { modelPath, backend, executionProviders: executionProviders(backend), ...settings },
   });
   return new Promise((resolve, reject) => {
     worker.once('message', (message: ReadyMessage | LoadFailedMessage) => {

@@ -20,7 +20,36 @@ export interface ModelSession {
   /** The settings ORT was given for this session, as the inference worker applied them. */
   readonly settings: SessionSettings;
   run(feeds: Record<string, Tensor>, options?: { signal?: AbortSignal }): Promise<Record<string, Tensor>>;
+  /**
+   * Runs a session program (see `SessionProgram`) in the thread that owns the session, so that its
+   * `run` calls skip the hand-over between threads. `input`, the result and the messages are copied
+   * (structured clone) when they cross threads; the messages reach `onMessage` in order, before the
+   * result (those posted less than 25 ms apart together, so a fast loop wakes the caller's thread less
+   * often). Aborting rejects at once with `cancelled` and stops the program at its next check.
+   */
+  runProgram<I, O, M = never>(program: URL, input: I, options?: ProgramOptions<M>): Promise<O>;
 }
+
+export interface ProgramOptions<M> {
+  signal?: AbortSignal;
+  onMessage?: (message: M) => void;
+}
+
+/** What a session program gets besides its input. */
+export interface ProgramHost<M> {
+  /** The session, called without crossing threads. */
+  session: ModelSession;
+  /** Sends a message to the caller's `onMessage`. */
+  post(message: M): void;
+  /** Aborted when the caller's signal is. */
+  signal: AbortSignal;
+}
+
+/**
+ * Code that drives a session from next to it: the default export of the module a `runProgram` URL
+ * names. It sees only its input, its host and what it imports, never the caller's state.
+ */
+export type SessionProgram<I, O, M = never> = (input: I, host: ProgramHost<M>) => Promise<O>;
 
 export interface SessionOptions {
   /** `cpu` (default), `cuda`, ... */
@@ -35,6 +64,13 @@ export interface SessionOptions {
    * returned to the system when the run ends, at some cost in speed for networks with many small ones.
    */
   memoryArena?: boolean;
+  /**
+   * Let ORT's intra-op threads spin while they wait for work (ORT's `session.intra_op.allow_spinning`;
+   * default false). Spinning saves a wake-up between operators but keeps every core busy between and after
+   * runs, where the main thread, the other sessions and the rest of the machine need them: on the 2-core
+   * reference machine under load a tiny-model txt2img ran about 5x slower end to end with it (docs/performance.md).
+   */
+  spinning?: boolean;
 }
 
 /** What a session was opened with, after defaults. */
@@ -43,6 +79,7 @@ export interface SessionSettings {
   intraOpThreads?: number;
   graphOptimizationLevel: NonNullable<SessionOptions['graphOptimizationLevel']>;
   memoryArena: boolean;
+  spinning: boolean;
 }
 
 export interface BackendInfo {

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NodeContext, Preview, RunEnvironment } from '../../runtime/index.ts';
-import type { ModelSession, SessionOptions, SessionPool } from '../../runtime/backends/index.ts';
+import type { ModelSession, ProgramOptions, SessionOptions, SessionPool, SessionProgram } from '../../runtime/backends/index.ts';
 
 export interface RecordedContext extends NodeContext {
   progressCalls: [number, number][];
@@ -65,22 +65,32 @@ export async function fakeContext(
   return ctx;
 }
 
-/** A fake ONNX session computing `run` in plain JS. */
+/**
+ * A fake ONNX session computing `run` in plain JS. Its programs run in this thread, as the inference
+ * worker runs them in its own, with the input and messages copied as they would be between threads
+ * (so a value that cannot cross, like a function or a session, fails here too).
+ */
 export function fakeSession(
   modelPath: string,
   io: Pick<ModelSession, 'inputs' | 'outputs'>,
   run: ModelSession['run'],
 ): ModelSession & { calls: Parameters<ModelSession['run']>[0][] } {
   const calls: Parameters<ModelSession['run']>[0][] = [];
-  return {
+  const session: ModelSession & { calls: typeof calls } = {
     modelPath,
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
     ...io,
     calls,
     async run(feeds, runOptions) {
       calls.push(feeds);
       return run(feeds, runOptions);
     },
+    async runProgram<I, O, M>(program: URL, input: I, programOptions: ProgramOptions<M> = {}) {
+      const { default: start } = (await import(program.href)) as { default: SessionProgram<I, O, M> };
+      const signal = programOptions.signal ?? new AbortController().signal;
+      return structuredClone(await start(structuredClone(input), { session, post: (message) => programOptions.onMessage?.(structuredClone(message)), signal }));
+    },
   };
+  return session;
 }

@@ -14,7 +14,8 @@ function fakeUnet() {
   const session: ModelSession = {
     modelPath: '/models/fake/unet.onnx',
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
+    runProgram: () => Promise.reject(new Error('no session programs in this test')),
     inputs: [
       { name: 'sample', type: 'float32', dims: ['batch', 4, 'h', 'w'] },
       { name: 'timestep', type: 'float32', dims: ['batch'] },

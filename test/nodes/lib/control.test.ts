@@ -8,13 +8,14 @@ import { fakeContext } from '../fake-context.ts';
 
 const config = TINY_SD15_CONFIG.unet;
 const residuals = controlResidualInputs(config);
-const settings = { graphOptimizationLevel: 'all', memoryArena: true } as const;
+const settings = { graphOptimizationLevel: 'all', memoryArena: true, spinning: false } as const;
+const runProgram = () => Promise.reject(new Error('no session programs in this test'));
 const [B, H, W, S, WIDTH] = [1, 8, 8, 77, 64];
 
 /** A ControlNet whose every residual is `value`, recording the rows each call ran. */
 function fakeControlNet(path: string, value: number, calls: { path: string; rows: number; hint: number[] }[]): ModelSession {
   return {
-    modelPath: path, backend: 'cpu', inputs: [], outputs: [], settings,
+    modelPath: path, backend: 'cpu', inputs: [], outputs: [], settings, runProgram,
     async run(feeds) {
       const rows = feeds.sample.dims[0];
       calls.push({ path, rows, hint: feeds.hint.dims });
@@ -27,7 +28,7 @@ function fakeControlNet(path: string, value: number, calls: { path: string; rows
 }
 
 const controlUnet: ModelSession = {
-  modelPath: '/models/x/unet/model.onnx', backend: 'cpu', inputs: residuals.map(({ name }) => ({ name, type: 'float32', dims: [] })), outputs: [], settings,
+  modelPath: '/models/x/unet/model.onnx', backend: 'cpu', inputs: residuals.map(({ name }) => ({ name, type: 'float32', dims: [] })), outputs: [], settings, runProgram,
   run: () => Promise.reject(new Error('not run here')),
 };
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createUnetDenoiser } from '../../../nodes/lib/unet-denoiser.ts';
 import type { ModelSession, Tensor, TensorType } from '../../../runtime/backends/index.ts';
 import type { Conditioning } from '../../../nodes/lib/sd-types.ts';
+import { fakeSession } from '../fake-context.ts';
 
 interface Call { feeds: Record<string, Tensor> }
 
@@ -11,17 +12,14 @@ interface Call { feeds: Record<string, Tensor> }
  */
 function fakeUnet(timestepType: TensorType = 'float32', timestepDims: (number | string)[] = ['batch']) {
   const calls: Call[] = [];
-  const session: ModelSession = {
-    modelPath: '/models/fake/unet.onnx',
-    backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true },
+  const session: ModelSession = fakeSession('/models/fake/unet.onnx', {
     inputs: [
       { name: 'sample', type: 'float32', dims: ['batch', 4, 'h', 'w'] },
       { name: 'timestep', type: timestepType, dims: timestepDims },
       { name: 'encoder_hidden_states', type: 'float32', dims: ['batch', 77, 'width'] },
     ],
     outputs: [{ name: 'out_sample', type: 'float32', dims: ['batch', 4, 'h', 'w'] }],
-    async run(feeds) {
+  }, async (feeds) => {
       calls.push({ feeds });
       const sample = feeds.sample.data as Float32Array;
       const [rows] = feeds.sample.dims;
@@ -32,8 +30,7 @@ function fakeUnet(timestepType: TensorType = 'float32', timestepDims: (number | 
       const out = new Float32Array(sample.length);
       for (let i = 0; i < out.length; i++) out[i] = sample[i] * 0.5 + context[Math.floor(i / perRow) * contextRow] + t / 1000;
       return { out_sample: { type: 'float32', data: out, dims: feeds.sample.dims } };
-    },
-  };
+  });
   return { session, calls };
 }
 

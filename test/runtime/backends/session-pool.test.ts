@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionPool, listBackends } from '../../../runtime/backends/index.ts';
 import type { Logger } from '../../../runtime/logger.ts';
 import { addOneModel, slowMatMulModel } from './tiny-onnx.ts';
+import type { AddOneInput } from './add-one-program.ts';
+
+const ADD_ONE_PROGRAM = new URL('./add-one-program.ts', import.meta.url);
 
 let dir: string;
 let addOne: string;
@@ -86,6 +89,7 @@ describe('session pool', () => {
       const [d, e] = await Promise.all([pool.open(addOne, { memoryArena: false }), pool.open(addOne, { memoryArena: true, graphOptimizationLevel: 'all' })]);
       expect(d).not.toBe(a);
       expect(e).toBe(a); // the defaults spelled out
+      expect(await pool.open(addOne, { spinning: true })).not.toBe(a);
     } finally {
       await pool.close();
     }
@@ -95,9 +99,9 @@ describe('session pool', () => {
     const pool = createSessionPool();
     try {
       const defaults = await pool.open(addOne);
-      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true });
-      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic' });
-      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false });
+      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true, spinning: false });
+      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic', spinning: true });
+      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false, spinning: true });
       const { y } = await tuned.run({ x: { type: 'float32', data: Float32Array.of(1, 2), dims: [2] } });
       expect([...(y.data as Float32Array)]).toEqual([2, 3]);
     } finally {
@@ -161,6 +165,77 @@ describe('session pool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('runs a program next to the session: its runs timed, its messages in order, then its result', async () => {
+    const timings: number[] = [];
+    const pool = createSessionPool({ onInference: (t) => timings.push(t.durationMs) });
+    try {
+      const session = await pool.open(addOne);
+      const messages: number[][] = [];
+      const result = await session.runProgram<AddOneInput, number[], number[]>(ADD_ONE_PROGRAM, { values: [1, 2], times: 3 }, {
+        onMessage: (m) => messages.push(m),
+      });
+      expect(result).toEqual([4, 5]);
+      expect(messages).toEqual([[2, 3], [3, 4], [4, 5]]);
+      expect(timings).toHaveLength(3);
+      expect(timings.every((ms) => ms > 0)).toBe(true);
+      // A fast loop's messages travel in batches, every one of them, in order.
+      const many: number[] = [];
+      await session.runProgram<AddOneInput, number[], number[]>(ADD_ONE_PROGRAM, { values: [0], times: 200 }, { onMessage: ([v]) => many.push(v) });
+      expect(many).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      // The session still answers plain runs afterwards.
+      const { y } = await session.run({ x: { type: 'float32', data: Float32Array.of(7), dims: [1] } });
+      expect([...(y.data as Float32Array)]).toEqual([8]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps the stable code and input of what a program throws', async () => {
+    const pool = createSessionPool();
+    try {
+      const session = await pool.open(addOne);
+      await expect(session.runProgram(ADD_ONE_PROGRAM, { values: [-1], times: 1 })).rejects.toMatchObject({
+        code: 'negative_input',
+        input: 'values',
+        message: 'negative input -1',
+      });
+      await expect(session.runProgram(new URL('./no-such-program.ts', import.meta.url), {})).rejects.toMatchObject({
+        code: 'inference_failed',
+        message: expect.stringContaining(addOne),
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects an aborted program at once, and stops it at its next check', async () => {
+    const pool = createSessionPool();
+    const session = await pool.open(addOne);
+    const controller = new AbortController();
+    let messages = 0;
+    const endless = session.runProgram<AddOneInput, number[], number[]>(ADD_ONE_PROGRAM, { values: [0], times: 0 }, {
+      signal: controller.signal,
+      onMessage: () => {
+        if (++messages === 3) controller.abort();
+      },
+    });
+    await expect(endless).rejects.toMatchObject({ code: 'cancelled' });
+    expect(messages).toBe(3);
+    await pool.close(); // would never end if the program kept running
+  });
+
+  it('aborts a running program when the pool closes', async () => {
+    const pool = createSessionPool();
+    const session = await pool.open(addOne);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const endless = session.runProgram(ADD_ONE_PROGRAM, { values: [0], times: 0 }, { onMessage: () => started() });
+    const outcome = expect(endless).rejects.toMatchObject({ code: 'session_closed' });
+    await running;
+    await pool.close();
+    await outcome;
   });
 
   it('keeps the main event loop free while a model computes', async () => {
