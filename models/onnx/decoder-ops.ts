@@ -10,8 +10,9 @@ import type { GraphBuilder } from './graph.ts';
  * the mean squares (ReduceSumSquare), tiny ops for the per-group statistics, then one affine pass
  * x * a + b with a = scale / sqrt(var_g + eps) and b = bias - mean_g * a per channel. ORT expands
  * GroupNormalization-21 into about ten full-size passes (two of them Casts to the stash type); this
- * is four. The variance is E[x^2] - E[x]^2 in float32, which loses precision only when a group's
- * mean is thousands of times its standard deviation.
+ * is four. The variance is E[x^2] - E[x]^2 in float32, whose error grows with (mean / std)^2 of a
+ * group: with means 20x the standard deviation it stays within 1e-4 of GroupNormalization (tested);
+ * on the full-size decoder with random weights the whole output is within 5e-6 of the plain graph.
  */
 export function groupNormFromMoments(
   g: GraphBuilder, x: string, scale: string, bias: string, channels: number, groups: number, epsilon: number,
