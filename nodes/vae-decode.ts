@@ -11,7 +11,7 @@ export default defineNode({
   description:
     `Decodes latents into RGB images (8x the latent size): divides by ${LATENT_SCALE}, runs the VAE decoder one image at a time ` +
     `(to bound memory at large sizes), maps [-1, 1] to 0..255. An image whose decode would need more than ` +
-    `${DECODE_MEMORY_LIMIT / 2 ** 20} MiB of activations (above about 450x450 pixels for SD 1.5) is decoded in overlapping ` +
+    `${DECODE_MEMORY_LIMIT / 2 ** 20} MiB of activations (above about 300x300 pixels for SD 1.5) is decoded in overlapping ` +
     'tiles, blended across the overlap, as VAEDecodeTiled does.',
   inputs: {
     vae: socket<VaeHandle>(SD_TYPES.vae),

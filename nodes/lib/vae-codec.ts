@@ -12,11 +12,10 @@ export interface VaeTiling {
 }
 
 /**
- * Activation memory of the SD 1.5 VAE decoder per output pixel, measured on the full-size graph: a
- * process decoding 512x512 in one piece peaked at 1.33 GB, one decoding it in 216 px tiles at 0.77 GB,
- * (1.33 - 0.77) GB / (512² - 216²) pixels = 2,600 bytes (about 0.68 GB at 512x512).
+ * Activation memory of the SD 1.5 VAE decoder per output pixel: a 512x512 decode needs about
+ * 1.4 GB (measured, see vae-session.ts), mostly the 128- and 256-channel float maps of its top levels.
  */
-export const DECODE_BYTES_PER_PIXEL = 2600;
+export const DECODE_BYTES_PER_PIXEL = 5400;
 /** VAEDecode tiles an image whose decode would need more activation memory than this. */
 export const DECODE_MEMORY_LIMIT = 512 * 1024 * 1024;
 const AUTO_OVERLAP = 64;
@@ -24,8 +23,8 @@ const AUTO_OVERLAP = 64;
 /**
  * The tiling VAEDecode uses for an image of `width` x `height`: none while it fits DECODE_MEMORY_LIMIT.
  * Tiles are as large as the limit allows, then shrunk to the smallest side that needs no more of them,
- * so overlaps are no larger than they must be: 512x512 becomes 2x2 tiles of 288 (1.27x the pixels
- * decoded) rather than 2x2 tiles of the largest side allowed, 448 (3.06x).
+ * so overlaps are no larger than they must be: 512x512 becomes 2x2 tiles of 320 (1.56x the pixels
+ * decoded) rather than 2x2 tiles of the largest side allowed, 384 (2.25x).
  */
 export function automaticDecodeTiling(width: number, height: number): VaeTiling | undefined {
   if (width * height * DECODE_BYTES_PER_PIXEL <= DECODE_MEMORY_LIMIT) return undefined;
