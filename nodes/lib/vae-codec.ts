@@ -12,8 +12,10 @@ export interface VaeTiling {
 }
 
 /**
- * Activation memory of the SD 1.5 VAE decoder per output pixel: a 512x512 decode needs about
- * 1.4 GB (measured, see vae-session.ts), mostly the 128- and 256-channel float maps of its top levels.
+ * Activation memory of the SD 1.5 VAE decoder per output pixel: a 512x512 decode needed about 1.4 GB
+ * (measured, see vae-session.ts), mostly the 128- and 256-channel float maps of its top levels. The
+ * leaner graph of models/onnx/decoder-ops.ts needs less, but a smaller estimate (2x2 tiles of 288 px at
+ * 512x512) put the full txt2img at 1.31x its weights, over the 1.3x target (docs/performance.md).
  */
 export const DECODE_BYTES_PER_PIXEL = 5400;
 /** VAEDecode tiles an image whose decode would need more activation memory than this. */
@@ -23,8 +25,8 @@ const AUTO_OVERLAP = 64;
 /**
  * The tiling VAEDecode uses for an image of `width` x `height`: none while it fits DECODE_MEMORY_LIMIT.
  * Tiles are as large as the limit allows, then shrunk to the smallest side that needs no more of them,
- * so overlaps are no larger than they must be: 512x512 becomes 2x2 tiles of 320 (1.56x the pixels
- * decoded) rather than 2x2 tiles of the largest side allowed, 384 (2.25x).
+ * so overlaps are no larger than they must be: 512x512 becomes 3x3 tiles of 216 (1.6x the pixels
+ * decoded) rather than 3x3 tiles of the largest side allowed, 256 (2.25x).
  */
 export function automaticDecodeTiling(width: number, height: number): VaeTiling | undefined {
   if (width * height * DECODE_BYTES_PER_PIXEL <= DECODE_MEMORY_LIMIT) return undefined;
