@@ -2,7 +2,7 @@
 import { reportChildResult } from './child.ts';
 import { peakRssBytes } from './peak-rss.ts';
 import { applyLora } from './tasks/apply-lora.ts';
-import { convert, quantizeUnet, writeCheckpoint } from './tasks/convert.ts';
+import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
@@ -12,6 +12,7 @@ import { vaeDecodeTiled } from './tasks/vae-decode-tiled.ts';
 
 const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-checkpoint': writeCheckpoint,
+  'write-vae-decoder': writeVaeDecoder,
   convert,
   'quantize-unet': quantizeUnet,
   'unet-step': unetStep,

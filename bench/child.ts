@@ -25,7 +25,10 @@ export function runChild<R>(task: string, args: unknown): Promise<ChildOutcome<R
         reject(new Error(`bench task ${task} failed (exit ${code ?? signal}): ${stdout.slice(-2000)}`));
         return;
       }
-      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildOutcome<R>);
+      const outcome = JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildOutcome<R>;
+      // Each result as it comes, so a long run that is stopped still leaves what it measured.
+      process.stderr.write(`[bench] ${task} done in ${(outcome.wallMs / 1000).toFixed(1)} s, peak ${(outcome.peakRssBytes / 1e9).toFixed(3)} GB: ${JSON.stringify(outcome.result)}\n`);
+      resolve(outcome);
     });
   });
 }

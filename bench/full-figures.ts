@@ -1,27 +1,25 @@
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
 import { upscaleFigures } from './upscale-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
+import { measureComputePeak } from './compute-peak.ts';
 import { peakFigures } from './peak-figures.ts';
+import { txt2imgFigures } from './txt2img-figures.ts';
+import { vaeFigures } from './vae-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
 import type { ApplyLoraResult } from './tasks/apply-lora.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
-import type { Txt2imgResult } from './tasks/txt2img.ts';
 import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
 import type { VaeDecodeResult } from './tasks/vae-decode.ts';
-import type { VaeDecodeTiledResult } from './tasks/vae-decode-tiled.ts';
 
 const GB = 1e9;
 const MODEL_NAME = 'full';
 const VARIANT_STEPS = 2;
 const TOKENIZER_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-const bytesUnder = (path: string): number =>
-  statSync(path).isDirectory() ? readdirSync(path).reduce((n, name) => n + bytesUnder(join(path, name)), 0) : statSync(path).size;
 
 async function unetRun(name: string, args: UnetStepArgs): Promise<UnetRun> {
   log(`UNet step: ${name}`);
@@ -83,46 +81,21 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   figures.push({ id: 'text_encoder.time', label: 'Text encoder, batch 2', value: text.result.runMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: '≤ 0.5 s (PyTorch)' }, note: 'median of 3 after a warm-up' });
   figures.push({ id: 'text_encoder.peak_rss', label: 'Text encoder peak memory', value: text.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
 
-  log('full-size txt2img (512x512, 2 steps)');
-  const run = await runChild<Txt2imgResult>('txt2img', { dataDir, model: MODEL_NAME, steps: 2 });
-  const { wallMs, openMs, inferenceMs } = run.result;
-  figures.push({
-    id: 'overhead.txt2img_full', label: 'Runtime overhead, full-size txt2img 512x512', value: (100 * (wallMs - openMs - inferenceMs)) / inferenceMs, unit: '% of ORT time',
-    target: { kind: 'max', limit: 1, text: '< 1%' },
-    note: `2 steps: ${(wallMs / 1000).toFixed(1)} s end to end, of which loading the networks ${(openMs / 1000).toFixed(1)} s (not counted) and ORT run() ${(inferenceMs / 1000).toFixed(1)} s`,
-  });
-  const weightsHeld = bytesUnder(join(modelDir, 'text_encoder')) + bytesUnder(join(modelDir, 'unet')) + bytesUnder(join(modelDir, 'vae_decoder'));
-  figures.push({
-    id: 'txt2img.peak_rss', label: 'Peak memory, full txt2img 512x512', value: run.peakRssBytes / GB, unit: 'GB',
-    target: { kind: 'max', limit: (1.3 * weightsHeld) / GB, text: `≤ 1.3x weights (${((1.3 * weightsHeld) / GB).toFixed(2)} GB)` },
-    note: `${(run.peakRssBytes / weightsHeld).toFixed(2)}x the ${(weightsHeld / GB).toFixed(2)} GB of fp32 weights held; PyTorch 6.4 GB`,
-  });
+  figures.push(...(await txt2imgFigures(dataDir, MODEL_NAME)));
 
   const variants = await unetVariants(workDir, networks.unet, referencePath, unetRun);
   // The machine may be shared: fp32 again after the variants, so their speed is compared with both.
   const referenceAgain = await unetRun('float32', { modelPath: networks.unet, session: {}, timedSteps: 2 });
-  log('VAE decode 512x512');
-  const referenceImage = join(workDir, 'image-float32.f32');
-  const decoded = await runChild<VaeDecodeResult>('vae-decode', { modelPath: networks.vaeDecoder, latentPath: referencePath, imagePath: referenceImage });
+  // Measured again right before the VAE, which is set against it.
+  log('attainable MatMul and conv rates, for the VAE');
+  const vae = await vaeFigures(networks.vaeDecoder, workDir, await measureComputePeak(workDir), referencePath);
+  figures.push(...vae.figures);
   const psnr: Record<string, number> = {};
   for (const variant of variants.filter((v) => v.outputPath)) {
     log(`VAE decode of the ${variant.name} output`);
-    const compared = await runChild<VaeDecodeResult>('vae-decode', { modelPath: networks.vaeDecoder, latentPath: variant.outputPath, referenceImagePath: referenceImage });
+    const compared = await runChild<VaeDecodeResult>('vae-decode', { modelPath: networks.vaeDecoder, latentPath: variant.outputPath, referenceImagePath: vae.imagePath });
     psnr[variant.name] = compared.result.psnr!;
   }
-  figures.push({ id: 'vae_decode.time', label: 'VAE decode 512x512', value: decoded.result.decodeMs / 1000, unit: 's', target: { kind: 'max', limit: 19.1, text: '≤ 19.1 s (PyTorch)' }, note: 'first decode after loading' });
-  figures.push({ id: 'vae_decode.peak_rss', label: 'VAE decode peak memory', value: decoded.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
-
-  log('VAE decode 1024x1024 in 512px tiles');
-  const tiled = await runChild<VaeDecodeTiledResult>('vae-decode-tiled', { modelPath: networks.vaeDecoder, side: 1024, tile: 512, overlap: 64 });
-  figures.push({
-    id: 'vae_decode_tiled.time', label: 'VAE decode 1024x1024, tiled', value: tiled.result.decodeMs / 1000, unit: 's',
-    note: `${tiled.result.tiles} tiles of 512 px overlapping by 64 (VAEDecodeTiled's defaults), first decode after loading`,
-  });
-  figures.push({
-    id: 'vae_decode_tiled.peak_rss', label: 'VAE decode 1024x1024 tiled, peak memory', value: tiled.peakRssBytes / GB, unit: 'GB',
-    note: `VmHWM of a process that only loads and runs it; the 512x512 decode in one piece: ${(decoded.peakRssBytes / GB).toFixed(2)} GB`,
-  });
 
   log('upscale 512 -> 2048 (x4plus sizes, tiled)');
   figures.push(...(await upscaleFigures(join(workDir, 'upscale-data'))));

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stableDiffusionExtras, syntheticTensors, syntheticValues, writeCkpt } from '../models/checkpoint/index.ts';
 import { writeOnnxModel } from '../models/onnx/index.ts';
-import { buildUnet, expectedTensors, FULL_SD15_CONFIG } from '../models/sd15/index.ts';
+import { buildUnet, buildVaeDecoder, expectedTensors, FULL_SD15_CONFIG } from '../models/sd15/index.ts';
 import { createNoise } from '../models/noise.ts';
 import type { Tensor } from '../runtime/backends/index.ts';
 
@@ -34,4 +34,11 @@ export function unetStepFeeds(): Record<string, Tensor> {
     timestep: { type: 'float32', data: Float32Array.of(500, 500), dims: [UNET_BATCH] },
     encoder_hidden_states: { type: 'float32', data: createNoise(12).normal(UNET_BATCH * 77 * context), dims: [UNET_BATCH, 77, context] },
   };
+}
+
+/** The full-size VAE decoder alone, from the same random weights as the checkpoint, as the converter writes it. */
+export function writeFullVaeDecoder(path: string): string {
+  const shapes = expectedTensors(FULL_SD15_CONFIG);
+  writeOnnxModel(buildVaeDecoder(FULL_SD15_CONFIG.vae, (key) => syntheticValues(key, shapes.get(key)!, WEIGHT_SEED)), path, { externalData: 'auto' });
+  return path;
 }

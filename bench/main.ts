@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --json]`: speed and memory on this machine, each figure with its target.
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describeHardware } from '../runtime/backends/index.ts';
 import { cpuFeatures } from './cpu-features.ts';
@@ -9,18 +10,35 @@ import { fullFigures } from './full-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { quickFigures } from './quick-figures.ts';
 import { scaleOutFigures } from './scale-out.ts';
+import { FIGURE_GROUPS, selectedFigures, type FigureGroup } from './selected-figures.ts';
 import { formatTable } from './table.ts';
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --json]\n  --quick  tiny model and micro-benchmarks only (no full-size networks)\n  --json   print the figures as JSON instead of a table\n';
+const USAGE = [
+  'usage: npm run bench [-- --quick] [-- --json] [-- --only vae,txt2img [--full-model <dir>]]',
+  '  --quick              tiny model and micro-benchmarks only (no full-size networks)',
+  '  --json               print the figures as JSON instead of a table',
+  `  --only <groups>      only the attainable rates and these full-size groups: ${FIGURE_GROUPS.join(', ')}`,
+  '  --full-model <dir>   with --only txt2img: keep the converted full-size model in <dir> and reuse it',
+  '',
+].join('\n');
 const WORK_ROOT = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
 
 async function main(args: string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--json');
+  const options = { quick: { type: 'boolean' }, json: { type: 'boolean' }, only: { type: 'string' }, 'full-model': { type: 'string' } } as const;
+  const unknown = args.filter((a) => a.startsWith('--') && !(a.slice(2) in options));
   if (unknown.length > 0) {
     process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}`);
     return 2;
   }
-  const quick = args.includes('--quick');
+  const parsed = parseArgs({ args, options }).values;
+  const only = parsed.only?.split(',');
+  const fullModel = parsed['full-model'];
+  const badGroup = only?.find((g) => !(FIGURE_GROUPS as readonly string[]).includes(g));
+  if (badGroup !== undefined || (fullModel !== undefined && !only)) {
+    process.stderr.write(`${badGroup !== undefined ? `unknown group "${badGroup}"` : '--full-model needs --only'}\n${USAGE}`);
+    return 2;
+  }
+  const quick = parsed.quick === true;
   const workDir = join(WORK_ROOT, `run-${process.pid}`);
   mkdirSync(workDir, { recursive: true });
   // A full run writes gigabytes there: an interrupted run must not leave them behind.
@@ -32,20 +50,22 @@ async function main(args: string[]): Promise<number> {
   const started = performance.now();
   try {
     const hardware = await describeHardware();
-    const base = await quickFigures();
-    const rest = quick ? await peakFigures(workDir) : await fullFigures(workDir);
-    const scale = quick ? { figures: [], unavailable: [] } : await scaleOutFigures();
+    const base = only ? [] : await quickFigures();
+    const rest = only
+      ? await selectedFigures(only as FigureGroup[], workDir, fullModel && resolve(fullModel))
+      : quick ? await peakFigures(workDir) : await fullFigures(workDir);
+    const scale = quick || only ? { figures: [], unavailable: [] } : await scaleOutFigures();
     const figures = [...base, ...rest.figures, ...scale.figures].map(judge);
     const unavailable = [...rest.unavailable, ...scale.unavailable];
     const report = {
-      mode: quick ? 'quick' : 'full',
+      mode: only ? `only ${only.join(',')}` : quick ? 'quick' : 'full',
       date: new Date().toISOString(),
       machine: { cpu: hardware.cpu, cpuFeatures: cpuFeatures(), memoryBytes: hardware.memoryBytes },
       durationS: (performance.now() - started) / 1000,
       figures,
       unavailable,
     };
-    if (args.includes('--json')) {
+    if (parsed.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       const cpu = `${hardware.cpu.model} (${report.machine.cpuFeatures.join(' ')}), ${hardware.cpu.cores} cores, ${(hardware.memoryBytes / 2 ** 30).toFixed(0)} GiB`;

@@ -1,5 +1,5 @@
 import { convertCheckpoint } from '../../models/convert/index.ts';
-import { writeFullCheckpoint, writeQuantizedUnet } from '../full-size.ts';
+import { writeFullCheckpoint, writeFullVaeDecoder, writeQuantizedUnet } from '../full-size.ts';
 
 export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: number }> {
   return { bytes: writeFullCheckpoint(args.path) };
@@ -20,4 +20,8 @@ export async function quantizeUnet(args: { dir: string; quantization: 'int8' | '
   const started = performance.now();
   const path = writeQuantizedUnet(args.dir, args.quantization);
   return { path, buildMs: performance.now() - started };
+}
+
+export async function writeVaeDecoder(args: { path: string }): Promise<{ path: string }> {
+  return { path: writeFullVaeDecoder(args.path) };
 }

@@ -23,6 +23,7 @@ export { buildUnet, controlResidualInputs } from './unet.ts';
 export { buildControlNet, controlNetTensors, controlNetWeights, inferControlNetConfig, CONTROL_PREFIX } from './controlnet.ts';
 export type { UnetOptions } from './unet.ts';
 export { buildVaeEncoder, buildVaeDecoder } from './vae.ts';
+export { decoderLevels } from './vae-layout.ts';
 export type { WeightSource } from './weights.ts';
 export { EMPHASIS_MODES, applyA1111Emphasis, applyComfyEmphasis } from './emphasis.ts';
 export { StoredWeights } from './stored-weights.ts';

@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { DataType, TensorValues } from '../onnx/model.ts';
 import type { QuantizedConvWeights } from '../onnx/ops.ts';
+import { nearestUpsampleConvPhases } from '../onnx/decoder-ops.ts';
 import { quantizeColumns, quantizeFilters } from '../onnx/quantize.ts';
 import type { QuantizedFilters, QuantizedMatrix } from '../onnx/quantize.ts';
 
@@ -46,6 +47,12 @@ export class CheckpointWeights {
   slice(key: string, start: number, end: number): string {
     this.shape(key);
     return this.declare(`${key}[${start}:${end}]`, [end - start], () => this.load(key).slice(start, end));
+  }
+
+  /** A 3x3 conv filter [out, in, 3, 3] after nearest 2x upsampling, as the four 2x2 phase filters of `nearestUpsampleConv3x3`. */
+  upsampleConvPhases(key: string): string[] {
+    const [out, inputs] = this.shape(key);
+    return [0, 1, 2, 3].map((p) => this.declare(`${key}:phase${p}`, [out, inputs, 2, 2], () => nearestUpsampleConvPhases(this.load(key), out, inputs)[p]));
   }
 
   /** A linear weight as int8 [in, out] with per-column scales, for `quantizedLinear`. */

@@ -12,19 +12,31 @@ export interface VaeTiling {
 }
 
 /**
- * Activation memory of the SD 1.5 VAE decoder per output pixel: a 512x512 decode needs about
- * 1.4 GB (measured, see vae-session.ts), mostly the 128- and 256-channel float maps of its top levels.
+ * Activation memory of the SD 1.5 VAE decoder per output pixel: a 512x512 decode needed about 1.4 GB
+ * (measured, see vae-session.ts), mostly the 128- and 256-channel float maps of its top levels. The
+ * leaner graph of models/onnx/decoder-ops.ts needs less, but a smaller estimate (2x2 tiles of 288 px at
+ * 512x512) put the full txt2img at 1.31x its weights, over the 1.3x target (docs/performance.md).
  */
 export const DECODE_BYTES_PER_PIXEL = 5400;
 /** VAEDecode tiles an image whose decode would need more activation memory than this. */
 export const DECODE_MEMORY_LIMIT = 512 * 1024 * 1024;
 const AUTO_OVERLAP = 64;
 
-/** The tiling VAEDecode uses for an image of `width` x `height`: none while it fits DECODE_MEMORY_LIMIT. */
+/**
+ * The tiling VAEDecode uses for an image of `width` x `height`: none while it fits DECODE_MEMORY_LIMIT.
+ * Tiles are as large as the limit allows, then shrunk to the smallest side that needs no more of them,
+ * so overlaps are no larger than they must be: 512x512 becomes 3x3 tiles of 216 (1.6x the pixels
+ * decoded) rather than 3x3 tiles of the largest side allowed, 256 (2.25x).
+ */
 export function automaticDecodeTiling(width: number, height: number): VaeTiling | undefined {
   if (width * height * DECODE_BYTES_PER_PIXEL <= DECODE_MEMORY_LIMIT) return undefined;
-  const side = Math.floor(Math.sqrt(DECODE_MEMORY_LIMIT / DECODE_BYTES_PER_PIXEL) / 64) * 64;
-  return { tile: side, overlap: AUTO_OVERLAP };
+  const largest = Math.floor(Math.sqrt(DECODE_MEMORY_LIMIT / DECODE_BYTES_PER_PIXEL) / 64) * 64;
+  const needed = (side: number) => {
+    if (side <= largest) return side;
+    const tiles = Math.ceil((side - AUTO_OVERLAP) / (largest - AUTO_OVERLAP));
+    return Math.ceil(((side - AUTO_OVERLAP) / tiles + AUTO_OVERLAP) / 8) * 8;
+  };
+  return { tile: Math.min(largest, Math.max(needed(width), needed(height))), overlap: AUTO_OVERLAP };
 }
 
 async function decodeOne(session: ModelSession, data: Float32Array, h: number, w: number, signal: AbortSignal): Promise<Float32Array> {

@@ -3,6 +3,7 @@ import vaeDecode from '../../nodes/vae-decode.ts';
 import vaeDecodeTiled from '../../nodes/vae-decode-tiled.ts';
 import vaeEncode from '../../nodes/vae-encode.ts';
 import vaeEncodeTiled from '../../nodes/vae-encode-tiled.ts';
+import { tileStarts } from '../../nodes/lib/tiles.ts';
 import { automaticDecodeTiling, DECODE_BYTES_PER_PIXEL, DECODE_MEMORY_LIMIT } from '../../nodes/lib/vae-codec.ts';
 import type { ImageBatch, Latent } from '../../nodes/lib/sd-types.ts';
 import { fakeContext } from './fake-context.ts';
@@ -62,7 +63,12 @@ describe('tiled VAE', () => {
     const tiling = automaticDecodeTiling(512, 512);
     expect(tiling).toBeDefined();
     expect(tiling!.tile ** 2 * DECODE_BYTES_PER_PIXEL).toBeLessThanOrEqual(DECODE_MEMORY_LIMIT);
-    expect(tiling!.tile % 64).toBe(0);
+    expect(tiling!.tile % 8).toBe(0);
+    // The smallest tile that needs no more tiles per side than the largest allowed one would.
+    const largest = Math.floor(Math.sqrt(DECODE_MEMORY_LIMIT / DECODE_BYTES_PER_PIXEL) / 64) * 64;
+    const perSide = tileStarts(64, tiling!.tile / 8, tiling!.overlap / 8).length;
+    expect(perSide).toBe(tileStarts(64, largest / 8, tiling!.overlap / 8).length);
+    expect(tileStarts(64, tiling!.tile / 8 - 1, tiling!.overlap / 8).length).toBeGreaterThan(perSide);
     const before = decoder.calls.length;
     const big = latent(64, 64);
     const { image } = await vaeDecode.execute({ vae, latent: big }, await fakeContext({ sessions }));
