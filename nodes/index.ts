@@ -1,4 +1,5 @@
 import { definePlugin } from '../runtime/index.ts';
+import blurMask from './blur-mask.ts';
 import cannyNode from './canny.ts';
 import controlNetApply from './controlnet-apply.ts';
 import controlNetApplyAdvanced from './controlnet-apply-advanced.ts';
@@ -50,7 +51,7 @@ export default definePlugin({
     // conditioning: combined, area and zeroed prompts
     conditioningCombine, conditioningSetArea, conditioningZeroOut,
     // editing: masks, inpainting and outpainting, hires fix, tiled VAE, FreeU
-    loadImageMask, invertMask, growMask, featherMask, thresholdMask, maskComposite,
+    loadImageMask, invertMask, growMask, featherMask, blurMask, thresholdMask, maskComposite,
     setLatentNoiseMask, vaeEncodeForInpaint, imagePadForOutpaint,
     latentUpscale, latentUpscaleBy, imageScale, imageScaleBy,
     vaeDecodeTiled, vaeEncodeTiled,
