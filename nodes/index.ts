@@ -12,6 +12,7 @@ import featherMask from './feather-mask.ts';
 import freeU from './freeu.ts';
 import freeUV2 from './freeu-v2.ts';
 import growMask from './grow-mask.ts';
+import imageCompositeMasked from './image-composite-masked.ts';
 import imagePadForOutpaint from './image-pad-for-outpaint.ts';
 import imageScale from './image-scale.ts';
 import imageScaleBy from './image-scale-by.ts';
@@ -53,7 +54,7 @@ export default definePlugin({
     // editing: masks, inpainting and outpainting, hires fix, tiled VAE, FreeU
     loadImageMask, invertMask, growMask, featherMask, blurMask, thresholdMask, maskComposite,
     setLatentNoiseMask, vaeEncodeForInpaint, imagePadForOutpaint,
-    latentUpscale, latentUpscaleBy, imageScale, imageScaleBy,
+    latentUpscale, latentUpscaleBy, imageScale, imageScaleBy, imageCompositeMasked,
     vaeDecodeTiled, vaeEncodeTiled,
     freeU, freeUV2,
     // ControlNet

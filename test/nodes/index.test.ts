@@ -19,7 +19,7 @@ describe('built-in plugin', () => {
     const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'];
     const editing = [
       'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'BlurMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
-      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
+      'ImagePadForOutpaint', 'ImageCompositeMasked', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
     const controlNet = ['Canny', 'ControlNetLoader', 'ControlNetApply', 'ControlNetApplyAdvanced'];
     const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];
