@@ -1,4 +1,5 @@
 import { definePlugin } from '../runtime/index.ts';
+import blurMask from './blur-mask.ts';
 import cannyNode from './canny.ts';
 import controlNetApply from './controlnet-apply.ts';
 import controlNetApplyAdvanced from './controlnet-apply-advanced.ts';
@@ -11,6 +12,7 @@ import featherMask from './feather-mask.ts';
 import freeU from './freeu.ts';
 import freeUV2 from './freeu-v2.ts';
 import growMask from './grow-mask.ts';
+import imageCompositeMasked from './image-composite-masked.ts';
 import imagePadForOutpaint from './image-pad-for-outpaint.ts';
 import imageScale from './image-scale.ts';
 import imageScaleBy from './image-scale-by.ts';
@@ -50,9 +52,9 @@ export default definePlugin({
     // conditioning: combined, area and zeroed prompts
     conditioningCombine, conditioningSetArea, conditioningZeroOut,
     // editing: masks, inpainting and outpainting, hires fix, tiled VAE, FreeU
-    loadImageMask, invertMask, growMask, featherMask, thresholdMask, maskComposite,
+    loadImageMask, invertMask, growMask, featherMask, blurMask, thresholdMask, maskComposite,
     setLatentNoiseMask, vaeEncodeForInpaint, imagePadForOutpaint,
-    latentUpscale, latentUpscaleBy, imageScale, imageScaleBy,
+    latentUpscale, latentUpscaleBy, imageScale, imageScaleBy, imageCompositeMasked,
     vaeDecodeTiled, vaeEncodeTiled,
     freeU, freeUV2,
     // ControlNet

@@ -17,8 +17,11 @@ export interface GenerationSettings {
   initImage?: string;
   /** img2img: how the init image becomes width x height (A1111's resize_mode 0, 1 or 3). */
   resizeMode?: A1111ResizeMode;
-  /** img2img inpainting: the mask's file in the input folder (white repaints, black keeps, unless inverted). */
-  mask?: { file: string; invert: boolean };
+  /**
+   * img2img inpainting: the mask's file in the input folder (white repaints, black keeps, unless inverted), and the
+   * Gaussian sigma it is blurred by (A1111's mask_blur; 0 keeps it as sent).
+   */
+  mask?: { file: string; invert: boolean; blur: number };
   denoising_strength: number;
   /** txt2img hires fix: the first pass's latent resized to `width` x `height` and denoised again. */
   hires?: HiresPass;
@@ -81,7 +84,7 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
     },
     ...(settings.hires ? hiresNodes(settings, settings.hires, seed) : {}),
     decode: { type: 'VAEDecode', inputs: { vae: link('model', 'vae'), latent: link(settings.hires ? 'hires' : 'unet', 'latent') } },
-    save: { type: 'SaveImage', inputs: { image: link('decode', 'image'), filename_prefix: filenamePrefix } },
+    save: { type: 'SaveImage', inputs: { image: link(settings.mask ? 'pasted' : 'decode', 'image'), filename_prefix: filenamePrefix } },
   };
   // Each node records the version its inputs were written for, so later migrations know what they hold.
   for (const node of Object.values(nodes)) if (versionOf(node.type) > 1) node.version = versionOf(node.type);
@@ -90,7 +93,8 @@ export function generationWorkflow(settings: GenerationSettings, seed: number, f
 
 /**
  * The init image at width x height (floored to multiples of 8) as A1111's resize_mode says, encoded; with a mask,
- * SetLatentNoiseMask makes sampling change only the masked part (the mask stretched over the image, as the image is).
+ * SetLatentNoiseMask makes sampling change only the masked part (the mask stretched over the image, as the image is),
+ * and `pasted` lays the decoded image over the init image through the same (inverted, then blurred) mask, as A1111 does.
  */
 function img2imgNodes(settings: GenerationSettings, initImage: string): Workflow['nodes'] {
   const link = (from: string, output: string) => ({ from, output });
@@ -99,17 +103,28 @@ function img2imgNodes(settings: GenerationSettings, initImage: string): Workflow
   // The init image's latent at the requested size is `latent`, or `encoded` when a noise mask follows.
   const target = settings.mask ? 'encoded' : 'latent';
   const nodes: Workflow['nodes'] = { image: { type: 'LoadImage', inputs: { image: initImage } } };
+  const scaled = { type: 'ImageScale', inputs: { image: link('image', 'image'), upscale_method: 'lanczos', width, height, crop: mode === 'crop' ? 'center' : 'disabled' } };
   if (mode === 'latent') {
+    if (settings.mask) nodes.scaled = scaled;
     nodes.encoded_init = { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('image', 'image') } };
     nodes[target] = { type: 'LatentUpscale', inputs: { latent: link('encoded_init', 'latent'), upscale_method: 'bilinear', width, height, crop: 'disabled' } };
   } else {
-    nodes.scaled = { type: 'ImageScale', inputs: { image: link('image', 'image'), upscale_method: 'lanczos', width, height, crop: mode === 'crop' ? 'center' : 'disabled' } };
+    nodes.scaled = scaled;
     nodes[target] = { type: 'VAEEncode', inputs: { vae: link('model', 'vae'), image: link('scaled', 'image') } };
   }
   if (!settings.mask) return nodes;
   nodes.mask = { type: 'LoadImageMask', inputs: { image: settings.mask.file, channel: 'red' } };
-  if (settings.mask.invert) nodes.mask_inverted = { type: 'InvertMask', inputs: { mask: link('mask', 'mask') } };
-  nodes.latent = { type: 'SetLatentNoiseMask', inputs: { latent: link('encoded', 'latent'), mask: link(settings.mask.invert ? 'mask_inverted' : 'mask', 'mask') } };
+  let used = 'mask';
+  if (settings.mask.invert) {
+    nodes.mask_inverted = { type: 'InvertMask', inputs: { mask: link(used, 'mask') } };
+    used = 'mask_inverted';
+  }
+  if (settings.mask.blur > 0) {
+    nodes.mask_blurred = { type: 'BlurMask', inputs: { mask: link(used, 'mask'), sigma: settings.mask.blur } };
+    used = 'mask_blurred';
+  }
+  nodes.latent = { type: 'SetLatentNoiseMask', inputs: { latent: link('encoded', 'latent'), mask: link(used, 'mask') } };
+  nodes.pasted = { type: 'ImageCompositeMasked', inputs: { destination: link('scaled', 'image'), source: link('decode', 'image'), x: 0, y: 0, resize_source: false, mask: link(used, 'mask') } };
   return nodes;
 }
 

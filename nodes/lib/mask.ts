@@ -186,3 +186,46 @@ function axisWeights(source: number, target: number): [number, number][][] {
     return t === 0 ? [[lo, 1]] : [[lo, 1 - t], [hi, t]];
   });
 }
+
+/** The normalised 1-D Gaussian of `sigma`, radius ceil(2.5 * sigma): weights for offsets -radius..radius. */
+function gaussianKernel(sigma: number): Float32Array {
+  const radius = Math.ceil(2.5 * sigma);
+  const kernel = new Float32Array(2 * radius + 1);
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) sum += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  return kernel.map((w) => w / sum);
+}
+
+/** One pass of `kernel` along each row (`x`) or each column (`y`) of a plane `width` wide, edges clamped. */
+function convolveAxis(src: Float32Array, out: Float32Array, length: number, lines: number, along: 'x' | 'y', width: number, kernel: Float32Array): void {
+  const radius = (kernel.length - 1) / 2;
+  for (let line = 0; line < lines; line++) {
+    for (let i = 0; i < length; i++) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) {
+        const j = Math.min(length - 1, Math.max(0, i + k));
+        sum += kernel[k + radius] * src[along === 'x' ? line * width + j : j * width + line];
+      }
+      out[along === 'x' ? line * width + i : i * width + line] = sum;
+    }
+  }
+}
+
+/**
+ * Separable Gaussian blur of each plane by `sigma` (a row pass, then a column pass; radius ceil(2.5 sigma),
+ * edge pixels repeated beyond the border); a sigma of 0 returns the mask as it is.
+ */
+export function blurMask(mask: Mask, sigma: number): Mask {
+  if (sigma <= 0) return mask;
+  const { width, height } = mask;
+  const plane = width * height;
+  const kernel = gaussianKernel(sigma);
+  const data = Float32Array.from(mask.data);
+  const scratch = new Float32Array(plane);
+  for (let b = 0; b < mask.batch; b++) {
+    const current = data.subarray(b * plane, (b + 1) * plane);
+    convolveAxis(current, scratch, width, height, 'x', width, kernel);
+    convolveAxis(scratch, current, height, width, 'y', width, kernel);
+  }
+  return { ...mask, data };
+}

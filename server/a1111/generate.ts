@@ -115,16 +115,20 @@ function resizeModeOf(body: GenerationRequest): A1111ResizeMode {
 
 /**
  * Inpainting as latentflow does it: the masked part is resampled from the init image ("original", SetLatentNoiseMask),
- * the mask as sent. What A1111 does otherwise is refused by name rather than done differently.
+ * the mask blurred by mask_blur (A1111's default 4; it sets mask_blur_x and mask_blur_y both). What A1111 does otherwise
+ * is refused by name rather than done differently. Answers the blur's sigma.
  */
-function checkInpainting(body: GenerationRequest): void {
+function checkInpainting(body: GenerationRequest): number {
   const refuse = (message: string): never => {
     throw new CompatError('a1111_inpainting_unavailable', `Inpainting: ${message}`);
   };
-  if ((body.mask_blur ?? 0) > 0) refuse(`mask_blur ${body.mask_blur}: latentflow uses the mask as sent (send 0, blurring the mask beforehand if wanted)`);
+  const blurX = body.mask_blur ?? body.mask_blur_x ?? 4;
+  const blurY = body.mask_blur ?? body.mask_blur_y ?? 4;
+  if (blurX !== blurY) refuse(`mask_blur_x ${blurX} and mask_blur_y ${blurY}: latentflow blurs the mask alike along both axes (send them equal, or mask_blur)`);
   if ((body.inpainting_fill ?? 1) !== 1) refuse(`inpainting_fill ${body.inpainting_fill}: latentflow starts the masked area from the original image (1) only`);
   if (body.inpaint_full_res === true || body.inpaint_full_res === 1) refuse('inpaint_full_res ("only masked"): latentflow inpaints the whole picture (send false)');
   if ((body.resize_mode ?? 0) === 1) refuse('resize_mode 1 (crop and resize) with a mask: latentflow stretches the mask over the image, so use 0 or 3');
+  return blurX;
 }
 
 /** POST /sdapi/v1/txt2img and /img2img: one run per image on the shared queue, answered as A1111 does. */
@@ -134,9 +138,9 @@ export async function generate(deps: GenerationDeps, body: GenerationRequest, mo
   if (mode === 'img2img') {
     settings.resizeMode = resizeModeOf(body);
     const masked = typeof body.mask === 'string' && body.mask !== '';
-    if (masked) checkInpainting(body);
+    const blur = masked ? checkInpainting(body) : 0;
     settings.initImage = await storeRequestImage(deps.ctx, (body.init_images as string[])[0], 'init_images[0]');
-    if (masked) settings.mask = { file: await storeRequestImage(deps.ctx, body.mask as string, 'mask'), invert: body.inpainting_mask_invert === 1 };
+    if (masked) settings.mask = { file: await storeRequestImage(deps.ctx, body.mask as string, 'mask'), invert: body.inpainting_mask_invert === 1, blur };
   }
   // A1111's img2img has no hires fix (it ignores enable_hr there).
   if (mode === 'txt2img' && body.enable_hr) {

@@ -19,6 +19,8 @@ export const GenerationBody = Type.Object({
   mask: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   resize_mode: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
   mask_blur: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 64 }), Type.Null()])),
+  mask_blur_x: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
+  mask_blur_y: Type.Optional(Type.Integer({ minimum: 0, maximum: 64 })),
   inpainting_mask_invert: Type.Optional(Type.Integer({ minimum: 0, maximum: 1 })),
   inpainting_fill: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
   inpaint_full_res: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 1 })])),

@@ -18,8 +18,8 @@ describe('built-in plugin', () => {
     const described = registry.describe();
     const generation = ['EmptyLatent', 'LoadImage', 'LoadModel', 'LoraLoader', 'PreviewImage', 'SaveImage', 'Scheduler', 'TextEncoder', 'Tokenizer', 'UNetStep', 'VAEDecode', 'VAEEncode', 'VAELoader'];
     const editing = [
-      'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
-      'ImagePadForOutpaint', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
+      'LoadImageMask', 'InvertMask', 'GrowMask', 'FeatherMask', 'BlurMask', 'ThresholdMask', 'MaskComposite', 'SetLatentNoiseMask', 'VAEEncodeForInpaint',
+      'ImagePadForOutpaint', 'ImageCompositeMasked', 'LatentUpscale', 'LatentUpscaleBy', 'ImageScale', 'ImageScaleBy', 'VAEDecodeTiled', 'VAEEncodeTiled', 'FreeU', 'FreeU_V2',
     ];
     const controlNet = ['Canny', 'ControlNetLoader', 'ControlNetApply', 'ControlNetApplyAdvanced'];
     const upscale = ['UpscaleModelLoader', 'ImageUpscaleWithModel'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compositeMasks, featherMaskEdges, growMask, maskFromGray, resizeMask } from '../../../nodes/lib/mask.ts';
+import { blurMask, compositeMasks, featherMaskEdges, growMask, maskFromGray, resizeMask } from '../../../nodes/lib/mask.ts';
 import type { Mask } from '../../../nodes/lib/mask.ts';
 
 const mask = (width: number, height: number, values: number[]): Mask => ({ width, height, batch: 1, data: Float32Array.from(values) });
@@ -49,5 +49,26 @@ describe('mask maths', () => {
   it('shrinks by area: a latent cell holds the share of its 8x8 pixels that are masked', () => {
     const pixels = mask(16, 8, Array.from({ length: 128 }, (_, i) => (i % 16 < 4 ? 1 : 0)));
     expect(Array.from(resizeMask(pixels, 2, 1).data)).toEqual([0.5, 0]);
+  });
+
+  it('blurs by a Gaussian: sigma 0 is the identity, the sum is kept away from the borders, a step edge becomes a ramp symmetric about it', () => {
+    const dotMask = dot();
+    expect(blurMask(dotMask, 0)).toBe(dotMask);
+    // A dot in the middle of a 31x31 mask: radius ceil(2.5 * 2) = 5 stays inside, so the total is kept.
+    const big = mask(31, 31, Array.from({ length: 31 * 31 }, (_, i) => (i === 15 * 31 + 15 ? 1 : 0)));
+    const blurred = blurMask(big, 2);
+    expect(blurred.data.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(blurred.data[15 * 31 + 15]).toBeLessThan(0.1);
+    expect(blurred.data[15 * 31 + 16]).toBeCloseTo(blurred.data[15 * 31 + 14], 6);
+    expect(blurred.data[0]).toBe(0);
+    // A vertical step between columns 9 and 10 of a 20-wide row: values rise smoothly and v(9 - d) = 1 - v(10 + d).
+    const step = mask(20, 3, Array.from({ length: 60 }, (_, i) => (i % 20 >= 10 ? 1 : 0)));
+    const row = Array.from(blurMask(step, 1.5).data.subarray(20, 40));
+    for (let x = 1; x < 20; x++) expect(row[x]).toBeGreaterThanOrEqual(row[x - 1]);
+    for (let d = 0; d < 10; d++) expect(row[9 - d]).toBeCloseTo(1 - row[10 + d], 6);
+    expect(row[9]).toBeGreaterThan(0.2);
+    expect(row[9]).toBeLessThan(0.5);
+    expect(row[0]).toBe(0);
+    expect(row[19]).toBeCloseTo(1, 6);
   });
 });

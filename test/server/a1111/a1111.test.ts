@@ -135,6 +135,33 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
     expect(await sides(1)).toEqual(['blue', 'yellow']);
   }, 120_000);
 
+  it('img2img with mask_blur 4 (A1111\'s default) blurs the mask and pastes the init image back outside it', async () => {
+    const data = new Uint8Array(64 * 64).map((_, i) => (i % 64 < 32 ? 255 : 0));
+    const mask = Buffer.from(encodePng({ width: 64, height: 64, channels: 1, data })).toString('base64');
+    const response = await post('/sdapi/v1/img2img', {
+      init_images: [firstImage], mask, mask_blur: 4, inpainting_fill: 1, inpaint_full_res: false, inpainting_mask_invert: 0, resize_mode: 0,
+      prompt: 'a red circle on a yellow background', seed: 7, sampler_name: 'Euler', steps: 20, width: 64, height: 64, denoising_strength: 1,
+      override_settings: { sd_model_checkpoint: 'shapes-tiny' },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const image = decodePng(Buffer.from(response.json().images[0], 'base64'));
+    const init = decodePng(Buffer.from(firstImage, 'base64'));
+    expect([image.width, image.height, init.width, init.height]).toEqual([64, 64, 64, 64]);
+    // The blur reaches ceil(2.5 * 4) = 10 pixels past the mask's edge at x = 32: from x = 42 on, the init image's own pixels.
+    let outsideDiffers = 0;
+    let insideDiffers = 0;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        const p = (y * 64 + x) * 3;
+        const differs = [0, 1, 2].some((c) => image.data[p + c] !== init.data[p * init.channels / 3 + c]);
+        if (x >= 42 && differs) outsideDiffers++;
+        if (x < 20 && differs) insideDiffers++;
+      }
+    }
+    expect(outsideDiffers).toBe(0);
+    expect(insideDiffers).toBeGreaterThan(20 * 64 * 0.5);
+  }, 120_000);
+
   it('txt2img with enable_hr upscales the latent by hr_scale and denoises it again: an image of the upscaled size, the shape kept', async () => {
     const hires = (denoising_strength: number) =>
       post('/sdapi/v1/txt2img', { ...txt2imgRequest, batch_size: 1, steps: 10, enable_hr: true, hr_scale: 2, hr_upscaler: 'Latent', hr_second_pass_steps: 6, denoising_strength });
@@ -161,7 +188,7 @@ describe('the A1111 API (/sdapi/v1) on shapes-tiny', () => {
   it('refuses what latentflow cannot do with coded 4xx: mask options it does not honour, a bad mask, resize_mode 2, a hires fix with an image upscaler, an unknown sampler or model, a bad init image', async () => {
     const png = solidPng(64, 64).toString('base64');
     const cases: [string, Record<string, unknown>, number, string][] = [
-      ['/sdapi/v1/img2img', { init_images: [png], mask: png, mask_blur: 4 }, 422, 'a1111_inpainting_unavailable'],
+      ['/sdapi/v1/img2img', { init_images: [png], mask: png, mask_blur_x: 2, mask_blur_y: 4 }, 422, 'a1111_inpainting_unavailable'],
       ['/sdapi/v1/img2img', { init_images: [png], mask: png, inpainting_fill: 0 }, 422, 'a1111_inpainting_unavailable'],
       ['/sdapi/v1/img2img', { init_images: [png], mask: png, inpaint_full_res: true }, 422, 'a1111_inpainting_unavailable'],
       ['/sdapi/v1/img2img', { init_images: [png], mask: png, resize_mode: 1 }, 422, 'a1111_inpainting_unavailable'],
