@@ -4,18 +4,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeHardware } from '../runtime/backends/index.ts';
 import { cpuFeatures } from './cpu-features.ts';
-import { judge } from './figures.ts';
+import { judge, type Figure, type Unavailable } from './figures.ts';
+import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { fullFigures } from './full-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { quickFigures } from './quick-figures.ts';
 import { scaleOutFigures } from './scale-out.ts';
 import { formatTable } from './table.ts';
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --json]\n  --quick  tiny model and micro-benchmarks only (no full-size networks)\n  --json   print the figures as JSON instead of a table\n';
+const USAGE = 'usage: npm run bench [-- --quick | --only lora] [-- --json]\n' +
+  '  --quick      tiny model and micro-benchmarks only (no full-size networks)\n' +
+  '  --only lora  only the full-size LoRA figures, on models built once and kept in .tmp/bench/full-size/\n' +
+  '  --json       print the figures as JSON instead of a table\n';
 const WORK_ROOT = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
+const FULL_SIZE_DATA = join(WORK_ROOT, 'full-size');
 
 async function main(args: string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--json');
+  const only = args.indexOf('--only');
+  const onlyLora = only >= 0 && args[only + 1] === 'lora';
+  const unknown = args.filter((a, i) => a !== '--quick' && a !== '--json' && !(onlyLora && (i === only || i === only + 1)));
   if (unknown.length > 0) {
     process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}`);
     return 2;
@@ -32,13 +39,19 @@ async function main(args: string[]): Promise<number> {
   const started = performance.now();
   try {
     const hardware = await describeHardware();
-    const base = await quickFigures();
-    const rest = quick ? await peakFigures(workDir) : await fullFigures(workDir);
-    const scale = quick ? { figures: [], unavailable: [] } : await scaleOutFigures();
-    const figures = [...base, ...rest.figures, ...scale.figures].map(judge);
-    const unavailable = [...rest.unavailable, ...scale.unavailable];
+    let measured: { figures: Figure[]; unavailable: Unavailable[] };
+    if (onlyLora) {
+      measured = { figures: await loraFigures(await cachedFullSizeData(FULL_SIZE_DATA), workDir), unavailable: [] };
+    } else {
+      const base = await quickFigures();
+      const rest = quick ? await peakFigures(workDir) : await fullFigures(workDir);
+      const scale = quick ? { figures: [], unavailable: [] } : await scaleOutFigures();
+      measured = { figures: [...base, ...rest.figures, ...scale.figures], unavailable: [...rest.unavailable, ...scale.unavailable] };
+    }
+    const figures = measured.figures.map(judge);
+    const { unavailable } = measured;
     const report = {
-      mode: quick ? 'quick' : 'full',
+      mode: onlyLora ? 'lora' : quick ? 'quick' : 'full',
       date: new Date().toISOString(),
       machine: { cpu: hardware.cpu, cpuFeatures: cpuFeatures(), memoryBytes: hardware.memoryBytes },
       durationS: (performance.now() - started) / 1000,

@@ -59,7 +59,8 @@ export default defineNode({
     if (start >= end) throw noStepsToRun(start, end, steps);
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
-    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend });
+    // Variants of one UNet (LoRAs, strengths) replace one another in memory.
+    const session = await ctx.env.sessions.open(await unetModelPath(unet, ctx.env.dataDir), { backend: unet.backend, group: `unet:${unet.path}` });
     const unconditional = findSampler(schedule.sampler)?.needsUnconditional ?? false;
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;

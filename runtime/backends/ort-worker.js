@@ -37,9 +37,23 @@ async function close() {
   parentPort.close();
 }
 
+/** Inferences under way: ORT's run() is asynchronous, so a close message can arrive during one. */
+const running = new Set();
+
 parentPort.on('message', async ({ id, type, feeds }) => {
-  // Terminating a worker while ORT computes aborts the process, so closing is a message handled between runs.
-  if (type === 'close') return close();
+  // Terminating a worker while ORT computes aborts the process, so closing is a message, handled once
+  // the inferences asked for before it are done.
+  if (type === 'close') {
+    await Promise.allSettled(running);
+    return close();
+  }
+  const done = infer(id, feeds);
+  running.add(done);
+  await done;
+  running.delete(done);
+});
+
+async function infer(id, feeds) {
   try {
     const tensors = {};
     for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.type, t.data, t.dims);
@@ -57,4 +71,4 @@ parentPort.on('message', async ({ id, type, feeds }) => {
   } catch (error) {
     parentPort.postMessage({ id, error: describe(error) });
   }
-});
+}

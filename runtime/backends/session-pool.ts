@@ -19,6 +19,7 @@ interface WorkerReply {
 /** A model session whose inference runs in its own worker thread. */
 class WorkerSession implements ModelSession {
   private nextId = 0;
+  private closing: Promise<void> | undefined;
   private readonly pending = new Map<number, { resolve(outputs: Record<string, Tensor>): void; reject(error: Error): void }>();
 
   constructor(
@@ -28,6 +29,8 @@ class WorkerSession implements ModelSession {
     readonly outputs: readonly TensorInfo[],
     readonly settings: SessionSettings,
     private readonly worker: Worker,
+    /** A fresh session for the same model and options, for runs after this one was closed (replaced in its group). */
+    private readonly reopen: () => Promise<ModelSession>,
     private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
@@ -38,6 +41,7 @@ class WorkerSession implements ModelSession {
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(cancelled(signal.reason, 'inference was cancelled'));
+    if (this.closing) return this.reopen().then((session) => session.run(feeds, options));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -53,12 +57,13 @@ class WorkerSession implements ModelSession {
     });
   }
 
-  /** Ends the worker once its current inference (if any) is done. */
+  /** Ends the worker once the inferences already asked for are done. */
   close(): Promise<void> {
-    return new Promise((resolve) => {
+    this.closing ??= new Promise((resolve) => {
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ type: 'close' });
     });
+    return this.closing;
   }
 
   private settle(reply: WorkerReply): void {
@@ -95,7 +100,9 @@ function sessionSettings(options: SessionOptions): SessionSettings {
 interface ReadyMessage { type: 'ready'; inputs: TensorInfo[]; outputs: TensorInfo[]; applied: SessionSettings }
 interface LoadFailedMessage { type: 'load_failed'; error: { message: string } }
 
-function startSession(modelPath: string, backend: string, settings: SessionSettings, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
+function startSession(
+  modelPath: string, backend: string, settings: SessionSettings, reopen: () => Promise<ModelSession>, onInference?: (timing: InferenceTiming) => void,
+): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
     workerData: { modelPath, executionProviders: executionProviders(backend), ...settings },
@@ -103,7 +110,7 @@ function startSession(modelPath: string, backend: string, settings: SessionSetti
   return new Promise((resolve, reject) => {
     worker.once('message', (message: ReadyMessage | LoadFailedMessage) => {
       if (message.type === 'ready') {
-        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, onInference));
+        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, reopen, onInference));
       } else {
         reject(modelLoadFailed(`could not load ${modelPath} on ${backend}: ${message.error.message}`));
       }
@@ -124,34 +131,47 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
   throw backendUnavailable(`backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
 }
 
-/** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
+/**
+ * Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker
+ * thread. Sessions of one `group` replace one another (see SessionOptions.group).
+ */
 export function createSessionPool(options: { logger?: Logger; onInference?: (timing: InferenceTiming) => void } = {}): SessionPool {
-  const sessions = new Map<string, Promise<WorkerSession>>();
+  const sessions = new Map<string, { session: Promise<WorkerSession>; group?: string }>();
   let available: BackendInfo[] | undefined;
 
-  return {
+  /** Closes the sessions of `group` (other than `key`) and waits until their workers have ended. */
+  const replace = async (group: string, key: string) => {
+    const replaced = [...sessions].filter(([other, entry]) => other !== key && entry.group === group);
+    for (const [other] of replaced) sessions.delete(other);
+    const opened = await Promise.allSettled(replaced.map(([, entry]) => entry.session));
+    await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+  };
+
+  const pool: SessionPool = {
     async backends() {
       available ??= listBackends();
       return available;
     },
 
     async open(modelPath, sessionOptions = {}) {
-      const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await this.backends(), sessionOptions, options.logger);
+      const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await pool.backends(), sessionOptions, options.logger);
       const settings = sessionSettings(sessionOptions);
       const key = JSON.stringify([modelPath, backend, settings]);
-      let session = sessions.get(key);
-      if (!session) {
-        session = startSession(modelPath, backend, settings, options.onInference);
-        sessions.set(key, session);
-        session.catch(() => sessions.delete(key));
-      }
+      const found = sessions.get(key);
+      if (found) return found.session;
+      const { group } = sessionOptions;
+      const session = (group === undefined ? Promise.resolve() : replace(group, key))
+        .then(() => startSession(modelPath, backend, settings, () => pool.open(modelPath, sessionOptions), options.onInference));
+      sessions.set(key, { session, group });
+      session.catch(() => sessions.delete(key));
       return session;
     },
 
     async close() {
-      const opened = await Promise.allSettled(sessions.values());
+      const opened = await Promise.allSettled([...sessions.values()].map((entry) => entry.session));
       sessions.clear();
       await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
     },
   };
+  return pool;
 }
