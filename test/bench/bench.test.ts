@@ -18,4 +18,11 @@ describe('npm run bench', () => {
     expect(result.stderr).toContain('unknown option --fast');
     expect(result.stderr).toContain('--quick');
   });
+
+  it('takes --only lora, and refuses --only with anything else', () => {
+    const result = run(['--only', 'unet']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown option --only unet');
+    expect(result.stderr).toContain('--only lora');
+  });
 });
