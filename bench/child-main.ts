@@ -3,6 +3,7 @@ import { reportChildResult } from './child.ts';
 import { peakRssBytes } from './peak-rss.ts';
 import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
+import { loraTxt2img } from './tasks/lora-txt2img.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
@@ -21,6 +22,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'vae-decode-tiled': vaeDecodeTiled,
   txt2img,
   'apply-lora': applyLora,
+  'lora-txt2img': loraTxt2img,
   'write-upscale-model': writeUpscaleModel,
   upscale,
 };

@@ -4,19 +4,19 @@ import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
 import { upscaleFigures } from './upscale-figures.ts';
+import { LORA_MODELS, loraFigures } from './lora-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { measureComputePeak } from './compute-peak.ts';
 import { peakFigures } from './peak-figures.ts';
 import { txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
-import type { ApplyLoraResult } from './tasks/apply-lora.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
 import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
 import type { VaeDecodeResult } from './tasks/vae-decode.ts';
 
 const GB = 1e9;
-const MODEL_NAME = 'full';
+const MODEL_NAME = LORA_MODELS.float;
 const VARIANT_STEPS = 2;
 const TOKENIZER_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -42,7 +42,6 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   const written = await runChild<{ bytes: number }>('write-checkpoint', { path: checkpoint });
   log('converting it');
   const converted = await runChild<{ convertMs: number }>('convert', { checkpoint, outDir: modelDir });
-  rmSync(checkpoint);
   const fileBytes = written.result.bytes;
   figures.push({ id: 'convert.time', label: 'Conversion of a full-size .ckpt', value: converted.result.convertMs / 1000, unit: 's', note: `${(fileBytes / GB).toFixed(2)} GB fp32 checkpoint (1,066 M params) to 4 ONNX networks` });
   figures.push({
@@ -51,19 +50,11 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     note: `${(converted.peakRssBytes / fileBytes).toFixed(2)}x the file size; VmHWM of the converting process`,
   });
 
-  log('applying a LoRA');
-  const lora = await runChild<ApplyLoraResult>('apply-lora', { modelDir, workDir });
-  const { loraBytes, layers, unetMs, textEncoderMs, cachedMs } = lora.result;
-  figures.push({
-    id: 'lora.apply_time', label: 'Applying a LoRA (UNet + text encoder)', value: (unetMs + textEncoderMs) / 1000, unit: 's',
-    target: { kind: 'max', limit: 30, text: '≤ 30 s before the next UNet step' },
-    note: `rank 32, ${layers} layers, ${(loraBytes / 1e6).toFixed(0)} MB fp16: UNet ${(unetMs / 1000).toFixed(1)} s, text encoder ${(textEncoderMs / 1000).toFixed(1)} s (patched copies of the float UNet)`,
-  });
-  figures.push({ id: 'lora.apply_cached', label: 'Applying the same LoRA again', value: cachedMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: 'content-addressed: no work' } });
-  figures.push({
-    id: 'lora.peak_rss', label: 'Applying a LoRA, peak memory', value: lora.peakRssBytes / GB, unit: 'GB',
-    note: `VmHWM of a process that only applies it: one weight and its change at a time (the LoRA is ${(loraBytes / GB).toFixed(2)} GB)`,
-  });
+  log('converting it again with the int8 UNet (the CPU default), for the LoRA figures');
+  await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', LORA_MODELS.int8), unetWeights: 'int8' });
+  rmSync(checkpoint);
+  figures.push(...(await loraFigures(dataDir, workDir)));
+  rmSync(join(dataDir, 'models', LORA_MODELS.int8), { recursive: true, force: true });
 
   const networks = {
     textEncoder: join(modelDir, 'text_encoder', 'model.onnx'),

@@ -1,16 +1,20 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
+import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img'] as const;
+export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 const MODEL_NAME = 'full';
+/** The LoRA figures' float and int8 full-size models, built once and kept. */
+const LORA_DATA = fileURLToPath(new URL('../.tmp/bench/full-size/', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /**
@@ -44,5 +48,6 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
     await ensureFullModel(dataDir);
     figures.push(...(await txt2imgFigures(dataDir, MODEL_NAME)));
   }
+  if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   return { figures, unavailable: peak.unavailable };
 }

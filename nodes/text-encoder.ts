@@ -21,7 +21,7 @@ export default defineNode({
     '`clip_skip` 1 takes the last layer; 2 takes the penultimate layer (through the final LayerNorm), which some ' +
     'fine-tuned models expect. Imported ONNX models without that output support only 1. ' +
     'Prompt weights are applied as `weighting` says: `comfyui` moves each weighted token\'s output away from the empty ' +
-    'prompt\'s (z_empty + w (z - z_empty)), `a1111` multiplies it by the weight and restores each chunk\'s mean, so an image ' +
+    'prompt\'s (z_empty + w (z - z_empty)), `a1111` multiplies it by the weight and restores each chunk\'s mean (and takes A1111\'s chunks, which end after a comma near the 75th token), so an image ' +
     'made in either program can be reproduced. Prompts with embeddings run a copy of the text encoder with their vectors added.',
   inputs: {
     clip: socket<ClipHandle>(SD_TYPES.clip),
@@ -33,20 +33,22 @@ export default defineNode({
     conditioning: output<Conditioning>(SD_TYPES.conditioning, 'Text embedding [1, 77 x chunks, 768]'),
   },
   async execute({ clip, tokens, clip_skip, weighting }, ctx) {
-    const session = await ctx.env.sessions.open(await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend });
+    // Its LoRA variants replace one another in memory (per set of embeddings, which prompts of one run may differ in).
+    const group = `text_encoder:${clip.textEncoder}:${tokens.embeddings?.id ?? ''}`;
+    const session = await ctx.env.sessions.open(await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend, group });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
       const hint = clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : '';
       throw textEncoderOutputMissing(clip.model, clip.textEncoder, wanted, hint);
     }
     const encode = (ids: Int32Array) => encodeChunks(session, ids, wanted, ctx.signal);
-    const { data: hidden, width } = await encode(tokens.ids);
-    const weights = tokens.weights;
+    const { ids, weights } = weighting === 'a1111' && tokens.a1111 ? tokens.a1111 : tokens;
+    const { data: hidden, width } = await encode(ids);
     if (weights?.some((w) => w !== 1)) {
       if (weighting === 'a1111') applyA1111Emphasis(hidden, weights, width, CONTEXT_LENGTH);
       else applyComfyEmphasis(hidden, (await encode(emptyPromptIds())).data, weights, width, CONTEXT_LENGTH);
     }
-    return { conditioning: { data: hidden, shape: [1, tokens.ids.length, width] } };
+    return { conditioning: { data: hidden, shape: [1, ids.length, width] } };
   },
 });
 

@@ -64,7 +64,8 @@ export default defineNode({
     if (latent.shape.length !== 4 || latent.shape[1] !== 4) throw latentShapeInvalid(latent.shape);
 
     const model = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: false, freeU: unet.freeU !== undefined });
-    const session = await ctx.env.sessions.open(model, { backend: unet.backend });
+    // Variants of one UNet (LoRAs, strengths, FreeU) replace one another in memory.
+    const session = await ctx.env.sessions.open(model, { backend: unet.backend, group: `unet:${unet.path}` });
     const sigmas = Float64Array.from(schedule.sigmas.slice(0, end + 1));
     if (!inputs.return_with_leftover_noise) sigmas[end] = 0;
     const input: UnetSamplingInput = {

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeSafetensors, type TensorSpec } from '../../models/checkpoint/index.ts';
 import { fileSha256 } from '../../models/adapters/index.ts';
 import { patchNetwork } from '../../models/adapters/index.ts';
@@ -16,14 +16,18 @@ export interface ApplyLoraResult {
   layers: number;
   unetMs: number;
   textEncoderMs: number;
+  /** CPU time of the process for both (user + system): the wall time on a machine nobody else uses. */
+  cpuMs: number;
   /** The same LoRA and strength again: found in the cache. */
   cachedMs: number;
+  /** Bytes the patched copies added on disk (the base's data file is linked, not copied). */
+  writtenBytes: number;
 }
 
-/** A synthetic rank-32 kohya LoRA for a converted folder, applied to its UNet and text encoder. */
-export async function applyLora(args: { modelDir: string; workDir: string }): Promise<ApplyLoraResult> {
-  const index = existingConversion(args.modelDir);
-  if (!index) throw new Error(`${args.modelDir} is not a converted model`);
+/** Writes a synthetic rank-32 kohya LoRA (fp16) for the model of a converted folder; returns its layer count. */
+export function writeBenchLora(modelDir: string, path: string): number {
+  const index = existingConversion(modelDir);
+  if (!index) throw new Error(`${modelDir} is not a converted model`);
   const targets = [...new Map([...loraTargets(index.config).values()].map((t) => [t.key, t])).values()].filter((t) => TRAINED.test(t.key));
   const tensors: TensorSpec[] = targets.flatMap((target, i) => {
     const name = `${target.network === 'unet' ? 'lora_unet_' : 'lora_te_'}${target.key.replace(/^model\.diffusion_model\.|^cond_stage_model\.transformer\./, '').replace(/\.weight$/, '').replaceAll('.', '_')}`;
@@ -35,18 +39,36 @@ export async function applyLora(args: { modelDir: string; workDir: string }): Pr
       { name: `${name}.alpha`, shape: [], dtype: 'F16', values: () => Float32Array.of(RANK / 2) },
     ] satisfies TensorSpec[];
   });
+  mkdirSync(dirname(path), { recursive: true });
+  writeSafetensors(path, tensors);
+  return targets.length;
+}
+
+/** Bytes under `path`, not counting files linked from elsewhere (nlink > 1). */
+function bytesWritten(path: string): number {
+  const stats = statSync(path);
+  if (stats.isDirectory()) return readdirSync(path).reduce((n, name) => n + bytesWritten(join(path, name)), 0);
+  return stats.nlink > 1 ? 0 : stats.size;
+}
+
+/** The synthetic LoRA applied to the UNet and the text encoder of a converted folder, timed. */
+export async function applyLora(args: { modelDir: string; workDir: string }): Promise<ApplyLoraResult> {
   const file = join(args.workDir, 'bench-lora.safetensors');
-  writeSafetensors(file, tensors);
+  const layers = writeBenchLora(args.modelDir, file);
   const applied = [{ file, sha256: fileSha256(file), strength: 0.8 }];
   const cache = join(args.workDir, 'lora-cache');
-  const timed = (run: () => void) => {
+  const timed = async (run: () => Promise<unknown>) => {
     const started = performance.now();
-    run();
+    await run();
     return performance.now() - started;
   };
   const unet = join(args.modelDir, 'unet', 'model.onnx');
-  const unetMs = timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
-  const textEncoderMs = timed(() => patchNetwork({ model: join(args.modelDir, 'text_encoder', 'model.onnx'), network: 'text_encoder', loras: applied, cacheDir: cache }));
-  const cachedMs = timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
-  return { loraBytes: statSync(file).size, layers: targets.length, unetMs, textEncoderMs, cachedMs };
+  const cpu = process.cpuUsage();
+  const unetMs = await timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
+  const textEncoderMs = await timed(() => patchNetwork({ model: join(args.modelDir, 'text_encoder', 'model.onnx'), network: 'text_encoder', loras: applied, cacheDir: cache }));
+  const used = process.cpuUsage(cpu);
+  const cachedMs = await timed(() => patchNetwork({ model: unet, network: 'unet', loras: applied, cacheDir: cache }));
+  return {
+    loraBytes: statSync(file).size, layers, unetMs, textEncoderMs, cpuMs: (used.user + used.system) / 1000, cachedMs, writtenBytes: bytesWritten(cache),
+  };
 }

@@ -1,4 +1,4 @@
-import { convertCheckpoint } from '../../models/convert/index.ts';
+import { convertCheckpoint, type UnetWeights } from '../../models/convert/index.ts';
 import { writeFullCheckpoint, writeFullVaeDecoder, writeQuantizedUnet } from '../full-size.ts';
 
 export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: number }> {
@@ -6,12 +6,13 @@ export async function writeCheckpoint(args: { path: string }): Promise<{ bytes: 
 }
 
 /**
- * Converts the checkpoint into an ONNX model folder, as `latentflow convert --unet float` does: the
- * fp32 UNet is the reference every target and variant is measured against.
+ * Converts the checkpoint into an ONNX model folder, as `latentflow convert --unet float` does (the
+ * fp32 UNet is the reference every target and variant is measured against), or with the UNet
+ * weights asked for.
  */
-export async function convert(args: { checkpoint: string; outDir: string }): Promise<{ convertMs: number }> {
+export async function convert(args: { checkpoint: string; outDir: string; unetWeights?: UnetWeights }): Promise<{ convertMs: number }> {
   const started = performance.now();
-  const result = await convertCheckpoint(args.checkpoint, args.outDir, { unetWeights: 'float' });
+  const result = await convertCheckpoint(args.checkpoint, args.outDir, { unetWeights: args.unetWeights ?? 'float' });
   if (result.status !== 'converted') throw new Error(`expected a fresh conversion into ${args.outDir}, got ${result.status}`);
   return { convertMs: performance.now() - started };
 }

@@ -40,18 +40,37 @@ export function adapterKind(parts: AdapterParts): AdapterKind | { missing: strin
   return { missing: parts.up ? 'the down projection' : 'the up projection' };
 }
 
-/** delta for a weight of `shape`, scaled by alpha / rank but not yet by the strength. */
+/**
+ * A layer's change: a low-rank product scale * up [rows, rank] @ down [rank, cols] (LoRA, LoCon;
+ * a Tucker core is folded into `down`), which is best multiplied where matrix products are fast,
+ * or the full delta (LoHa, LoKr).
+ */
+export type AdapterChange =
+  | { kind: 'product'; up: Float32Array; down: Float32Array; rows: number; rank: number; cols: number; scale: number }
+  | { kind: 'full'; delta: Float32Array };
+
+/** The change for a weight of `shape`, scaled by alpha / rank but not yet by the strength. */
+export function adapterChange(kind: AdapterKind, parts: AdapterParts, shape: readonly number[]): AdapterChange {
+  if (kind !== 'lora') return { kind: 'full', delta: adapterDelta(kind, parts, shape) };
+  const rows = shape[0];
+  const cols = shape.slice(1).reduce((n, d) => n * d, 1);
+  const up = parts.up as LoraTensor;
+  const down = parts.down as LoraTensor;
+  const rank = down.shape[0];
+  const scale = parts.alpha === undefined ? 1 : parts.alpha / rank;
+  const right = parts.mid ? throughCore(parts.mid, down) : down.values;
+  checkFactors(up.values, right, rows, rank, cols);
+  return { kind: 'product', up: up.values, down: right, rows, rank, cols, scale };
+}
+
+/** The full delta for a weight of `shape`, scaled by alpha / rank but not yet by the strength. */
 export function adapterDelta(kind: AdapterKind, parts: AdapterParts, shape: readonly number[]): Float32Array {
   const out = shape[0];
   const inner = shape.slice(1).reduce((n, d) => n * d, 1);
   switch (kind) {
     case 'lora': {
-      const up = parts.up as LoraTensor;
-      const down = parts.down as LoraTensor;
-      const rank = down.shape[0];
-      const scale = parts.alpha === undefined ? 1 : parts.alpha / rank;
-      const right = parts.mid ? throughCore(parts.mid, down) : down.values;
-      return matmul(up.values, right, out, rank, inner, scale);
+      const change = adapterChange(kind, parts, shape) as Extract<AdapterChange, { kind: 'product' }>;
+      return matmul(change.up, change.down, out, change.rank, inner, change.scale);
     }
     case 'loha': {
       const rank = (parts.hada_w1_b as LoraTensor).shape[0];
@@ -90,9 +109,7 @@ function product(a: LoraTensor, b: LoraTensor, rows: number, cols: number): Floa
 
 /** scale * a [rows, inner] @ b [inner, cols]. */
 function matmul(a: Float32Array, b: Float32Array, rows: number, inner: number, cols: number, scale: number): Float32Array {
-  if (a.length !== rows * inner || b.length !== inner * cols) {
-    throw new Error(`factors of ${a.length} and ${b.length} values do not make a [${rows}, ${cols}] weight through rank ${inner}`);
-  }
+  checkFactors(a, b, rows, inner, cols);
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = out.subarray(r * cols, (r + 1) * cols);
@@ -104,6 +121,12 @@ function matmul(a: Float32Array, b: Float32Array, rows: number, inner: number, c
     }
   }
   return out;
+}
+
+function checkFactors(a: Float32Array, b: Float32Array, rows: number, inner: number, cols: number): void {
+  if (a.length !== rows * inner || b.length !== inner * cols) {
+    throw new Error(`factors of ${a.length} and ${b.length} values do not make a [${rows}, ${cols}] weight through rank ${inner}`);
+  }
 }
 
 function lokrFactor(full: LoraTensor | undefined, a: LoraTensor | undefined, b: LoraTensor | undefined): LoraTensor {

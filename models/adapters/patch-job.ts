@@ -9,7 +9,7 @@ export type PatchMessage =
 const post = (message: PatchMessage) => parentPort?.postMessage(message);
 
 try {
-  post({ type: 'done', path: patchNetwork(workerData as PatchRequest) });
+  post({ type: 'done', path: await patchNetwork(workerData as PatchRequest) });
 } catch (error) {
   const { message } = error instanceof Error ? error : new Error(String(error));
   const code = (error as { code?: unknown }).code;

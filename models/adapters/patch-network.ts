@@ -1,13 +1,14 @@
-import { closeSync, copyFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SD15Config } from '../sd15/config.ts';
 import type { UnetWeights } from '../convert/write-networks.ts';
 import { buildTextEncoder, buildUnet } from '../sd15/index.ts';
 import { StoredWeights } from '../sd15/stored-weights.ts';
-import { textEncoderTensors, unetTensors } from '../sd15/tensors.ts';
+import { textEncoderTensors, TEXT_PREFIX, unetTensors } from '../sd15/tensors.ts';
 import { readOnnxInitializers, type StoredInitializer } from '../model-folder/onnx-initializers.ts';
-import { initializerByteLength, withFloat16Weights, type OnnxModel } from '../onnx/index.ts';
-import { tensorBytes } from '../onnx/encode.ts';
+import {
+  initializerByteLength, tensorBytes, withFloat16Weights, writeOnnxModelFile, type Initializer, type OnnxModel, type TensorPlacement,
+} from '../onnx/index.ts';
 import { modelNotPatchable } from './errors.ts';
 import type { LoraNetwork } from './targets.ts';
 
@@ -19,70 +20,149 @@ export interface PatchSource {
   /** How the conversion stored the weights (model_index.json). */
   weights: 'float32' | 'float16';
   unetWeights: UnetWeights;
+  /** Rows appended to the text encoder's token-embedding table, [rows, width] (textual inversion). */
+  extraRows?: Float32Array;
 }
 
-/** Adds the changes of every adapter for one weight (checkpoint name) to `base`, in place. */
-export type WeightChange = (key: string, base: Float32Array) => void;
+/** The weight (checkpoint name) with every adapter's change for it added: `base` or a new array. */
+export type WeightChange = (key: string, base: Float32Array) => Promise<Float32Array>;
+
+const TOKEN_TABLE = `${TEXT_PREFIX}embeddings.token_embedding.weight`;
+/** Where the copy's own tensors go, and the name its folder gives the base network's data file. */
+const DATA_FILE = 'model.onnx.data';
+const baseDataName = (file: string) => `base-${basename(file)}`;
+const DATA_ALIGNMENT = 4096;
 
 /**
- * Writes a copy of a converted network into `targetDir` with some weights changed: the model and its
- * external data are copied as they are, then the initializers made from each changed weight are
- * computed as the converter computes them (transposed, sliced, int8-quantised, float16) and written
- * over their bytes. Nothing else is rewritten, so unchanged weights stay byte for byte the same and
- * one weight (plus its change) is in memory at a time. Returns the path of the copy's model.onnx.
+ * Writes a copy of a converted network into `targetDir` with some weights changed. The initializers
+ * made from each changed weight are computed as the converter computes them (transposed, sliced,
+ * int8-quantised, float16) and written to the copy's own data file; every other initializer is
+ * referenced where the base network keeps it (ONNX external data: location, offset, length), in the
+ * base's data file hard-linked into the copy's folder. So unchanged weights stay byte for byte the
+ * same and cost neither time nor disk, and one weight (plus its change) is in memory at a time.
+ * With `extraRows` the token table grows (the model is built for the larger vocabulary). Returns
+ * the path of the copy's model.onnx.
  */
-export function writePatchedNetwork(source: PatchSource, changedKeys: ReadonlySet<string>, change: WeightChange, targetDir: string): string {
+export async function writePatchedNetwork(source: PatchSource, changedKeys: ReadonlySet<string>, change: WeightChange, targetDir: string): Promise<string> {
   const stored = readOnnxInitializers(source.model);
   const weights = new StoredWeights(stored.values());
   const shapes = source.network === 'unet' ? unetTensors(source.config.unet) : textEncoderTensors(source.config.text);
-  let last: { key: string; values: Float32Array } | undefined;
-  const patched = (key: string): Float32Array => {
-    if (last?.key !== key) {
-      const values = weights.read(key, shapes.get(key) as number[]);
-      change(key, values);
-      last = { key, values };
-    }
-    return last.values;
-  };
-  const model = buildNetwork(source, patched);
-  const changed = model.graph.initializers.filter((init) => changedKeys.has(baseKey(init.name)));
   const missing = [...changedKeys].filter((key) => !weights.has(key));
   if (missing.length > 0) throw modelNotPatchable(source.model, `it has no stored weight ${missing[0]}`);
-
-  mkdirSync(targetDir, { recursive: true });
-  const copies = new Map<string, string>();
-  for (const file of new Set([source.model, ...[...stored.values()].map((init) => init.file)])) {
-    const copy = join(targetDir, basename(file));
-    copyFileSync(file, copy);
-    copies.set(file, copy);
-  }
-  for (const init of changed) {
+  let current: { key: string; values: Float32Array } | undefined;
+  const model = buildNetwork(source, (key) => {
+    if (current?.key !== key) throw new Error(`weight ${key} was asked for while ${current?.key ?? 'none'} was being written`);
+    return current.values;
+  });
+  const resized = source.extraRows ? TOKEN_TABLE : undefined;
+  const changed = new Map<string, Initializer[]>();
+  for (const init of model.graph.initializers) {
     const place = stored.get(init.name);
-    if (!place || place.dataType !== init.dataType || place.length !== initializerByteLength(init)) {
+    const key = baseKey(init.name);
+    const sized = key === resized || place?.length === initializerByteLength(init);
+    if (!place || place.dataType !== init.dataType || !sized) {
       throw modelNotPatchable(source.model, `its initializer ${init.name} is not the one this version of latentflow writes; convert the model again`);
     }
-    writeAt(copies.get(place.file) as string, place, tensorBytes(init));
+    if (changedKeys.has(key) || key === resized) changed.set(key, [...(changed.get(key) ?? []), init]);
   }
-  return join(targetDir, basename(source.model));
+
+  mkdirSync(targetDir, { recursive: true });
+  const placements = new Map<Initializer, TensorPlacement>();
+  const inline = new Map<Initializer, Uint8Array>();
+  const data = new Appender(join(targetDir, DATA_FILE));
+  try {
+    for (const [key, inits] of changed) {
+      const base = weights.read(key, shapes.get(key) as number[]);
+      const values = changedKeys.has(key) ? await change(key, base) : base;
+      current = { key, values: key === resized ? appended(values, source.extraRows as Float32Array) : values };
+      for (const init of inits) {
+        const bytes = tensorBytes(init);
+        if (isInline(source.model, stored.get(init.name) as StoredInitializer)) inline.set(init, bytes.slice());
+        else placements.set(init, { kind: 'external', location: DATA_FILE, ...data.append(bytes) });
+      }
+    }
+  } finally {
+    current = undefined;
+    data.close();
+  }
+  const linked = new Set<string>();
+  const initializers = model.graph.initializers.map((init): Initializer => {
+    const place = stored.get(init.name) as StoredInitializer;
+    const bytes = inline.get(init);
+    if (bytes) return { ...init, data: () => bytes };
+    if (placements.has(init)) return init;
+    if (isInline(source.model, place)) return { ...init, data: () => readRange(place) };
+    if (!linked.has(place.file)) linkOrCopy(place.file, join(targetDir, baseDataName(place.file)));
+    linked.add(place.file);
+    placements.set(init, { kind: 'external', location: baseDataName(place.file), offset: place.offset, length: place.length });
+    return init;
+  });
+  const result = join(targetDir, basename(source.model));
+  writeOnnxModelFile({ ...model, graph: { ...model.graph, initializers } }, result, (init) => placements.get(init) ?? { kind: 'inline' });
+  return result;
 }
 
 function buildNetwork(source: PatchSource, weights: (key: string) => Float32Array): OnnxModel {
+  const text = source.extraRows ? { ...source.config.text, vocab: source.config.text.vocab + source.extraRows.length / source.config.text.width } : source.config.text;
   const model = source.network === 'unet'
     ? buildUnet(source.config.unet, weights, { quantization: source.unetWeights === 'float' ? 'none' : source.unetWeights })
-    : buildTextEncoder(source.config.text, weights);
+    : buildTextEncoder(text, weights);
   return source.weights === 'float16' ? withFloat16Weights(model) : model;
 }
 
 /** The checkpoint weight an initializer is made from (see CheckpointWeights' names). */
 const baseKey = (name: string) => name.split(/[:[]/)[0];
 
-function writeAt(path: string, place: StoredInitializer, bytes: Uint8Array): void {
-  const fd = openSync(path, 'r+');
+const isInline = (model: string, place: StoredInitializer) => place.file === model;
+
+function appended(table: Float32Array, rows: Float32Array): Float32Array {
+  const out = new Float32Array(table.length + rows.length);
+  out.set(table);
+  out.set(rows, table.length);
+  return out;
+}
+
+/** The base's data file in the copy's folder: a hard link (no bytes copied), or a copy across file systems. */
+function linkOrCopy(from: string, to: string): void {
   try {
+    linkSync(from, to);
+  } catch (error) {
+    if (!['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EACCES'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    copyFileSync(from, to);
+  }
+}
+
+function readRange(place: StoredInitializer): Uint8Array {
+  const fd = openSync(place.file, 'r');
+  try {
+    const bytes = new Uint8Array(place.length);
     let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, place.offset + done);
+    while (done < bytes.length) done += readSync(fd, bytes, done, bytes.length - done, place.offset + done);
+    return bytes;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Writes tensors one after another into a new external data file, each at a 4 KiB boundary. */
+class Appender {
+  private fd: number | undefined;
+  private position = 0;
+
+  constructor(private readonly path: string) {}
+
+  append(bytes: Uint8Array): { offset: number; length: number } {
+    this.fd ??= openSync(this.path, 'w');
+    const offset = Math.ceil(this.position / DATA_ALIGNMENT) * DATA_ALIGNMENT;
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, offset + done);
+    this.position = offset + bytes.length;
+    return { offset, length: bytes.length };
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

@@ -1,13 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { existingConversion, type ConvertedModelIndex } from '../convert/index.ts';
-import { buildTextEncoder } from '../sd15/index.ts';
-import { StoredWeights } from '../sd15/stored-weights.ts';
-import { textEncoderTensors, TEXT_PREFIX } from '../sd15/tensors.ts';
-import { readOnnxInitializers } from '../model-folder/onnx-initializers.ts';
-import { writeOnnxModel } from '../onnx/index.ts';
+import { existingConversion } from '../convert/index.ts';
 import { modelNotPatchable } from './errors.ts';
+import { LowRankUpdate } from './low-rank-update.ts';
 import { networkFolderOf, writePatchedNetwork, type WeightChange } from './patch-network.ts';
 import { openLora, type LoraFile, type LoraModule } from './read-lora.ts';
 import type { LoraNetwork } from './targets.ts';
@@ -57,7 +53,7 @@ export function existingPatchedNetwork(request: PatchRequest): string | undefine
 }
 
 /** Makes the copy existingPatchedNetwork looks for (atomically; a copy made meanwhile by another caller is kept) and returns its model.onnx. */
-export function patchNetwork(request: PatchRequest): string {
+export async function patchNetwork(request: PatchRequest): Promise<string> {
   const found = existingPatchedNetwork(request);
   if (found) return found;
   const { model, network, cacheDir, extra } = request;
@@ -70,11 +66,11 @@ export function patchNetwork(request: PatchRequest): string {
   mkdirSync(cacheDir, { recursive: true });
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = active.map((lora) => openLora(lora.file, index.config));
+  const update = await LowRankUpdate.create();
   try {
-    const { keys, change } = combinedChange(files, active, network);
-    const target = join(staging, network);
-    if (extra) writeExtendedTextEncoder(model, index, change, extra, target);
-    else writePatchedNetwork({ model, network, config: index.config, weights: index.weights, unetWeights: index.unetWeights }, keys, change, target);
+    const { keys, change } = combinedChange(files, active, network, update);
+    const source = { model, network, config: index.config, weights: index.weights, unetWeights: index.unetWeights, extraRows: extra?.rows };
+    await writePatchedNetwork(source, keys, change, join(staging, network));
     writeFileSync(join(staging, 'patch.json'), `${JSON.stringify({ base: model, network, loras: active, extraTokens: extra?.id }, null, 2)}\n`);
     renameSync(staging, dir);
   } catch (error) {
@@ -83,13 +79,14 @@ export function patchNetwork(request: PatchRequest): string {
     throw error;
   } finally {
     for (const file of files) file.close();
+    await update.release();
   }
   pruneCopies(cacheDir, id);
   return result;
 }
 
-/** The weights the LoRAs change in `network`, and W += strength * delta for each. */
-function combinedChange(files: LoraFile[], loras: readonly AppliedLora[], network: LoraNetwork): { keys: Set<string>; change: WeightChange } {
+/** The weights the LoRAs change in `network`, and W + strength * delta for each (low-rank products through ORT). */
+function combinedChange(files: LoraFile[], loras: readonly AppliedLora[], network: LoraNetwork, update: LowRankUpdate): { keys: Set<string>; change: WeightChange } {
   const byKey = new Map<string, { file: LoraFile; module: LoraModule; strength: number }[]>();
   files.forEach((file, i) => {
     for (const module of file.modules) {
@@ -99,39 +96,19 @@ function combinedChange(files: LoraFile[], loras: readonly AppliedLora[], networ
       byKey.set(module.target.key, list);
     }
   });
-  const change: WeightChange = (key, base) => {
+  const change: WeightChange = async (key, base) => {
+    let weight = base;
     for (const { file, module, strength } of byKey.get(key) ?? []) {
-      const delta = file.delta(module);
-      for (let i = 0; i < base.length; i++) base[i] += strength * delta[i];
+      const adapter = file.change(module);
+      if (adapter.kind === 'product') {
+        weight = await update.apply(weight, adapter, strength);
+        continue;
+      }
+      for (let i = 0; i < weight.length; i++) weight[i] += strength * adapter.delta[i];
     }
+    return weight;
   };
   return { keys: new Set(byKey.keys()), change };
-}
-
-/**
- * The text encoder rebuilt with `extra.rows` appended to its token-embedding table (ids from the
- * vocabulary size on), the LoRA changes applied: the table changes size, so the model is written anew.
- */
-function writeExtendedTextEncoder(model: string, index: ConvertedModelIndex, change: WeightChange, extra: ExtraTokens, target: string): void {
-  const weights = new StoredWeights(readOnnxInitializers(model).values());
-  const base = index.config.text;
-  const tableKey = `${TEXT_PREFIX}embeddings.token_embedding.weight`;
-  const shapes = textEncoderTensors(base);
-  const rows = extra.rows.length / base.width;
-  const config = { ...base, vocab: base.vocab + rows };
-  const source = (key: string): Float32Array => {
-    const values = weights.read(key, shapes.get(key) as number[]);
-    change(key, values);
-    if (key !== tableKey) return values;
-    const table = new Float32Array(values.length + extra.rows.length);
-    table.set(values);
-    table.set(extra.rows, values.length);
-    return table;
-  };
-  mkdirSync(target, { recursive: true });
-  writeOnnxModel(buildTextEncoder(config, source), join(target, 'model.onnx'), {
-    externalData: 'auto', weightType: index.weights === 'float16' ? 'float16' : 'float32',
-  });
 }
 
 function cacheKey(model: string, network: LoraNetwork, loras: readonly AppliedLora[], extra?: ExtraTokens): string {

@@ -2,7 +2,7 @@ import type { SD15Config } from '../sd15/config.ts';
 import type { TensorSource } from '../checkpoint/types.ts';
 import { openCheckpoint } from '../checkpoint/open-checkpoint.ts';
 import { loraInvalid, loraShapeMismatch, loraUnreadable, loraUnsupported, loraWrongArchitecture } from './errors.ts';
-import { adapterDelta, adapterKind, type AdapterKind, type AdapterParts, type AdapterRole } from './delta.ts';
+import { adapterChange, adapterKind, type AdapterChange, type AdapterKind, type AdapterParts, type AdapterRole } from './delta.ts';
 import { loraTargets, targetName, type LoraNetwork, type LoraTarget } from './targets.ts';
 
 /** One adapted layer of a LoRA file: its target weight and the file's tensors for it. */
@@ -20,7 +20,7 @@ export interface LoraFile {
   /** Keys of the file that no weight of the model matches (reported, never silently dropped). */
   unmatched: string[];
   /** The layer's weight change, scaled by alpha / rank (not by the strength). */
-  delta(module: LoraModule): Float32Array;
+  change(module: LoraModule): AdapterChange;
   close(): void;
 }
 
@@ -87,7 +87,7 @@ export function openLora(path: string, config: SD15Config): LoraFile {
       path,
       modules,
       unmatched,
-      delta: (module) => moduleDelta(path, source, module),
+      change: (module) => moduleChange(path, source, module),
       close: () => source.close(),
     };
   } catch (error) {
@@ -131,24 +131,25 @@ function matchModules(path: string, source: TensorSource, targets: Map<string, L
   return { modules, unmatched };
 }
 
-function moduleDelta(path: string, source: TensorSource, module: LoraModule): Float32Array {
+function moduleChange(path: string, source: TensorSource, module: LoraModule): AdapterChange {
   const parts: AdapterParts = {};
   for (const [role, name] of Object.entries(module.tensors) as [AdapterRole | 'alpha', string][]) {
     const values = readTensor(path, source, name);
     if (role === 'alpha') parts.alpha = values[0];
     else parts[role] = { shape: [...(source.info(name)?.shape ?? [values.length])], values };
   }
-  let delta: Float32Array;
+  let change: AdapterChange;
   try {
-    delta = adapterDelta(module.kind, parts, module.target.shape);
+    change = adapterChange(module.kind, parts, module.target.shape);
   } catch (error) {
     throw loraShapeMismatch(path, module.name, `${(error as Error).message}; the model's weight is [${module.target.shape.join(', ')}]`);
   }
   const expected = module.target.shape.reduce((n, d) => n * d, 1);
-  if (delta.length !== expected) {
-    throw loraShapeMismatch(path, module.name, `it changes ${delta.length} values, the model's weight [${module.target.shape.join(', ')}] has ${expected}`);
+  const changed = change.kind === 'full' ? change.delta.length : change.rows * change.cols;
+  if (changed !== expected) {
+    throw loraShapeMismatch(path, module.name, `it changes ${changed} values, the model's weight [${module.target.shape.join(', ')}] has ${expected}`);
   }
-  return delta;
+  return change;
 }
 
 function readTensor(path: string, source: TensorSource, name: string): Float32Array {

@@ -13,9 +13,10 @@
  */
 export { GraphBuilder, float, floats, DEFAULT_OPSETS, DEFAULT_IR_VERSION } from './graph.ts';
 export type { AttributeInput, NodeOptions } from './graph.ts';
-export { writeOnnxModel } from './writer.ts';
+export { writeOnnxModel, writeOnnxModelFile } from './writer.ts';
 export type { WriteOptions, WrittenModel } from './writer.ts';
-export { encodeModel } from './encode.ts';
+export { encodeModel, tensorBytes } from './encode.ts';
+export type { TensorPlacement } from './encode.ts';
 export { toFloat16, float32ToFloat16Bits, withFloat16Weights } from './float16.ts';
 export { quantizeColumns, quantizeFilters } from './quantize.ts';
 export type { QuantizedFilters, QuantizedMatrix } from './quantize.ts';

@@ -22,10 +22,14 @@ const MATRIX_INT8_MAX = 63;
 /** Per-column symmetric int8 quantisation of a row-major [rows, cols] matrix. */
 export function quantizeColumns(matrix: Float32Array, rows: number, cols: number): QuantizedMatrix {
   const scales = new Float32Array(cols);
-  for (let i = 0; i < rows * cols; i++) scales[i % cols] = Math.max(scales[i % cols], Math.abs(matrix[i]));
+  for (let row = 0; row < rows * cols; row += cols) {
+    for (let c = 0; c < cols; c++) scales[c] = Math.max(scales[c], Math.abs(matrix[row + c]));
+  }
   for (let c = 0; c < cols; c++) scales[c] = scales[c] / MATRIX_INT8_MAX || 1;
   const values = new Int8Array(rows * cols);
-  for (let i = 0; i < rows * cols; i++) values[i] = Math.round(matrix[i] / scales[i % cols]);
+  for (let row = 0; row < rows * cols; row += cols) {
+    for (let c = 0; c < cols; c++) values[row + c] = Math.round(matrix[row + c] / scales[c]);
+  }
   return { values, scales };
 }
 

@@ -68,6 +68,22 @@ export function writeOnnxModel(model: OnnxModel, modelPath: string, options: Wri
   }
 }
 
+/**
+ * Writes only the model file: each initializer where `placement` says, inline or at a range of an
+ * external data file that is already in place beside the model (nothing is written there). The
+ * model is written under a temporary name and renamed when complete.
+ */
+export function writeOnnxModelFile(model: OnnxModel, modelPath: string, placement: (init: Initializer) => TensorPlacement): void {
+  const temporary = temporaryName(modelPath);
+  try {
+    withFile(temporary, (sink) => encodeModel(model, placement).writeTo(sink));
+    renameSync(temporary, modelPath);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
 function writeExternalData(
   initializers: Initializer[], path: string, location: string, progress: Progress,
 ): Map<Initializer, TensorPlacement> {

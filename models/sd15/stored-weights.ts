@@ -1,6 +1,7 @@
 import type { StoredInitializer } from '../model-folder/onnx-initializers.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 import { toFloat32 } from '../checkpoint/dtype.ts';
+import { transpose } from './transpose.ts';
 
 /**
  * Reads checkpoint tensors (CompVis names and layouts, float32) back from the initializers of a
@@ -57,9 +58,7 @@ export class StoredWeights {
       }
       const columns = end - start;
       const matrix = piece.role === 'int8' ? dequantized(piece, pieceOf(pieces, 'scales', piece.start, key)) : readFloats(piece.init);
-      for (let i = 0; i < inner; i++) {
-        for (let c = 0; c < columns; c++) out[(start + c) * inner + i] = matrix[i * columns + c];
-      }
+      transpose(matrix, inner, columns, out.subarray(start * inner, end * inner));
       filled += columns;
     }
     return checked(key, out, filled, shape.length === 1 ? count : rows);
@@ -100,7 +99,9 @@ function dequantized(values: Piece, scales: Piece): Float32Array {
   const scale = readFloats(scales.init);
   const columns = scale.length;
   const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw[i] * scale[i % columns];
+  for (let row = 0; row < raw.length; row += columns) {
+    for (let c = 0; c < columns; c++) out[row + c] = raw[row + c] * scale[c];
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { DataType, TensorValues } from '../onnx/model.ts';
 import type { QuantizedConvWeights } from '../onnx/ops.ts';
 import { nearestUpsampleConvPhases } from '../onnx/decoder-ops.ts';
 import { quantizeColumns, quantizeFilters } from '../onnx/quantize.ts';
+import { transpose } from './transpose.ts';
 import type { QuantizedFilters, QuantizedMatrix } from '../onnx/quantize.ts';
 
 /** Reads one checkpoint tensor (CompVis name) as float32; called lazily, while the model is written. */
@@ -121,10 +122,3 @@ export class CheckpointWeights {
   }
 }
 
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  }
-  return out;
-}

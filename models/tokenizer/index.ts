@@ -3,5 +3,5 @@ export type { ModelInput } from './clip-tokenizer.ts';
 export { normalizePrompt } from './normalize.ts';
 export { parsePromptWeights } from './prompt-weights.ts';
 export type { PromptPart } from './prompt-weights.ts';
-export { tokenizeWeighted } from './weighted-prompt.ts';
+export { A1111_COMMA_BACKTRACK, tokenizeWeighted } from './weighted-prompt.ts';
 export type { EmbeddingTokens } from './weighted-prompt.ts';

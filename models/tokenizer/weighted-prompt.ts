@@ -22,29 +22,58 @@ export interface WeightedPromptOptions {
   embedding?: (name: string) => EmbeddingTokens | undefined;
   /** Names also recognised as bare words (A1111's habit), besides `embedding:name` (ComfyUI's). */
   bareEmbeddingNames?: readonly string[];
+  /**
+   * A1111's `comma_padding_backtrack` (its default is A1111_COMMA_BACKTRACK): when a token does not fit
+   * the full chunk and a comma is among the chunk's last this many tokens, the chunk ends after that
+   * comma and the tokens after it move to the next chunk. 0 (default, ComfyUI): cut where it is full.
+   */
+  commaBacktrack?: number;
 }
+
+export const A1111_COMMA_BACKTRACK = 20;
 
 const EMBEDDING_REFERENCE = /embedding:([\w.-]+)/g;
 
 /**
  * Tokenizes a weighted prompt (see parsePromptWeights) into as many 75-token chunks as it needs:
- * a chunk is full at 75 tokens or ends at BREAK, and an embedding never straddles two chunks.
+ * a chunk is full at 75 tokens (or ends at its last comma, see commaBacktrack) or ends at BREAK,
+ * and an embedding never straddles two chunks.
  */
 export function tokenizeWeighted(tokenizer: ClipTokenizer, prompt: string, options: WeightedPromptOptions = {}): WeightedTokens {
   const chunks: { id: number; weight: number }[][] = [[]];
   let count = 0;
+  const comma = tokenizer.encode(',')[0];
+  const backtrack = options.commaBacktrack ?? 0;
+  /** Where the current chunk's last comma is, -1 when it has none (A1111's last_comma). */
+  let lastComma = -1;
   const current = () => chunks[chunks.length - 1];
+  const nextChunk = (carried: { id: number; weight: number }[] = []) => {
+    chunks.push(carried);
+    lastComma = -1;
+  };
+  /** Makes room for a token; a comma arriving at a full chunk opens the next one unremembered, as in A1111. */
+  const makeRoom = (id: number) => {
+    const full = current().length === MAX_PROMPT_TOKENS;
+    if (id === comma && !full) lastComma = current().length;
+    else if (full && id !== comma && lastComma !== -1 && MAX_PROMPT_TOKENS - lastComma <= backtrack) nextChunk(current().splice(lastComma + 1));
+    else if (full) nextChunk();
+  };
   const push = (ids: readonly number[], weight: number, keepTogether: boolean) => {
-    if (keepTogether && ids.length <= MAX_PROMPT_TOKENS && current().length + ids.length > MAX_PROMPT_TOKENS) chunks.push([]);
-    for (const id of ids) {
-      if (current().length === MAX_PROMPT_TOKENS) chunks.push([]);
-      current().push({ id, weight });
+    if (keepTogether && ids.length <= MAX_PROMPT_TOKENS) {
+      makeRoom(ids[0]);
+      if (current().length + ids.length > MAX_PROMPT_TOKENS) nextChunk();
+      current().push(...ids.map((id) => ({ id, weight })));
+    } else {
+      for (const id of ids) {
+        makeRoom(id);
+        current().push({ id, weight });
+      }
     }
     count += ids.length;
   };
   for (const part of parsePromptWeights(prompt)) {
     if ('break' in part) {
-      chunks.push([]);
+      nextChunk();
       continue;
     }
     for (const piece of splitEmbeddings(part.text, options)) {

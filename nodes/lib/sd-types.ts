@@ -73,6 +73,11 @@ export interface Tokens {
   count: number;
   /** Emphasis of each id (1 when absent). */
   weights?: Float32Array;
+  /**
+   * The chunks under A1111's rule, when they differ: A1111 ends a chunk after a comma among its last
+   * 20 tokens rather than cutting it at 75 (comma_padding_backtrack). TextEncoder's `a1111` weighting reads these.
+   */
+  a1111?: { ids: Int32Array; weights: Float32Array };
   /** Rows of textual-inversion embeddings, which the ids from the vocabulary size on refer to. */
   embeddings?: ExtraTokens;
 }

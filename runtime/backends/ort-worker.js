@@ -161,25 +161,38 @@ async function runProgram({ id, url, input }) {
 }
 
 let closing = false;
+/** Plain inferences under way: ORT's run() is asynchronous, so a close message can arrive during one. */
+const inferring = new Set();
 
-async function close() {
-  // Programs check their signal between runs; the session is released once none is left.
-  closing = true;
-  for (const { controller } of running.values()) controller.abort();
+/**
+ * Releases the session once what runs is done. Programs check their signal between runs: closing the pool
+ * aborts them; a session replaced in its group lets them finish.
+ */
+async function close(abortPrograms) {
+  closing = abortPrograms;
+  if (abortPrograms) for (const { controller } of running.values()) controller.abort();
   for (const { done } of running.values()) await done;
+  await Promise.allSettled(inferring);
   await session?.release();
   parentPort.close();
 }
 
 parentPort.on('message', async (request) => {
   // Terminating a worker while ORT computes aborts the process, so closing is a message handled between runs.
-  if (request.type === 'close') return close();
+  if (request.type === 'close') return close(request.abortPrograms);
   if (request.type === 'abort') return running.get(request.id)?.controller.abort();
   if (request.type === 'program') return runProgram(request);
+  const done = answer(request);
+  inferring.add(done);
+  await done;
+  inferring.delete(done);
+});
+
+async function answer(request) {
   try {
     const { outputs, durationMs } = await infer(request.feeds);
     parentPort.postMessage({ id: request.id, outputs, durationMs }, transferOf(outputs));
   } catch (error) {
     parentPort.postMessage({ id: request.id, error: describe(error) });
   }
-});
+}

@@ -33,6 +33,9 @@ class WorkerSession implements ModelSession {
   private nextId = 0;
   /** Set once close() was asked or the worker ended: later runs fail at once instead of waiting on no worker. */
   private closed = false;
+  /** Set when a session of its group replaced it: a later run reopens the model instead of failing. */
+  private replaced = false;
+  private closing: Promise<void> | undefined;
   private readonly pending = new Map<number, Waiter>();
 
   constructor(
@@ -42,6 +45,8 @@ class WorkerSession implements ModelSession {
     readonly outputs: readonly TensorInfo[],
     readonly settings: SessionSettings,
     private readonly worker: Worker,
+    /** A fresh session for the same model and options, for runs after this one was replaced in its group. */
+    private readonly reopen: () => Promise<ModelSession>,
     private readonly onInference?: (timing: InferenceTiming) => void,
   ) {
     worker.on('message', (reply: WorkerReply) => this.pending.get(reply.id)?.settle(reply)); // none: cancelled meanwhile
@@ -53,6 +58,7 @@ class WorkerSession implements ModelSession {
   }
 
   run(feeds: Record<string, Tensor>, options: { signal?: AbortSignal } = {}): Promise<Record<string, Tensor>> {
+    if (this.replaced) return this.reopen().then((session) => session.run(feeds, options));
     return this.request<Record<string, Tensor>>({ feeds }, options.signal, (reply) => {
       if (reply.error) return { error: inferenceFailed(`inference of ${this.modelPath} failed: ${reply.error.message}`) };
       this.timed(reply.durationMs!);
@@ -61,6 +67,7 @@ class WorkerSession implements ModelSession {
   }
 
   runProgram<I, O, M = never>(program: URL, input: I, options: ProgramOptions<M> = {}): Promise<O> {
+    if (this.replaced) return this.reopen().then((session) => session.runProgram<I, O, M>(program, input, options));
     return this.request({ type: 'program', url: program.href, input }, options.signal, (reply): Outcome<O> => {
       for (const message of reply.messages ?? []) {
         if (options.signal?.aborted) return undefined; // rejected already; no message after that
@@ -72,13 +79,24 @@ class WorkerSession implements ModelSession {
     });
   }
 
-  /** Ends the worker once its current inference (if any) is done; a running program is aborted first. */
+  /** Ends the worker once the inferences already asked for are done; a running program is aborted first. */
   close(): Promise<void> {
+    return this.end(true);
+  }
+
+  /** Ends the worker once what it is running (programs too) is done; later runs reopen the model. */
+  replace(): Promise<void> {
+    this.replaced = true;
+    return this.end(false);
+  }
+
+  private end(abortPrograms: boolean): Promise<void> {
     this.closed = true;
-    return new Promise((resolve) => {
+    this.closing ??= new Promise((resolve) => {
       this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ type: 'close' });
+      this.worker.postMessage({ type: 'close', abortPrograms });
     });
+    return this.closing;
   }
 
   /** Sends one request and hands its replies to `outcome` until one settles it. */
@@ -138,7 +156,9 @@ function sessionSettings(options: SessionOptions): SessionSettings {
 interface ReadyMessage { type: 'ready'; inputs: TensorInfo[]; outputs: TensorInfo[]; applied: SessionSettings }
 interface LoadFailedMessage { type: 'load_failed'; error: { message: string } }
 
-function startSession(modelPath: string, backend: string, settings: SessionSettings, onInference?: (timing: InferenceTiming) => void): Promise<WorkerSession> {
+function startSession(
+  modelPath: string, backend: string, settings: SessionSettings, reopen: () => Promise<ModelSession>, onInference?: (timing: InferenceTiming) => void,
+): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
     workerData: { modelPath, backend, executionProviders: executionProviders(backend), ...settings },
@@ -146,7 +166,7 @@ function startSession(modelPath: string, backend: string, settings: SessionSetti
   return new Promise((resolve, reject) => {
     worker.once('message', (message: ReadyMessage | LoadFailedMessage) => {
       if (message.type === 'ready') {
-        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, onInference));
+        resolve(new WorkerSession(modelPath, backend, message.inputs, message.outputs, message.applied, worker, reopen, onInference));
       } else {
         reject(modelLoadFailed(`could not load ${modelPath} on ${backend}: ${message.error.message}`));
       }
@@ -167,30 +187,42 @@ function chooseBackend(requested: string, available: BackendInfo[], options: Ses
   throw backendUnavailable(`backend '${requested}' is not available: ${why}. Usable here: ${usable}`);
 }
 
-/** Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker thread. */
+/**
+ * Opens ONNX models on a backend, once per model, backend and options; each session runs in a worker
+ * thread. Sessions of one `group` replace one another (see SessionOptions.group).
+ */
 export function createSessionPool(options: { logger?: Logger; onInference?: (timing: InferenceTiming) => void } = {}): SessionPool {
-  const sessions = new Map<string, Promise<WorkerSession>>();
+  const sessions = new Map<string, { session: Promise<WorkerSession>; group?: string }>();
   /** Opens not yet released, per model path. */
   const holders = new Map<string, number>();
   let available: BackendInfo[] | undefined;
 
-  return {
+  /** Replaces the sessions of `group` (other than `key`) and waits until their workers have ended. */
+  const replace = async (group: string, key: string) => {
+    const replaced = [...sessions].filter(([other, entry]) => other !== key && entry.group === group);
+    for (const [other] of replaced) sessions.delete(other);
+    const opened = await Promise.allSettled(replaced.map(([, entry]) => entry.session));
+    await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.replace() : undefined)));
+  };
+
+  const pool: SessionPool = {
     async backends() {
       available ??= listBackends();
       return available;
     },
 
     async open(modelPath, sessionOptions = {}) {
-      const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await this.backends(), sessionOptions, options.logger);
+      const backend = chooseBackend(sessionOptions.backend ?? 'cpu', await pool.backends(), sessionOptions, options.logger);
       const settings = sessionSettings(sessionOptions);
       const key = JSON.stringify([modelPath, backend, settings]);
       holders.set(modelPath, (holders.get(modelPath) ?? 0) + 1);
-      let session = sessions.get(key);
-      if (!session) {
-        session = startSession(modelPath, backend, settings, options.onInference);
-        sessions.set(key, session);
-        session.catch(() => sessions.delete(key));
-      }
+      const found = sessions.get(key);
+      if (found) return found.session;
+      const { group } = sessionOptions;
+      const session = (group === undefined ? Promise.resolve() : replace(group, key))
+        .then(() => startSession(modelPath, backend, settings, () => pool.open(modelPath, sessionOptions), options.onInference));
+      sessions.set(key, { session, group });
+      session.catch(() => sessions.delete(key));
       return session;
     },
 
@@ -202,7 +234,7 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       }
       holders.delete(modelPath);
       const keys = [...sessions.keys()].filter((key) => (JSON.parse(key) as unknown[])[0] === modelPath);
-      const closing = keys.map((key) => sessions.get(key) as Promise<WorkerSession>);
+      const closing = keys.map((key) => sessions.get(key)?.session as Promise<WorkerSession>);
       for (const key of keys) sessions.delete(key);
       const opened = await Promise.allSettled(closing);
       await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
@@ -210,9 +242,10 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
 
     async close() {
       holders.clear();
-      const opened = await Promise.allSettled(sessions.values());
+      const opened = await Promise.allSettled([...sessions.values()].map((entry) => entry.session));
       sessions.clear();
       await Promise.all(opened.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
     },
   };
+  return pool;
 }

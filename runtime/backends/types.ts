@@ -56,6 +56,12 @@ export interface SessionOptions {
   backend?: string;
   /** Fall back to CPU, with a logged warning, when the requested backend is missing. Default false: fail. */
   fallbackToCpu?: boolean;
+  /**
+   * Sessions opened with the same group replace one another (variants of one network that are used
+   * in turn): opening a new one first closes the others of its group, each once its current inference
+   * is done, so that one of them is in memory. A replaced session that is run again is reopened.
+   */
+  group?: string;
   intraOpThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /**

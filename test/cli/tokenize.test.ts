@@ -45,6 +45,33 @@ describe('latentflow tokenize', () => {
     expect(stdout).toContain('tokens: 8 in 2 chunks of 75');
   });
 
+  it('resolves embedding:name (and bare names when asked) through the model and shows them with their weights', () => {
+    const { code, stdout } = tokenize('--model', 'shapes-tiny', 'a (embedding:shapes-pink:1.2) circle');
+    expect(code).toBe(0);
+    expect(stdout).toContain('embeddings: shapes-pink (1 vector, ids 49408)');
+    expect(stdout).toContain('weights: "a " 1, "embedding:shapes-pink" 1.2, " circle" 1');
+    expect(stdout.match(/^ids: (.*)$/m)![1].split(' ').slice(0, 4)).toEqual(['49406', '320', '49408', '7117']);
+    const bare = tokenize('--json', '--model', 'shapes-tiny', '--bare-embedding-names', 'a shapes-pink circle');
+    expect(JSON.parse(bare.stdout)).toMatchObject({ count: 3, embeddings: [{ name: 'shapes-pink', ids: [49408] }] });
+    expect(JSON.parse(tokenize('--json', '--model', 'shapes-tiny', 'a shapes-pink circle').stdout).embeddings).toEqual([]);
+  });
+
+  it('names an unknown embedding (exit 1), and asks for --model when there is none (exit 2)', () => {
+    const unknown = tokenize('--model', 'shapes-tiny', 'a embedding:nope circle');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no embedding "nope"');
+    const noModel = tokenize('a embedding:shapes-pink circle');
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('needs --model');
+  });
+
+  it('chunks as A1111 does with --a1111: the chunk ends after a comma among its last 20 tokens', () => {
+    const prompt = `${Array(70).fill('cat').join(' ')}, ${Array(10).fill('dog').join(' ')}`;
+    const chunkOf = (...args: string[]) => (JSON.parse(tokenize('--json', ...args, prompt).stdout) as { ids: number[] }).ids.slice(70, 77);
+    expect(chunkOf()).toEqual([2368, 267, 1929, 1929, 1929, 1929, 49407]);
+    expect(chunkOf('--a1111')).toEqual([2368, 267, 49407, 49407, 49407, 49407, 49407]);
+  });
+
   it('exits 2 with usage when the text is missing', () => {
     const { code, stderr } = tokenize('--json');
     expect(code).toBe(2);

@@ -67,6 +67,22 @@ describe('Tokenizer', () => {
     expect([result.ids[0], result.ids[76], result.ids[77], result.ids[77 + 25], result.ids[77 + 26]]).toEqual([49406, 49407, 49406, 2368, 49407]);
   });
 
+  it('gives A1111\'s comma-backtracked chunks beside the plain ones, and TextEncoder encodes them only under `a1111`', async () => {
+    const ctx = await fakeContext({ env: { dataDir: 'data' } });
+    const { tokens: result } = await tokenizer.execute({ clip, text: `${'cat '.repeat(70)}, ${'dog '.repeat(10)}`, bare_embedding_names: false }, ctx);
+    expect(result.ids[75]).toBe(1929);
+    expect([result.a1111?.ids[71], result.a1111?.ids[72], result.a1111?.ids[78]]).toEqual([267, 49407, 1929]);
+    const encoded = async (weighting: 'a1111' | 'comfyui') => {
+      const session = fakeClip('int32', true);
+      const { conditioning } = await textEncoder.execute({ clip, tokens: result, clip_skip: 1, weighting }, await fakeContext({ sessions: { [clip.textEncoder]: session } }));
+      return conditioning.data[75 * 4];
+    };
+    expect(await encoded('comfyui')).toBe(1929);
+    expect(await encoded('a1111')).toBe(49407);
+    const { tokens: short } = await tokenizer.execute({ clip, text: 'cat, dog', bare_embedding_names: false }, ctx);
+    expect(short.a1111).toBeUndefined();
+  });
+
   it('gives each token the weight its brackets say', async () => {
     const { tokens: result } = await tokenizer.execute({ clip, text: 'a (cat:1.5) [dog]', bare_embedding_names: false }, await fakeContext({ env: { dataDir: 'data' } }));
     expect(Array.from(result.ids.subarray(0, 5))).toEqual([49406, 320, 2368, 1929, 49407]);

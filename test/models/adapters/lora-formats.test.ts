@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCkpt } from '../../../models/checkpoint/index.ts';
 import { ZipWriter } from '../../../models/checkpoint/zip-writer.ts';
 import { openLora } from '../../../models/adapters/read-lora.ts';
+import type { AdapterChange } from '../../../models/adapters/delta.ts';
 import { TINY_SD15_CONFIG } from '../../../models/sd15/index.ts';
 import { dataDirWithTinyModel, matmul, scalar, spec, values, writeLora } from './lora-fixtures.ts';
 
@@ -12,11 +13,15 @@ const TO_OUT = `${U}input_blocks.1.1.transformer_blocks.0.attn1.to_out.0.weight`
 const FC1 = 'cond_stage_model.transformer.text_model.encoder.layers.1.mlp.fc1.weight';
 const dir = join(dataDirWithTinyModel(), 'loras');
 
+/** The full delta of a change. */
+const dense = (change: AdapterChange) =>
+  change.kind === 'full' ? change.delta : matmul(change.up, change.down, change.rows, change.rank, change.cols).map((v) => v * change.scale);
+
 /** The modules a file adapts, by target, with their deltas. */
 function read(path: string) {
   const lora = openLora(path, TINY_SD15_CONFIG);
   try {
-    return { unmatched: lora.unmatched, deltas: new Map(lora.modules.map((m) => [m.target.key, { kind: m.kind, delta: lora.delta(m) }])) };
+    return { unmatched: lora.unmatched, deltas: new Map(lora.modules.map((m) => [m.target.key, { kind: m.kind, delta: dense(lora.change(m)) }])) };
   } finally {
     lora.close();
   }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { patchNetwork } from '../../../models/adapters/patched-networks.ts';
 import { openLora } from '../../../models/adapters/read-lora.ts';
@@ -47,8 +48,8 @@ describe('patchNetwork', () => {
     expect(lora.modules.map((m) => m.target.key).sort()).toEqual([Q_PROJ, CONV, TO_K].sort());
   });
 
-  it('adds strength x (alpha / rank) x up @ down to each adapted UNet weight and leaves every other byte as it was', () => {
-    const patched = patchNetwork({ model: unet, network: 'unet', loras: applied(0.8), cacheDir: cache });
+  it('adds strength x (alpha / rank) x up @ down to each adapted UNet weight and leaves every other byte as it was', async () => {
+    const patched = await patchNetwork({ model: unet, network: 'unet', loras: applied(0.8), cacheDir: cache });
     expect(patched.startsWith(cache)).toBe(true);
     const [base, after] = [stored(unet), stored(patched)];
     const toK = matmul(values(64, 2, 0.1).subarray(0, 64), values(128, 1), 32, 2, 64);
@@ -59,35 +60,47 @@ describe('patchNetwork', () => {
     after.read(CONV, [32, 32, 3, 3]).forEach((w, i) => expect(w).toBeCloseTo(expectedConv[i], 6));
     const untouched = `${U}out.2.weight`;
     expect(after.read(untouched, [4, 32, 3, 3])).toEqual(base.read(untouched, [4, 32, 3, 3]));
-    expect(readFileSync(patched).equals(readFileSync(unet))).toBe(true);
+    // Only the changed tensors are written; the rest is read from the base's data file, linked, not copied.
+    const own = [...readOnnxInitializers(patched).values()].filter((init) => init.file === join(dirname(patched), 'model.onnx.data'));
+    expect(new Set(own.map((init) => init.name.split(/[:[]/)[0]))).toEqual(new Set([TO_K, CONV]));
+    expect(statSync(join(dirname(patched), 'base-model.onnx.data')).ino).toBe(statSync(`${unet}.data`).ino);
+    const session = await ort.InferenceSession.create(patched);
+    const [batch, side] = [1, 8];
+    const outputs = await session.run({
+      sample: new ort.Tensor('float32', new Float32Array(batch * 4 * side * side).fill(0.1), [batch, 4, side, side]),
+      timestep: new ort.Tensor('float32', Float32Array.of(500), [batch]),
+      encoder_hidden_states: new ort.Tensor('float32', new Float32Array(batch * 77 * 64).fill(0.1), [batch, 77, 64]),
+    });
+    expect(Object.values(outputs)[0].dims).toEqual([batch, 4, side, side]);
+    await session.release();
   });
 
-  it('patches the text encoder with the lora_te_ layers', () => {
-    const patched = patchNetwork({ model: textEncoder, network: 'text_encoder', loras: applied(1), cacheDir: cache });
+  it('patches the text encoder with the lora_te_ layers', async () => {
+    const patched = await patchNetwork({ model: textEncoder, network: 'text_encoder', loras: applied(1), cacheDir: cache });
     const delta = matmul(values(128, 6), values(128, 5), 64, 2, 64);
     const expected = stored(textEncoder).read(Q_PROJ, [64, 64]).map((w, i) => w + delta[i]);
     stored(patched).read(Q_PROJ, [64, 64]).forEach((w, i) => expect(w).toBeCloseTo(expected[i], 6));
   });
 
-  it('makes a copy once per model, LoRA content and strength, and reuses it', () => {
-    const first = patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache });
+  it('makes a copy once per model, LoRA content and strength, and reuses it', async () => {
+    const first = await patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache });
     const written = statSync(first).mtimeMs;
-    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache })).toBe(first);
+    expect(await patchNetwork({ model: unet, network: 'unet', loras: applied(0.5), cacheDir: cache })).toBe(first);
     expect(statSync(first).mtimeMs).toBe(written);
-    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0.6), cacheDir: cache })).not.toBe(first);
+    expect(await patchNetwork({ model: unet, network: 'unet', loras: applied(0.6), cacheDir: cache })).not.toBe(first);
   });
 
-  it('opens the base network itself at strength 0', () => {
-    expect(patchNetwork({ model: unet, network: 'unet', loras: applied(0), cacheDir: cache })).toBe(unet);
+  it('opens the base network itself at strength 0', async () => {
+    expect(await patchNetwork({ model: unet, network: 'unet', loras: applied(0), cacheDir: cache })).toBe(unet);
   });
 
-  it('reads back shape checks: a LoRA for a wider model is a coded error naming the file and layer', () => {
+  it('reads back shape checks: a LoRA for a wider model is a coded error naming the file and layer', async () => {
     const wide = writeLora(join(dataDir, 'loras', 'wide.safetensors'), [
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_down.weight', [2, 768], 1),
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_up.weight', [32, 2], 2),
     ]);
-    expect(() => patchNetwork({ model: unet, network: 'unet', loras: [{ file: wide, sha256: fileSha256(wide), strength: 1 }], cacheDir: cache }))
-      .toThrow(expect.objectContaining({ code: 'lora_shape_mismatch', path: wide }));
+    await expect(patchNetwork({ model: unet, network: 'unet', loras: [{ file: wide, sha256: fileSha256(wide), strength: 1 }], cacheDir: cache }))
+      .rejects.toThrow(expect.objectContaining({ code: 'lora_shape_mismatch', path: wide }));
   });
 });
 
@@ -102,7 +115,7 @@ describe('patchNetwork on quantised and float16 conversions', () => {
     await convertCheckpoint(checkpoint, join(dataDir, 'models', 'tiny-int8'), { unetWeights: 'int8' });
     const unet = join(dataDir, 'models/tiny-int8/unet/model.onnx');
     const file = kohyaLora(join(dataDir, 'loras', 'kohya.safetensors'));
-    const patched = patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 1 }], cacheDir: join(dataDir, 'cache') });
+    const patched = await patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 1 }], cacheDir: join(dataDir, 'cache') });
     const [base, after] = [stored(unet), stored(patched)];
     const delta = matmul(values(64, 2), values(128, 1), 32, 2, 64);
     const wanted = base.read(TO_K, [32, 64]).map((w, i) => w + 0.5 * delta[i]);
@@ -126,7 +139,7 @@ describe('patchNetwork on quantised and float16 conversions', () => {
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_down.weight', [4, 64], 1),
       spec('lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_v.lora_up.weight', [64, 4], 2),
     ]);
-    const patched = patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 2 }], cacheDir: join(dataDir, 'cache') });
+    const patched = await patchNetwork({ model: unet, network: 'unet', loras: [{ file, sha256: fileSha256(file), strength: 2 }], cacheDir: join(dataDir, 'cache') });
     const delta = matmul(values(256, 2), values(256, 1), 64, 4, 64);
     const wanted = stored(unet).read(key, [64, 64]).map((w, i) => w + 2 * delta[i]);
     stored(patched).read(key, [64, 64]).forEach((w, i) => expect(w).toBeCloseTo(wanted[i], 2));

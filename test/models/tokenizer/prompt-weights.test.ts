@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePromptWeights } from '../../../models/tokenizer/prompt-weights.ts';
 import { ClipTokenizer } from '../../../models/tokenizer/index.ts';
-import { tokenizeWeighted } from '../../../models/tokenizer/weighted-prompt.ts';
+import { A1111_COMMA_BACKTRACK, tokenizeWeighted } from '../../../models/tokenizer/weighted-prompt.ts';
 
 const parsed = (prompt: string) => parsePromptWeights(prompt).map((p) => ('break' in p ? 'BREAK' : [p.text, Number(p.weight.toFixed(6))]));
 
@@ -49,5 +49,50 @@ describe('tokenizeWeighted', () => {
     expect(tokenizeWeighted(tokenizer, 'a shiny cat', { embedding }).ids[2]).not.toBe(49408);
     expect(tokenizeWeighted(tokenizer, 'a shiny cat', { embedding, bareEmbeddingNames: ['shiny'] }).ids[2]).toBe(49408);
     expect(tokenizeWeighted(tokenizer, 'a (embedding:shiny:1.2) cat', { embedding }).weights[2]).toBeCloseTo(1.2);
+  });
+
+  // A1111's comma_padding_backtrack (modules/sd_hijack_clip.py, tokenize_line; default 20): the
+  // token after a full chunk moves the tokens after the chunk's last comma along with it when that
+  // comma is among the last 20; a comma that itself arrives at a full chunk starts the next one.
+  describe('A1111 comma backtrack', () => {
+    const CAT = 2368;
+    const DOG = 1929;
+    const COMMA = 267;
+    const chunk = (tokens: { ids: Int32Array }, c: number) => Array.from(tokens.ids.subarray(77 * c + 1, 77 * c + 76)).filter((id) => id !== 49407);
+    const a1111 = async (prompt: string) => tokenizeWeighted(await ClipTokenizer.load('data'), prompt, { commaBacktrack: A1111_COMMA_BACKTRACK });
+
+    it('ends the chunk after a comma among its last 20 tokens and moves the rest, weights included', async () => {
+      const prompt = `${'cat '.repeat(70)}, ${'dog '.repeat(6)}(dog:1.5) ${'dog '.repeat(3)}`;
+      const tokens = await a1111(prompt);
+      expect(tokens.chunks).toBe(2);
+      expect(chunk(tokens, 0)).toEqual([...Array(70).fill(CAT), COMMA]);
+      expect(chunk(tokens, 1)).toEqual(Array(10).fill(DOG));
+      expect(tokens.weights[77 + 7]).toBeCloseTo(1.5);
+      expect(tokens.count).toBe(81);
+      const plain = tokenizeWeighted(await ClipTokenizer.load('data'), prompt);
+      expect(chunk(plain, 0)).toEqual([...Array(70).fill(CAT), COMMA, ...Array(4).fill(DOG)]);
+    });
+
+    it('backtracks to a comma exactly 20 tokens from the end, not 21', async () => {
+      const at = async (index: number) => chunk(await a1111(`${'cat '.repeat(index)}, ${'dog '.repeat(30)}`), 0).length;
+      expect(await at(55)).toBe(56);
+      expect(await at(54)).toBe(75);
+    });
+
+    it('starts the next chunk with a comma that finds the chunk full, and does not backtrack to it', async () => {
+      const tokens = await a1111(`${'cat '.repeat(75)}, ${'dog '.repeat(80)}`);
+      expect(chunk(tokens, 1)).toEqual([COMMA, ...Array(74).fill(DOG)]);
+      expect(chunk(tokens, 2)).toEqual(Array(6).fill(DOG));
+    });
+
+    it('keeps a prompt of exactly 75 tokens in one chunk, and an embedding whole after the move', async () => {
+      expect((await a1111(`${'cat '.repeat(60)}, ${'dog '.repeat(14)}`)).chunks).toBe(1);
+      const tokenizer = await ClipTokenizer.load('data');
+      const tokens = tokenizeWeighted(tokenizer, `${'cat '.repeat(60)}, ${'dog '.repeat(14)}embedding:two`, {
+        commaBacktrack: A1111_COMMA_BACKTRACK, embedding: () => ({ ids: [49408, 49409] }),
+      });
+      expect(chunk(tokens, 0)).toEqual([...Array(60).fill(CAT), COMMA]);
+      expect(chunk(tokens, 1)).toEqual([...Array(14).fill(DOG), 49408, 49409]);
+    });
   });
 });

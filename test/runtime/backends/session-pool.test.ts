@@ -109,6 +109,38 @@ describe('session pool', () => {
     }
   });
 
+  it('closes the other sessions of a group when one is opened, and reopens a replaced session that is run again', async () => {
+    const pool = createSessionPool();
+    const other = path.join(dir, 'add-one-variant.onnx');
+    writeFileSync(other, addOneModel());
+    const x = { type: 'float32' as const, data: Float32Array.of(1), dims: [1] };
+    try {
+      const first = await pool.open(addOne, { group: 'add-one' });
+      const ungrouped = await pool.open(slow);
+      const second = await pool.open(other, { group: 'add-one' });
+      expect(await pool.open(other, { group: 'add-one' })).toBe(second);
+      expect(await pool.open(slow)).toBe(ungrouped);
+      expect([...((await first.run({ x })).y.data as Float32Array)]).toEqual([2]);
+      const reopened = await pool.open(addOne, { group: 'add-one' });
+      expect(reopened).not.toBe(first);
+      expect(await pool.open(other, { group: 'add-one' })).not.toBe(second);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('lets a replaced session finish the inference it is running', async () => {
+    const pool = createSessionPool();
+    try {
+      const busy = await pool.open(slow, { group: 'g' });
+      const running = busy.run({ x: { type: 'float32', data: new Float32Array(1024 * 1024).fill(1), dims: [1024, 1024] } });
+      await pool.open(addOne, { group: 'g' });
+      expect((await running).y.dims).toEqual([1024, 1024]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('names the file when a model cannot be loaded, and does not cache the failure', async () => {
     const broken = path.join(dir, 'broken.onnx');
     writeFileSync(broken, 'not a model');
