@@ -258,6 +258,23 @@ describe('session pool', () => {
     await pool.close(); // would never end if the program kept running
   });
 
+  it('lets a program finish on a session that another of its group replaces meanwhile', async () => {
+    const pool = createSessionPool();
+    const other = path.join(dir, 'add-one-replacing.onnx');
+    writeFileSync(other, addOneModel());
+    try {
+      const session = await pool.open(addOne, { group: 'g' });
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const program = session.runProgram<AddOneInput, number[], number[]>(ADD_ONE_PROGRAM, { values: [0], times: 200 }, { onMessage: () => started() });
+      await running;
+      await pool.open(other, { group: 'g' });
+      expect(await program).toEqual([200]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('aborts a running program when the pool closes', async () => {
     const pool = createSessionPool();
     const session = await pool.open(addOne);
