@@ -9,6 +9,7 @@ import { decodePng } from '../../nodes/lib/png.ts';
 import type { Pixels } from '../../nodes/lib/png.ts';
 import type { SavedImage } from '../../nodes/save-image.ts';
 import { COLOURS, nearestColour, type Rgb } from '../../training/shapes-vocabulary.ts';
+import { meanDifference } from '../support/pixel-difference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const MODEL = 'shapes-tiny';
@@ -27,20 +28,6 @@ function meanColour(image: Pixels, inside: (x: number, y: number) => boolean): R
     }
   }
   return [sum[0] / count, sum[1] / count, sum[2] / count];
-}
-
-/** Mean absolute difference per channel value (0..255) between two same-size images over a region. */
-function meanDifference(a: Pixels, b: Pixels, inside: (x: number, y: number) => boolean): number {
-  let sum = 0;
-  let count = 0;
-  for (let y = 0; y < a.height; y++) {
-    for (let x = 0; x < a.width; x++) {
-      if (!inside(x, y)) continue;
-      for (let c = 0; c < 3; c++) sum += Math.abs(a.data[(y * a.width + x) * a.channels + c] - b.data[(y * b.width + x) * b.channels + c]);
-      count += 3;
-    }
-  }
-  return sum / count;
 }
 
 /** Each 2x2 block averaged. */

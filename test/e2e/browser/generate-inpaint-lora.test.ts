@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page, Request } from 'playwright-core';
 import { EXAMPLE_IMAGES_DIR } from '../../../nodes/load-image.ts';
-import { decodePng, type Pixels } from '../../../nodes/lib/png.ts';
+import { decodePng } from '../../../nodes/lib/png.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, screenshot, watchConsole, type Browser } from './chromium.ts';
 import { startEditorServer, type EditorServer } from './editor-server.ts';
+import { meanDifference } from '../../support/pixel-difference.ts';
 
 const canRun = chromiumAvailable() || Boolean(process.env.CI);
 if (!canRun) console.warn(`\n*** SKIPPING the generate page inpaint/LoRA browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium). ***\n`);
@@ -28,20 +29,6 @@ async function drag(page: Page, target: Locator, from: [number, number], to: [nu
 /** The body of the next run the page queues. */
 const nextRun = (page: Page) =>
   page.waitForRequest((r: Request) => r.method() === 'POST' && /\/api\/projects\/[^/]+\/runs$/.test(new URL(r.url()).pathname)).then((r) => r.postDataJSON());
-
-/** Mean absolute RGB difference over the pixels `inside` picks. */
-function meanDifference(a: Pixels, b: Pixels, inside: (x: number, y: number) => boolean): number {
-  let sum = 0;
-  let count = 0;
-  for (let y = 0; y < a.height; y++) {
-    for (let x = 0; x < a.width; x++) {
-      if (!inside(x, y)) continue;
-      for (let c = 0; c < 3; c++) sum += Math.abs(a.data[(y * a.width + x) * a.channels + c] - b.data[(y * b.width + x) * b.channels + c]);
-      count += 3;
-    }
-  }
-  return sum / count;
-}
 
 describe.skipIf(!canRun)('the generate page in a real browser: inpaint mode and the LoRA picker', () => {
   let server: EditorServer;
