@@ -72,9 +72,11 @@ export async function prepareControl(ctx: NodeContext, options: ControlOptions):
   }
   const opened: string[] = [];
   const release = () => Promise.all(opened.splice(0).map((path) => ctx.env.sessions.release(path))).then(() => undefined);
-  const open = (path: string) => {
+  // Counted once the pool counts it: an open that fails holds nothing to release.
+  const open = async (path: string) => {
+    const session = await ctx.env.sessions.open(path, { backend: unet.backend });
     opened.push(path);
-    return ctx.env.sessions.open(path, { backend: unet.backend });
+    return session;
   };
   const variant = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: true, freeU: unet.freeU !== undefined });
   const nets = new Map<string, ModelSession>();

@@ -12,6 +12,9 @@ import { MAX_IMAGE_SIDE } from '../empty-latent.ts';
 /** Example images shipped with the repository, so the image workflows run out of the box. */
 export const EXAMPLE_IMAGES_DIR = fileURLToPath(new URL('../../workflows/assets/', import.meta.url));
 
+/** Why a name finds no file: none there, a file where a folder is named ("a.png/b.png"), a part too long. */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
 /** The file `image` names: in the input folder, else among the example images. */
 export async function locateImage(image: string, inputDir: string): Promise<{ path: string; stats: BigIntStats }> {
   let candidates: string[];
@@ -20,13 +23,14 @@ export async function locateImage(image: string, inputDir: string): Promise<{ pa
   } catch (error) {
     // By "..", an absolute path or a symlink planted in the folder: the cause says which.
     if (isLatentflowError(error, 'path_escape')) throw imageNameInvalid(image, error);
+    if (NOT_THERE.has((error as NodeJS.ErrnoException).code ?? '')) throw inputImageNotFound(image, [inputDir, EXAMPLE_IMAGES_DIR]);
     throw error;
   }
   for (const path of candidates) {
     try {
       return { path, stats: await stat(path, { bigint: true }) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (!NOT_THERE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
   }
   throw inputImageNotFound(image, [inputDir, EXAMPLE_IMAGES_DIR]);

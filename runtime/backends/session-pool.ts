@@ -36,6 +36,8 @@ class WorkerSession implements ModelSession {
   /** Set when a session of its group replaced it: a later run reopens the model instead of failing. */
   private replaced = false;
   private closing: Promise<void> | undefined;
+  /** Set once the worker has ended, asked to or not (a crash): the pool then starts a fresh one. */
+  ended = false;
   private readonly pending = new Map<number, Waiter>();
 
   constructor(
@@ -53,6 +55,7 @@ class WorkerSession implements ModelSession {
     worker.on('error', (error) => this.failAll(inferenceFailed(`the inference worker for ${modelPath} crashed: ${error.message}`, error)));
     worker.on('exit', () => {
       this.closed = true;
+      this.ended = true;
       this.failAll(sessionClosed(modelPath));
     });
   }
@@ -92,6 +95,7 @@ class WorkerSession implements ModelSession {
 
   private end(abortPrograms: boolean): Promise<void> {
     this.closed = true;
+    if (this.ended) return Promise.resolve();
     this.closing ??= new Promise((resolve) => {
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ type: 'close', abortPrograms });
@@ -217,7 +221,12 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       const key = JSON.stringify([modelPath, backend, settings]);
       holders.set(modelPath, (holders.get(modelPath) ?? 0) + 1);
       const found = sessions.get(key);
-      if (found) return found.session;
+      if (found) {
+        const session = await found.session;
+        if (!session.ended) return session;
+        // Its worker ended on its own (a crash): a fresh one takes its place.
+        if (sessions.get(key) === found) sessions.delete(key);
+      }
       const { group } = sessionOptions;
       const session = (group === undefined ? Promise.resolve() : replace(group, key))
         .then(() => startSession(modelPath, backend, settings, () => pool.open(modelPath, sessionOptions), options.onInference));

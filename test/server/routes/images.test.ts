@@ -213,6 +213,11 @@ describe('uploads', () => {
     const escaping = await server.app.inject({ url: '/api/projects/default/uploads/..%2F..%2Flatentflow.sqlite.png' });
     expect(escaping.statusCode).toBe(400);
     expect(escaping.json().code).toBe('image_name_invalid');
+    for (const hostile of [`${filename}/x.png`, `${'a'.repeat(300)}.png`]) {
+      const response = await server.app.inject({ url: `/api/projects/default/uploads/${hostile}` });
+      expect(response.statusCode, hostile).toBe(404);
+      expect(response.json().code).toBe('input_image_not_found');
+    }
   });
 
   it('answers 404 for uploads into an unknown project', async () => {
