@@ -133,12 +133,13 @@ export async function maskedOriginal(ctx: ServerContext, upload: Upload): Promis
 export async function storeUpload(ctx: ServerContext, upload: Upload): Promise<{ name: string; subfolder: string; type: string }> {
   const parts = subfolderParts(upload.subfolder);
   const root = folderOf(ctx, upload.type);
-  await fs.mkdir(path.join(root, ...parts), { recursive: true });
   const extension = upload.mime === 'image/png' ? '.png' : '.jpg';
   const base = path.basename(upload.name).replace(/\.(png|jpe?g)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 100) || 'upload';
   assertFileName('upload name', `${base}${extension}`);
   const at = (filename: string) => resolveNamedFile(root, [...parts, filename].join('/'), 'upload name', { subfolders: true });
   const stored = (name: string) => ({ name, subfolder: parts.join('/'), type: upload.type });
+  // Made once the name is known to stay inside: a link planted in the folder gets no folders made through it.
+  await fs.mkdir(path.dirname(await at(`${base}${extension}`)), { recursive: true });
   if (upload.overwrite) {
     await writeFileAtomic(await at(`${base}${extension}`), upload.bytes);
     return stored(`${base}${extension}`);

@@ -149,6 +149,11 @@ describe('the ComfyUI API routes', () => {
       expect([bad, refused.statusCode]).toEqual([bad, 400]);
     }
     expect(fs.existsSync(path.join(server.context.folders.inputs('default'), '..', 'escape'))).toBe(false);
+    // A link planted inside that leads out: refused, and no folder is made through it.
+    const outside = tempDir('comfy-upload-outside-');
+    fs.symlinkSync(outside, path.join(server.context.folders.inputs('default'), 'planted'));
+    expect((await upload('planted/deeper')).statusCode).toBe(400);
+    expect(fs.readdirSync(outside)).toEqual([]);
   });
 
   it('POST /upload/mask puts the mask\'s alpha into the original image (original_ref), as ComfyUI does; a bad original_ref or size is a 400', async () => {
