@@ -32,9 +32,9 @@ export function latentToRgb(latent: Float32Array, shape: readonly number[]): { w
   return { width, height: h, data };
 }
 
-/** The cheap PNG preview of a latent, as a node emits it through `ctx.preview`. */
+/** The cheap PNG preview of a latent, as a node emits it through `ctx.preview`: uncompressed, since one goes out every step. */
 export function latentPreviewImage(latent: Float32Array, shape: readonly number[], step?: number): Preview {
   const rgb = latentToRgb(latent, shape);
-  const png = encodePng({ ...rgb, channels: 3 });
+  const png = encodePng({ ...rgb, channels: 3 }, { compress: false });
   return { kind: 'image', mime: 'image/png', data: png, width: rgb.width, height: rgb.height, ...(step === undefined ? {} : { step }) };
 }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHECKPOINT_EXTENSIONS, listModels } from '../../models/model-folder.ts';
 import { DIFFUSERS_WEIGHTS } from '../../models/convert/index.ts';
@@ -14,25 +14,27 @@ const STAMPED_FILES = [
 
 /**
  * Size and modification time of a file, or `-` when it cannot be read: a fingerprint only notices
- * change; LoadModel itself then reports what is wrong with the model (or its name).
+ * change; LoadModel itself then reports what is wrong with the model (or its name). Synchronous and
+ * without an exception for a missing file: most of the paths looked at are absent, and this runs before
+ * every run's LoadModel.
  */
-async function stampOf(path: string): Promise<string> {
+function stampOf(path: string): string {
   try {
-    const stats = await stat(path, { bigint: true });
-    return `${stats.size}@${stats.mtimeNs}`;
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stats ? `${stats.size}@${stats.mtimeNs}` : '-';
   } catch {
     return '-';
   }
 }
 
-async function stampsOfModel(dataDir: string, name: string): Promise<Record<string, string>> {
+function stampsOfModel(dataDir: string, name: string): Record<string, string> {
   const folder = join(dataDir, 'models', name);
   const paths = [
     ...STAMPED_FILES.map((file) => join(folder, file)),
     ...CHECKPOINT_EXTENSIONS.map((ext) => join(dataDir, name + ext)),
     ...Object.values(DIFFUSERS_WEIGHTS).flat().map((file) => join(dataDir, name, file)),
   ];
-  return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await stampOf(path)])));
+  return Object.fromEntries(paths.map((path) => [path, stampOf(path)]));
 }
 
 /**
@@ -40,9 +42,9 @@ async function stampsOfModel(dataDir: string, name: string): Promise<Record<stri
  * the files of the named model, or for `auto` the list of models and the files of each, so that a
  * model added, replaced or re-converted makes LoadModel and the nodes after it run again.
  */
-export async function modelFingerprint(dataDir: string, model: string): Promise<string> {
+export function modelFingerprint(dataDir: string, model: string): string {
   const root = resolve(dataDir);
   const names = model === 'auto' ? listModels(root).map((found) => found.name) : [model];
-  const stamps = await Promise.all(names.map(async (name) => [name, await stampsOfModel(root, name)]));
+  const stamps = names.map((name) => [name, stampsOfModel(root, name)]);
   return JSON.stringify(stamps);
 }

@@ -27,7 +27,7 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Applies filter `type` to one scanline; `prev` is the previous raw scanline (zeros for the first). One loop per type: this runs five times a row. */
+/** Applies filter `type` to one scanline; `prev` is the previous raw scanline (zeros for the first). */
 function filterRow(type: number, row: Uint8Array, prev: Uint8Array, bpp: number, out: Uint8Array): void {
   const n = row.length;
   const head = Math.min(bpp, n);
@@ -52,6 +52,39 @@ function filterRow(type: number, row: Uint8Array, prev: Uint8Array, bpp: number,
   }
 }
 
+/** A filtered byte read as a signed value, made positive: the usual heuristic's cost of one byte. */
+const cost = (filtered: number) => {
+  const v = filtered & 0xff;
+  return v < 128 ? v : 256 - v;
+};
+
+/**
+ * The filter type whose output has the smallest sum of bytes read as signed values (the usual
+ * heuristic), with all five filters' sums taken in one pass over the row.
+ */
+function bestFilter(row: Uint8Array, prev: Uint8Array, bpp: number): number {
+  let none = 0;
+  let sub = 0;
+  let up = 0;
+  let average = 0;
+  let paethSum = 0;
+  for (let i = 0; i < row.length; i++) {
+    const x = row[i];
+    const a = i >= bpp ? row[i - bpp] : 0;
+    const b = prev[i];
+    const c = i >= bpp ? prev[i - bpp] : 0;
+    none += cost(x);
+    sub += cost(x - a);
+    up += cost(x - b);
+    average += cost(x - ((a + b) >> 1));
+    paethSum += cost(x - paeth(a, b, c));
+  }
+  const sums = [none, sub, up, average, paethSum];
+  let best = 0;
+  for (let type = 1; type < sums.length; type++) if (sums[type] < sums[best]) best = type;
+  return best;
+}
+
 function unfilterRow(type: number, row: Uint8Array, prev: Uint8Array, bpp: number): void {
   for (let i = 0; i < row.length; i++) {
     const a = i >= bpp ? row[i - bpp] : 0;
@@ -68,43 +101,66 @@ function unfilterRow(type: number, row: Uint8Array, prev: Uint8Array, bpp: numbe
   }
 }
 
-/** Sum of the filtered bytes read as signed values: the usual heuristic for picking a row filter. */
-function filterCost(bytes: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const v = bytes[i];
-    sum += v < 128 ? v : 256 - v;
+/** Deflate's stored (uncompressed) blocks in a zlib stream: no compressor to set up, for small pictures sent often. */
+function storedZlib(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / STORED_BLOCK));
+  const out = new Uint8Array(2 + 5 * blocks + data.length + 4);
+  const view = new DataView(out.buffer);
+  out[0] = 0x78; // deflate, 32 KiB window
+  out[1] = 0x01; // no preset dictionary, fastest; (0x78 << 8 | 0x01) % 31 === 0
+  let pos = 2;
+  for (let block = 0; block < blocks; block++) {
+    const part = data.subarray(block * STORED_BLOCK, (block + 1) * STORED_BLOCK);
+    out[pos] = block === blocks - 1 ? 1 : 0;
+    view.setUint16(pos + 1, part.length, true);
+    view.setUint16(pos + 3, ~part.length & 0xffff, true);
+    out.set(part, pos + 5);
+    pos += 5 + part.length;
   }
-  return sum;
+  view.setUint32(pos, adler32(data));
+  return out;
 }
 
-/** Encodes 8-bit pixels as a PNG, with optional text entries (tEXt, or iTXt for non-Latin-1 text). */
-export function encodePng(pixels: Pixels, options: { text?: Record<string, string> } = {}): Uint8Array {
+const STORED_BLOCK = 0xffff;
+
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  // 5552 bytes is the most that can be summed before b could pass 2^32 (zlib's NMAX).
+  for (let start = 0; start < data.length; start += 5552) {
+    const end = Math.min(start + 5552, data.length);
+    for (let i = start; i < end; i++) {
+      a += data[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * Encodes 8-bit pixels as a PNG, with optional text entries (tEXt, or iTXt for non-Latin-1 text).
+ * `compress: false` stores the rows unfiltered and uncompressed: a larger file, made in a fraction of
+ * the time (per-step previews).
+ */
+export function encodePng(pixels: Pixels, options: { text?: Record<string, string>; compress?: boolean } = {}): Uint8Array {
   const { width, height, channels, data } = pixels;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(`PNG size must be positive integers, got ${width}x${height}`);
   }
   const stride = width * channels;
   if (data.length !== stride * height) throw new Error(`PNG pixel data has ${data.length} bytes, expected ${stride * height}`);
+  const compress = options.compress ?? true;
 
   const filtered = new Uint8Array((stride + 1) * height);
-  const candidate = new Uint8Array(stride);
   let prev: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const row = data.subarray(y * stride, (y + 1) * stride);
-    let bestType = 0;
-    let bestCost = Infinity;
-    for (let type = 0; type <= 4; type++) {
-      filterRow(type, row, prev, channels, candidate);
-      const cost = filterCost(candidate);
-      if (cost < bestCost) {
-        bestCost = cost;
-        bestType = type;
-      }
-    }
     const offset = y * (stride + 1);
-    filtered[offset] = bestType;
-    filterRow(bestType, row, prev, channels, filtered.subarray(offset + 1, offset + 1 + stride));
+    const type = compress ? bestFilter(row, prev, channels) : 0;
+    filtered[offset] = type;
+    filterRow(type, row, prev, channels, filtered.subarray(offset + 1, offset + 1 + stride));
     prev = row;
   }
 
@@ -116,7 +172,7 @@ export function encodePng(pixels: Pixels, options: { text?: Record<string, strin
   header[9] = COLOR_TYPE_BY_CHANNELS[channels];
   const chunks: PngChunk[] = [{ type: 'IHDR', data: header }];
   for (const [key, value] of Object.entries(options.text ?? {})) chunks.push(textChunk(key, value));
-  chunks.push({ type: 'IDAT', data: deflateSync(filtered, { level: 6 }) }, { type: 'IEND', data: new Uint8Array(0) });
+  chunks.push({ type: 'IDAT', data: compress ? deflateSync(filtered, { level: 6 }) : storedZlib(filtered) }, { type: 'IEND', data: new Uint8Array(0) });
   return writeChunks(chunks);
 }
 

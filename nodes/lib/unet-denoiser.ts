@@ -105,7 +105,9 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
   };
   const scale = (x: Float32Array, sigma: number) => {
     const cIn = 1 / Math.sqrt(sigma * sigma + 1);
-    return Float32Array.from(x, (v) => v * cIn);
+    const scaled = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) scaled[i] = x[i] * cIn;
+    return scaled;
   };
   const withConcat = (scaled: Float32Array) => (concat ? appendPlanes(scaled, channels, concat.data, concat.channels, batch, h * w) : scaled);
   const join = (x: Float32Array, sigma: number) => withConcat(scale(x, sigma));

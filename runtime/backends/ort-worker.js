@@ -10,10 +10,14 @@ function info(metadata) {
   return metadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'unknown', dims: m.isTensor ? [...m.shape] : [] }));
 }
 
+/**
+ * An output as plain data. onnxruntime-node hands each output over in an ArrayBuffer of its own, which can be
+ * transferred as it is; a view into a larger or shared buffer is copied first.
+ */
 function plain(tensor) {
-  // Copy out of ORT's buffer so the result can be transferred and the ORT value freed.
-  const data = tensor.data.slice();
-  return { type: tensor.type, data, dims: [...tensor.dims] };
+  const { data } = tensor;
+  const owned = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  return { type: tensor.type, data: owned ? data : data.slice(), dims: [...tensor.dims] };
 }
 
 /** What crosses back for a failure: the message, and a thrown error's stable code and attribution. */

@@ -1,4 +1,4 @@
-import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, readPngText } from '../../../nodes/lib/png.ts';
 import type { Pixels } from '../../../nodes/lib/png.ts';
@@ -52,6 +52,47 @@ describe('png', () => {
   it('encodes deterministically', () => {
     const image = pixels(16, 16, 3);
     expect(Buffer.from(encodePng(image)).equals(Buffer.from(encodePng(image)))).toBe(true);
+  });
+
+  it('filters each row with the type whose bytes, read as signed, sum smallest (the first such type on a tie)', () => {
+    const image = pixels(29, 13, 3, 7);
+    const stride = 29 * 3;
+    const rows = inflateSync(readChunks(encodePng(image)).find((c) => c.type === 'IDAT')!.data);
+    const paeth = (a: number, b: number, c: number) => {
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    };
+    for (let y = 0; y < 13; y++) {
+      const at = (row: number, i: number) => (row < 0 || i < 0 ? 0 : image.data[row * stride + i]);
+      const predictors = [
+        () => 0,
+        (i: number) => at(y, i - 3),
+        (i: number) => at(y - 1, i),
+        (i: number) => (at(y, i - 3) + at(y - 1, i)) >> 1,
+        (i: number) => paeth(at(y, i - 3), at(y - 1, i), at(y - 1, i - 3)),
+      ];
+      const sums = predictors.map((predict) => {
+        let sum = 0;
+        for (let i = 0; i < stride; i++) {
+          const v = (at(y, i) - predict(i)) & 0xff;
+          sum += v < 128 ? v : 256 - v;
+        }
+        return sum;
+      });
+      expect(rows[y * (stride + 1)]).toBe(sums.indexOf(Math.min(...sums)));
+    }
+  });
+
+  it('stores rows unfiltered in uncompressed deflate blocks with compress off, over several blocks', () => {
+    const image = pixels(200, 120, 3, 3); // 72,120 bytes of rows: two stored blocks
+    const png = encodePng(image, { compress: false });
+    const idat = readChunks(png).find((c) => c.type === 'IDAT')!.data;
+    const rows = inflateSync(idat); // checks the stored blocks and the Adler-32 trailer
+    expect(rows.length).toBe(120 * 601);
+    for (let y = 0; y < 120; y++) expect(rows[y * 601]).toBe(0);
+    expect(idat.length).toBe(2 + 2 * 5 + rows.length + 4);
+    expect(Buffer.from(decodePng(png).data).equals(Buffer.from(image.data))).toBe(true);
   });
 
   it('writes Latin-1 text as tEXt and other text as iTXt, and reads both back', () => {
