@@ -7,6 +7,7 @@ import { upscaleFigures } from './upscale-figures.ts';
 import { LORA_MODELS, loraFigures } from './lora-figures.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { measureComputePeak } from './compute-peak.ts';
+import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
@@ -50,11 +51,11 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     note: `${(converted.peakRssBytes / fileBytes).toFixed(2)}x the file size; VmHWM of the converting process`,
   });
 
-  log('converting it again with the int8 UNet (the CPU default), for the LoRA figures');
+  log('converting it again with the int8 UNet (the CPU default), for the LoRA and txt2img figures');
   await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', LORA_MODELS.int8), unetWeights: 'int8' });
+  const peer = await measurePeer(workDir, checkpoint);
   rmSync(checkpoint);
   figures.push(...(await loraFigures(dataDir, workDir)));
-  rmSync(join(dataDir, 'models', LORA_MODELS.int8), { recursive: true, force: true });
 
   const networks = {
     textEncoder: join(modelDir, 'text_encoder', 'model.onnx'),
@@ -72,7 +73,11 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   figures.push({ id: 'text_encoder.time', label: 'Text encoder, batch 2', value: text.result.runMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: '≤ 0.5 s (PyTorch)' }, note: 'median of 3 after a warm-up' });
   figures.push({ id: 'text_encoder.peak_rss', label: 'Text encoder peak memory', value: text.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
 
-  figures.push(...(await txt2imgFigures(dataDir, MODEL_NAME)));
+  // The int8 conversion is the shipped default these run; the float one is the options-off run's.
+  const txt2img = await txt2imgFigures(dataDir);
+  figures.push(...txt2img.figures);
+  if (!('reason' in peer)) figures.push(...peerFigures(peer, txt2img.shipped));
+  rmSync(join(dataDir, 'models', LORA_MODELS.int8), { recursive: true, force: true });
 
   const variants = await unetVariants(workDir, networks.unet, referencePath, unetRun);
   // The machine may be shared: fp32 again after the variants, so their speed is compared with both.
@@ -94,7 +99,7 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   const unet = unetVariantFigures({ reference, referenceAgain, variants, psnr, peak: peak.peak });
   return {
     figures: [...peak.figures, ...unet.figures.slice(0, 3), ...figures, ...unet.figures.slice(3)],
-    unavailable: [...peak.unavailable, ...unet.unavailable],
+    unavailable: [...peak.unavailable, ...unet.unavailable, ...('reason' in peer ? [peer] : [])],
   };
 }
 

@@ -4,33 +4,37 @@ import { fileURLToPath } from 'node:url';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
+import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
-import { txt2imgFigures } from './txt2img-figures.ts';
+import { TXT2IMG_MODELS, txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
 export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
-const MODEL_NAME = 'full';
 /** The LoRA figures' float and int8 full-size models, built once and kept. */
 const LORA_DATA = fileURLToPath(new URL('../.tmp/bench/full-size/', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /**
- * The converted full-size random model under `<dataDir>/models/full`, written and converted there
- * when it is missing. With `--full-model <dir>` the folder outlives the run, so later runs skip the
- * 4.3 GB checkpoint and its conversion; delete it after changing models/.
+ * The converted full-size random models the txt2img figures run, the float and the default (int8 UNet)
+ * conversion under `<dataDir>/models/`, converted there from one random checkpoint when missing. With
+ * `--full-model <dir>` the folder outlives the run, so later runs skip the 4.3 GB checkpoint and its
+ * conversions; delete it after changing models/.
  */
-async function ensureFullModel(dataDir: string): Promise<void> {
-  const modelDir = join(dataDir, 'models', MODEL_NAME);
-  if (existsSync(join(modelDir, 'model_index.json'))) return;
+async function ensureFullModels(dataDir: string): Promise<void> {
+  const missing = Object.entries({ float: TXT2IMG_MODELS.float, int8: TXT2IMG_MODELS.shipped } as const)
+    .filter(([, model]) => !existsSync(join(dataDir, 'models', model, 'model_index.json')));
+  if (missing.length === 0) return;
   mkdirSync(join(dataDir, 'models'), { recursive: true });
   const checkpoint = join(dataDir, 'sd15-random.ckpt');
   log('writing a full-size random checkpoint');
   await runChild('write-checkpoint', { path: checkpoint });
-  log('converting it');
-  await runChild('convert', { checkpoint, outDir: modelDir });
+  for (const [unetWeights, model] of missing) {
+    log(`converting it (${unetWeights} UNet)`);
+    await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', model), unetWeights });
+  }
   rmSync(checkpoint);
 }
 
@@ -38,6 +42,7 @@ async function ensureFullModel(dataDir: string): Promise<void> {
 export async function selectedFigures(groups: FigureGroup[], workDir: string, fullModelDir?: string): Promise<{ figures: Figure[]; unavailable: Unavailable[] }> {
   const peak = await peakFigures(workDir);
   const figures = [...peak.figures];
+  const unavailable = [...peak.unavailable];
   if (groups.includes('vae')) {
     log('writing the full-size VAE decoder');
     const decoder = await runChild<{ path: string }>('write-vae-decoder', { path: join(workDir, 'vae-decoder.onnx') });
@@ -45,9 +50,13 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
   }
   if (groups.includes('txt2img')) {
     const dataDir = fullModelDir ?? join(workDir, 'data');
-    await ensureFullModel(dataDir);
-    figures.push(...(await txt2imgFigures(dataDir, MODEL_NAME)));
+    await ensureFullModels(dataDir);
+    const peer = await measurePeer(workDir);
+    const txt2img = await txt2imgFigures(dataDir);
+    figures.push(...txt2img.figures);
+    if ('reason' in peer) unavailable.push(peer);
+    else figures.push(...peerFigures(peer, txt2img.shipped));
   }
   if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
-  return { figures, unavailable: peak.unavailable };
+  return { figures, unavailable };
 }
