@@ -33,11 +33,12 @@ const hwmBytes = (pid: number): number | undefined => {
 
 /**
  * Runs stable-diffusion.cpp once on `checkpoint` (the bench's random SD 1.5 checkpoint): 512x512, 1 step,
- * CFG 7, as many threads as ORT gets. Its peak memory is read from /proc every 0.2 s while it runs.
+ * CFG 7, as many threads as ORT gets, every weight loaded up front (`--eager-load`: otherwise the first
+ * step and the decode include loading their weights). Its peak memory is read from /proc every 0.2 s.
  */
 export function runSdCpp(binary: string, checkpoint: string, workDir: string): Promise<SdCppRun> {
   const threads = availableParallelism();
-  const args = ['-m', checkpoint, '-p', 'a red circle on a blue background', '-W', '512', '-H', '512', '--steps', '1', '--cfg-scale', '7', '-s', '42', '-t', String(threads), '-o', join(workDir, 'sd-cpp.png'), '-v'];
+  const args = ['-m', checkpoint, '-p', 'a red circle on a blue background', '-W', '512', '-H', '512', '--steps', '1', '--cfg-scale', '7', '-s', '42', '-t', String(threads), '--eager-load', '-o', join(workDir, 'sd-cpp.png'), '-v'];
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
