@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
+import { groupNormFromInstances, nearestUpsampleConv3x3 } from '../onnx/decoder-ops.ts';
 import {
-  add, attention, conv2d, fromTokens, gelu, groupNorm, layerNorm, linear, mul, quantizedConv2d, quantizedLinear,
+  add, attention, conv2d, fromTokens, gelu, layerNorm, linear, mul, quantizedConv2d, quantizedLinear,
   silu, toTokens, unsqueeze, upsampleNearest2x,
 } from '../onnx/ops.ts';
 import type { UnetConfig } from './config.ts';
@@ -51,7 +52,11 @@ export function unetBlocks(
     return quantizedLinear(g, x, weight, scales, b);
   };
   const norm = (x: string, k: string, epsilon: number) =>
-    groupNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), config.groups, epsilon);
+    groupNormFromInstances(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), config.groups, epsilon);
+  // Nearest 2x upsampling and its 3x3 conv, done at the low resolution (see nearestUpsampleConv3x3).
+  const upsampleConv = (x: string, k: string) => (quantizeConv
+    ? conv(upsampleNearest2x(g, x), k, 3)
+    : nearestUpsampleConv3x3(g, x, w.upsampleConvPhases(key(`${k}.weight`)), w.tensor(key(`${k}.bias`))));
   const layerNormOf = (x: string, k: string) =>
     layerNorm(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), LAYER_NORM_EPSILON);
 
@@ -99,7 +104,7 @@ export function unetBlocks(
       case 'res': return resBlock(x, l);
       case 'attn': return transformer(x, l);
       case 'down': return conv(x, `${l.prefix}.op`, 3, 2);
-      case 'up': return conv(upsampleNearest2x(g, x), `${l.prefix}.conv`, 3);
+      case 'up': return upsampleConv(x, `${l.prefix}.conv`);
     }
   };
 
