@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { UnetWeights } from '../convert/write-networks.ts';
-import { readOnnxInitializers, readOnnxOpTypes, type StoredInitializer } from '../model-folder/onnx-initializers.ts';
+import { readOnnxInitializers, type StoredInitializer } from '../model-folder/onnx-initializers.ts';
 import { encodeModel, initializerByteLength, withFloat16Weights, type Initializer } from '../onnx/index.ts';
 import type { TensorPlacement } from '../onnx/encode.ts';
 import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 import { buildUnet, unetTensors, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
+import { storedUnetForms } from './unet-forms.ts';
 
 /**
  * UNet variants: the same weights in a graph with more inputs, for what a plain converted UNet cannot do.
@@ -85,8 +86,7 @@ function writeUnetVariant(request: UnetVariantRequest, targetDir: string): void 
   };
   const built = buildUnet(config, noWeights, {
     quantization: request.unetWeights === 'float' ? 'none' : request.unetWeights,
-    // A base converted before the lean forms (GroupNormalization, Resize): rebuild its graph in those.
-    forms: readOnnxOpTypes(model).has('GroupNormalization') ? 'plain' : 'lean',
+    forms: storedUnetForms(model),
     controlResiduals: request.variant.controlResiduals,
     freeU: request.variant.freeU,
   });
