@@ -6,6 +6,12 @@ import type { UnetStepResult } from './tasks/unet-step.ts';
 /** FLOP of one SD 1.5 UNet step at batch 2, 64x64 latent, by kernel family (ARCHITECTURE.md). */
 const STEP_GFLOP = { conv: 888, linear: 467, attention: 252 };
 const TOTAL_GFLOP = STEP_GFLOP.conv + STEP_GFLOP.linear + STEP_GFLOP.attention;
+/** The three upsampling convs (1280 channels at 16x16 and 32x32, 640 at 64x64), at the upsampled size. */
+const UPSAMPLING_CONV_GFLOP = 136;
+/** The built graph runs each upsampling conv as four 2x2 convs at the low resolution: 4/9 of its FLOP. */
+const EXECUTED_CONV_GFLOP = Math.round(STEP_GFLOP.conv - (5 / 9) * UPSAMPLING_CONV_GFLOP);
+/** Issue 18's target: the fp32 step at this share of the time the measured conv and MatMul rates allow. */
+const LIMIT_TARGET_PERCENT = 92;
 /** Documented tolerances for a variant to be eligible as a shipped default. */
 export const FLOAT_VARIANT_MAX_ERROR = 1e-4;
 export const INT8_MIN_PSNR_DB = 30;
@@ -46,14 +52,13 @@ export function unetVariantFigures({ reference, referenceAgain, variants, psnr, 
   const figures: Figure[] = [
     {
       id: 'unet.float32.step', label: 'UNet step, full size, batch 2, 64x64, fp32', value: stepSeconds, unit: 's',
-      target: { kind: 'max', limit: 9, text: '≤ 9 s' },
       note: `median of ${reference.stepMs.length} after a warm-up, ORT run() time (${againSeconds.toFixed(1)} s when measured again after the variants); PyTorch 21.6 s, torch.onnx.export + ORT 11.5 s; session load ${(reference.loadMs / 1000).toFixed(0)} s`,
     },
     { id: 'unet.float32.gflops', label: 'UNet step throughput', value: TOTAL_GFLOP / stepSeconds, unit: 'GFLOP/s', note: `${TOTAL_GFLOP.toLocaleString('en-US')} GFLOP per step (conv 888, linear 467, attention 252)` },
     {
       id: 'unet.float32.vs_limit', label: 'UNet step vs the attainable limit measured alongside', value: (100 * limit) / stepSeconds, unit: '%',
-      target: { kind: 'min', limit: 90, text: '≥ 90%' },
-      note: `limit ${limit.toFixed(1)} s/step = conv GFLOP at the conv rate + linear and attention GFLOP at the MatMul rate`,
+      target: { kind: 'min', limit: LIMIT_TARGET_PERCENT, text: `≥ ${LIMIT_TARGET_PERCENT}%` },
+      note: `limit ${limit.toFixed(1)} s/step = conv GFLOP at the conv rate + linear and attention GFLOP at the MatMul rate; the three upsampling convs run as 2x2 phase convs at the low resolution (${EXECUTED_CONV_GFLOP} of the ${STEP_GFLOP.conv} conv GFLOP executed)`,
     },
   ];
   for (const variant of variants) {
@@ -82,7 +87,7 @@ export function unetVariantFigures({ reference, referenceAgain, variants, psnr, 
   }
   const unavailable: Unavailable[] = [{
     id: 'variant.attention', label: 'Variant: attention form',
-    reason: 'buildUnet has one attention form (ORT MultiHeadAttention, com.microsoft); there is no alternative to compare',
+    reason: 'buildUnet has one attention form, ORT\'s MultiHeadAttention (its CPU flash kernel): the fastest measured at 4096 tokens, 8 heads of 40 (70-75% of the 2048² MatMul rate per CPU-second, AVX-512 Xeon); MatMul + Softmax + MatMul over query chunks of 256 to 4096 ran at 45-65% and needs the score matrix in memory',
   }];
   return { figures, unavailable };
 }

@@ -11,6 +11,7 @@ import {
 } from '../onnx/index.ts';
 import { modelNotPatchable } from './errors.ts';
 import type { LoraNetwork } from './targets.ts';
+import { storedUnetForms } from './unet-forms.ts';
 
 export interface PatchSource {
   /** The network's model.onnx in a folder converted by latentflow. */
@@ -105,7 +106,7 @@ export async function writePatchedNetwork(source: PatchSource, changedKeys: Read
 function buildNetwork(source: PatchSource, weights: (key: string) => Float32Array): OnnxModel {
   const text = source.extraRows ? { ...source.config.text, vocab: source.config.text.vocab + source.extraRows.length / source.config.text.width } : source.config.text;
   const model = source.network === 'unet'
-    ? buildUnet(source.config.unet, weights, { quantization: source.unetWeights === 'float' ? 'none' : source.unetWeights })
+    ? buildUnet(source.config.unet, weights, { quantization: source.unetWeights === 'float' ? 'none' : source.unetWeights, forms: storedUnetForms(source.model) })
     : buildTextEncoder(text, weights);
   return source.weights === 'float16' ? withFloat16Weights(model) : model;
 }

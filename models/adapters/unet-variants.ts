@@ -9,6 +9,7 @@ import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 import { buildUnet, unetTensors, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
+import { storedUnetForms } from './unet-forms.ts';
 
 /**
  * UNet variants: the same weights in a graph with more inputs, for what a plain converted UNet cannot do.
@@ -85,6 +86,7 @@ function writeUnetVariant(request: UnetVariantRequest, targetDir: string): void 
   };
   const built = buildUnet(config, noWeights, {
     quantization: request.unetWeights === 'float' ? 'none' : request.unetWeights,
+    forms: storedUnetForms(model),
     controlResiduals: request.variant.controlResiduals,
     freeU: request.variant.freeU,
   });

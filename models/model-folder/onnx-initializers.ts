@@ -17,7 +17,9 @@ export interface StoredInitializer {
 const DATA_TYPES: Record<number, DataType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16' };
 
 const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const NODE_OP_TYPE = 4;
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13 } as const;
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
@@ -47,6 +49,26 @@ export function readOnnxInitializers(path: string): Map<string, StoredInitialize
       if (entry.field !== GRAPH_INITIALIZER || entry.wireType !== LENGTH_DELIMITED) continue;
       const init = initializer(file, entry, dirname(path));
       found.set(init.name, init);
+    }
+    return found;
+  } catch (error) {
+    throw modelCorrupt(path, error);
+  } finally {
+    file.close();
+  }
+}
+
+/** The op types of the nodes of the ONNX model's main graph at `path`, read from the protobuf without loading any weights. */
+export function readOnnxOpTypes(path: string): Set<string> {
+  const file = RandomAccessFile.open(path);
+  try {
+    const found = new Set<string>();
+    const graph = [...fields(file, 0, file.size)].find((f) => f.field === MODEL_GRAPH && f.wireType === LENGTH_DELIMITED);
+    if (!graph) return found;
+    for (const node of fields(file, graph.start, graph.end)) {
+      if (node.field !== GRAPH_NODE || node.wireType !== LENGTH_DELIMITED) continue;
+      const opType = [...fields(file, node.start, node.end)].find((f) => f.field === NODE_OP_TYPE && f.wireType === LENGTH_DELIMITED);
+      if (opType) found.add(text(file, opType));
     }
     return found;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { GraphBuilder } from '../onnx/graph.ts';
 import type { OnnxModel } from '../onnx/model.ts';
-import { groupNormFromMoments, nearestUpsampleConv3x3 } from '../onnx/decoder-ops.ts';
+import { groupNormFromInstances, nearestUpsampleConv3x3 } from '../onnx/decoder-ops.ts';
 import { add, attention, clip, conv2d, fromTokens, linear, silu, split, toTokens } from '../onnx/ops.ts';
 import type { VaeConfig } from './config.ts';
 import { VAE_PREFIX, vaeTensors } from './tensors.ts';
@@ -26,7 +26,7 @@ export function buildVaeEncoder(config: VaeConfig, source: WeightSource): OnnxMo
     if (level.resample) h = blocks.conv(h, level.resample, 3, 2, [0, 0, 1, 1]);
   }
   h = blocks.middle(h, 'encoder', last);
-  h = blocks.conv(silu(g, blocks.norm(h, 'encoder.norm_out', last)), 'encoder.conv_out', 3);
+  h = blocks.conv(silu(g, blocks.norm(h, 'encoder.norm_out')), 'encoder.conv_out', 3);
   const [mean, logvar] = split(g, blocks.conv(h, 'quant_conv', 1), 1, 2);
   const dims = ['batch', config.latentChannels, 'latent_height', 'latent_width'];
   g.output(mean, 'latent_sample', 'float32', dims);
@@ -47,7 +47,7 @@ export function buildVaeDecoder(config: VaeConfig, source: WeightSource): OnnxMo
     h = level.blocks.reduce(blocks.res, h);
     if (level.resample) h = blocks.upsampleConv(h, level.resample);
   }
-  h = blocks.conv(silu(g, blocks.norm(h, 'decoder.norm_out', config.channels[0])), 'decoder.conv_out', 3);
+  h = blocks.conv(silu(g, blocks.norm(h, 'decoder.norm_out')), 'decoder.conv_out', 3);
   g.output(h, 'sample', 'float32', ['batch', config.imageChannels, 'image_height', 'image_width']);
   return g.build('vae_decoder');
 }
@@ -58,30 +58,30 @@ function vaeBlocks(g: GraphBuilder, config: VaeConfig, source: WeightSource) {
 
   const conv = (x: string, k: string, kernel: number, stride = 1, pads?: [number, number, number, number]) =>
     conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride, pads });
-  const norm = (x: string, k: string, channels: number) =>
-    groupNormFromMoments(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), channels, config.groups, EPSILON);
+  const norm = (x: string, k: string) =>
+    groupNormFromInstances(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), config.groups, EPSILON);
   // Nearest 2x upsampling and its 3x3 conv, done at the low resolution (see nearestUpsampleConv3x3).
   const upsampleConv = (x: string, k: string) =>
     nearestUpsampleConv3x3(g, x, w.upsampleConvPhases(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)));
   const dense = (x: string, k: string) => linear(g, x, w.matrix(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)));
 
   const res = (x: string, b: VaeResBlock) => {
-    let h = conv(silu(g, norm(x, `${b.prefix}.norm1`, b.inChannels)), `${b.prefix}.conv1`, 3);
-    h = conv(silu(g, norm(h, `${b.prefix}.norm2`, b.outChannels)), `${b.prefix}.conv2`, 3);
+    let h = conv(silu(g, norm(x, `${b.prefix}.norm1`)), `${b.prefix}.conv1`, 3);
+    h = conv(silu(g, norm(h, `${b.prefix}.norm2`)), `${b.prefix}.conv2`, 3);
     const skip = b.inChannels === b.outChannels ? x : conv(x, `${b.prefix}.nin_shortcut`, 1);
     return add(g, skip, h);
   };
 
   // Single-head self-attention over all positions; q, k, v and proj_out are 1x1 convs, applied as MatMuls on tokens.
-  const selfAttention = (x: string, k: string, channels: number) => {
-    const tokens = toTokens(g, norm(x, `${k}.norm`, channels));
+  const selfAttention = (x: string, k: string) => {
+    const tokens = toTokens(g, norm(x, `${k}.norm`));
     const attended = attention(g, dense(tokens, `${k}.q`), dense(tokens, `${k}.k`), dense(tokens, `${k}.v`), { heads: 1 });
     return add(g, x, fromTokens(g, dense(attended, `${k}.proj_out`), x));
   };
 
   const middle = (x: string, side: 'encoder' | 'decoder', channels: number) => {
     const mid = vaeMiddle(side, channels);
-    return res(selfAttention(res(x, mid.block1), mid.attention, channels), mid.block2);
+    return res(selfAttention(res(x, mid.block1), mid.attention), mid.block2);
   };
 
   return { conv, norm, res, middle, upsampleConv };

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 
-const { modelPath, backend, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena, spinning } = workerData;
+const { modelPath, backend, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena, memoryPattern, spinning } = workerData;
 
 function info(metadata) {
   return metadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'unknown', dims: m.isTensor ? [...m.shape] : [] }));
@@ -36,6 +36,7 @@ try {
     executionProviders,
     graphOptimizationLevel,
     enableCpuMemArena: memoryArena,
+    enableMemPattern: memoryPattern,
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
   if (intraOpThreads !== undefined) options.intraOpNumThreads = intraOpThreads;
@@ -45,6 +46,7 @@ try {
     intraOpThreads: options.intraOpNumThreads,
     graphOptimizationLevel: options.graphOptimizationLevel,
     memoryArena: options.enableCpuMemArena,
+    memoryPattern: options.enableMemPattern,
     spinning: options.extra.session.intra_op.allow_spinning === '1',
   };
   parentPort.postMessage({ type: 'ready', inputs: info(session.inputMetadata), outputs: info(session.outputMetadata), applied: settings });

@@ -153,6 +153,7 @@ function sessionSettings(options: SessionOptions): SessionSettings {
     intraOpThreads: options.intraOpThreads,
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     memoryArena: options.memoryArena ?? true,
+    memoryPattern: options.memoryPattern ?? true,
     spinning: options.spinning ?? false,
   };
 }

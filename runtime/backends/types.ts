@@ -71,6 +71,13 @@ export interface SessionOptions {
    */
   memoryArena?: boolean;
   /**
+   * ORT's memory pattern (default true): after a run, the session plans the next run of the same input
+   * shapes as one block holding every intermediate buffer. With the arena on, each new block comes on
+   * top of what the arena already holds, so a network with large activations grows it run after run;
+   * without the pattern the arena serves the next run from the buffers it already has.
+   */
+  memoryPattern?: boolean;
+  /**
    * Let ORT's intra-op threads spin while they wait for work (ORT's `session.intra_op.allow_spinning`;
    * default false). Spinning saves a wake-up between operators but keeps every core busy between and after
    * runs, where the main thread, the other sessions and the rest of the machine need them: on the 2-core
@@ -85,6 +92,7 @@ export interface SessionSettings {
   intraOpThreads?: number;
   graphOptimizationLevel: NonNullable<SessionOptions['graphOptimizationLevel']>;
   memoryArena: boolean;
+  memoryPattern: boolean;
   spinning: boolean;
 }
 

@@ -79,7 +79,7 @@ export function fakeSession(
   const session: ModelSession & { calls: typeof calls } = {
     modelPath,
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, memoryPattern: true, spinning: false },
     ...io,
     calls,
     async run(feeds, runOptions) {

@@ -46,10 +46,10 @@ describe('VAEDecode', () => {
     latent.data.forEach((_, i) => (latent.data[i] -= LATENT_SCALE));
     const { image } = await vaeDecode.execute({ vae, latent }, ctx);
     expect(Array.from(image.data.subarray(0, 3))).toEqual([200, 100, 0]);
-    // Without ORT's memory arena, so a decode's activations do not stay reserved after it (or grow over decodes).
+    // With ORT's memory arena (no fresh pages for every activation) and without its memory pattern (which grows the arena over decodes).
     expect(ctx.opened).toEqual([
-      { path: vae.encoder, options: { backend: 'cpu', memoryArena: false } },
-      { path: vae.decoder, options: { backend: 'cpu', memoryArena: false } },
+      { path: vae.encoder, options: { backend: 'cpu', memoryArena: true, memoryPattern: false } },
+      { path: vae.decoder, options: { backend: 'cpu', memoryArena: true, memoryPattern: false } },
     ]);
   });
 });

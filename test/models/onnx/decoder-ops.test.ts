@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../models/onnx/index.ts';
-import { groupNormFromMoments, nearestUpsampleConv3x3, nearestUpsampleConvPhases } from '../../../models/onnx/decoder-ops.ts';
+import { groupNormFromInstances, nearestUpsampleConv3x3, nearestUpsampleConvPhases } from '../../../models/onnx/decoder-ops.ts';
 import { conv2d, groupNorm, upsampleNearest2x } from '../../../models/onnx/ops.ts';
 import { maxAbsDiff, runModel, seededValues } from './run-model.ts';
 
@@ -18,17 +18,17 @@ const tensor = (dims: number[], seed: number, scale = 1, offset = 0): Input =>
   ({ dims, data: seededValues(dims.reduce((a, b) => a * b, 1), seed, scale).map((v) => v + offset) });
 
 describe('decoder op forms match the plain ONNX ops', () => {
-  it('groupNormFromMoments equals GroupNormalization, also for channels whose mean is far from zero', async () => {
+  it('groupNormFromInstances equals GroupNormalization, also for channels whose mean is far from zero', async () => {
     const [batch, channels, side, groups] = [2, 8, 5, 4];
     for (const offset of [0, 20]) {
       const x = tensor([batch, channels, side, side], 30, 2, offset);
       const s = tensor([channels], 31);
       const b = tensor([channels], 32);
-      const [moments, reference] = await evaluate([x, s, b], (g, [xi, si, bi]) => [
-        groupNormFromMoments(g, xi, si, bi, channels, groups, 1e-6),
+      const [instances, reference] = await evaluate([x, s, b], (g, [xi, si, bi]) => [
+        groupNormFromInstances(g, xi, si, bi, groups, 1e-6),
         groupNorm(g, xi, si, bi, groups, 1e-6),
       ]);
-      expect(maxAbsDiff(moments, reference), `mean ${offset}`).toBeLessThan(1e-4);
+      expect(maxAbsDiff(instances, reference), `mean ${offset}`).toBeLessThan(1e-4);
     }
   });
 

@@ -14,7 +14,7 @@ function fakeUnet() {
   const session: ModelSession = {
     modelPath: '/models/fake/unet.onnx',
     backend: 'cpu',
-    settings: { graphOptimizationLevel: 'all', memoryArena: true, spinning: false },
+    settings: { graphOptimizationLevel: 'all', memoryArena: true, memoryPattern: true, spinning: false },
     runProgram: () => Promise.reject(new Error('no session programs in this test')),
     inputs: [
       { name: 'sample', type: 'float32', dims: ['batch', 4, 'h', 'w'] },

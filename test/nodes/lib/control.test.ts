@@ -8,7 +8,7 @@ import { fakeContext } from '../fake-context.ts';
 
 const config = TINY_SD15_CONFIG.unet;
 const residuals = controlResidualInputs(config);
-const settings = { graphOptimizationLevel: 'all', memoryArena: true, spinning: false } as const;
+const settings = { graphOptimizationLevel: 'all', memoryArena: true, memoryPattern: true, spinning: false } as const;
 const runProgram = () => Promise.reject(new Error('no session programs in this test'));
 const [B, H, W, S, WIDTH] = [1, 8, 8, 77, 64];
 

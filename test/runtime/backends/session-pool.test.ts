@@ -99,9 +99,9 @@ describe('session pool', () => {
     const pool = createSessionPool();
     try {
       const defaults = await pool.open(addOne);
-      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true, spinning: false });
-      const tuned = await pool.open(addOne, { memoryArena: false, intraOpThreads: 1, graphOptimizationLevel: 'basic', spinning: true });
-      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false, spinning: true });
+      expect(defaults.settings).toEqual({ graphOptimizationLevel: 'all', memoryArena: true, memoryPattern: true, spinning: false });
+      const tuned = await pool.open(addOne, { memoryArena: false, memoryPattern: false, intraOpThreads: 1, graphOptimizationLevel: 'basic', spinning: true });
+      expect(tuned.settings).toEqual({ intraOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena: false, memoryPattern: false, spinning: true });
       const { y } = await tuned.run({ x: { type: 'float32', data: Float32Array.of(1, 2), dims: [2] } });
       expect([...(y.data as Float32Array)]).toEqual([2, 3]);
     } finally {
