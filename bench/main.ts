@@ -19,7 +19,7 @@ const USAGE = [
   '  --json               print the figures as JSON instead of a table',
   `  --only <groups>      only the attainable rates and these full-size groups: ${FIGURE_GROUPS.join(', ')}`,
   '  --full-model <dir>   with --only txt2img: keep the converted full-size model in <dir> and reuse it',
-  '                       (--only lora keeps its models in .tmp/bench/full-size/ in any case)',
+  '                       (--only lora and --only deepcache keep their models in .tmp/bench/full-size/ in any case)',
   '',
 ].join('\n');
 const WORK_ROOT = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
