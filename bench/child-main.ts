@@ -3,6 +3,7 @@ import { reportChildResult } from './child.ts';
 import { peakRssBytes } from './peak-rss.ts';
 import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
+import { deepCache } from './tasks/deep-cache.ts';
 import { loraTxt2img } from './tasks/lora-txt2img.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
@@ -25,6 +26,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'lora-txt2img': loraTxt2img,
   'write-upscale-model': writeUpscaleModel,
   upscale,
+  'deep-cache': deepCache,
 };
 
 const [name, json] = process.argv.slice(2);

@@ -20,7 +20,7 @@ const USAGE = [
   `  --only <groups>      only the attainable rates and these full-size groups: ${FIGURE_GROUPS.join(', ')}`,
   '  --full-model <dir>   with --only txt2img: keep the converted full-size models (float and int8 UNet) in <dir> and reuse them',
   '  LATENTFLOW_SD_CPP=<sd-cli>  also runs stable-diffusion.cpp on the bench\'s checkpoint, side by side (full run, --only txt2img)',
-  '                       (--only lora keeps its models in .tmp/bench/full-size/ in any case)',
+  '                       (--only lora and --only deepcache keep their models in .tmp/bench/full-size/ in any case)',
   '',
 ].join('\n');
 const WORK_ROOT = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));

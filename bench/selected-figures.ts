@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
+import { deepCacheFigures } from './deepcache-figures.ts';
 import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
@@ -10,7 +11,7 @@ import { TXT2IMG_MODELS, txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora'] as const;
+export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 /** The LoRA figures' float and int8 full-size models, built once and kept. */
@@ -58,5 +59,7 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
     else figures.push(...peerFigures(peer, txt2img.shipped));
   }
   if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
+  // The same two full-size models as the LoRA figures (fp32 and the int8 default), kept between runs.
+  if (groups.includes('deepcache')) figures.push(...(await deepCacheFigures(await cachedFullSizeData(LORA_DATA))));
   return { figures, unavailable };
 }

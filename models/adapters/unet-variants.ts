@@ -7,7 +7,7 @@ import { encodeModel, initializerByteLength, withFloat16Weights, type Initialize
 import type { TensorPlacement } from '../onnx/encode.ts';
 import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
-import { buildUnet, unetTensors, type UnetConfig } from '../sd15/index.ts';
+import { buildUnet, DEEP_CACHE_BRANCH, unetTensors, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
 import { storedUnetForms } from './unet-forms.ts';
 
@@ -15,7 +15,8 @@ import { storedUnetForms } from './unet-forms.ts';
  * UNet variants: the same weights in a graph with more inputs, for what a plain converted UNet cannot do.
  *
  * - `controlResiduals`: the 13 ControlNet inputs (see buildUnet), added to the skips and the middle output;
- * - `freeU`: the FreeU factors as required inputs (models/sd15/freeu.ts).
+ * - `freeU`: the FreeU factors as required inputs (models/sd15/freeu.ts);
+ * - `deepCache`: DeepCache's refresh flag and cached feature in, the deep feature out (models/sd15/deep-cache.ts).
  *
  * Why a derived copy and not inputs in the converted UNet itself: onnxruntime ignores a fed input that also has an
  * initializer (a default), so optional inputs cannot be had, and required ones would make every plain run feed 13
@@ -29,6 +30,8 @@ import { storedUnetForms } from './unet-forms.ts';
 export interface UnetVariant {
   controlResiduals: boolean;
   freeU: boolean;
+  /** Not with controlResiduals. */
+  deepCache?: boolean;
 }
 
 export interface UnetVariantRequest {
@@ -47,8 +50,8 @@ const VARIANT_FORMAT = 1;
 
 /** The model.onnx of the variant (`model` itself when it asks for nothing), made on first use. */
 export function unetVariant(request: UnetVariantRequest): string {
-  const { controlResiduals, freeU } = request.variant;
-  if (!controlResiduals && !freeU) return request.model;
+  const { controlResiduals, freeU, deepCache } = request.variant;
+  if (!controlResiduals && !freeU && !deepCache) return request.model;
   const id = variantKey(request);
   const dir = join(request.cacheDir, id);
   const result = join(dir, 'unet', basename(request.model));
@@ -89,6 +92,7 @@ function writeUnetVariant(request: UnetVariantRequest, targetDir: string): void 
     forms: storedUnetForms(model),
     controlResiduals: request.variant.controlResiduals,
     freeU: request.variant.freeU,
+    deepCache: request.variant.deepCache ? { branch: DEEP_CACHE_BRANCH } : undefined,
   });
   const graph = request.weights === 'float16' ? withFloat16Weights(built) : built;
   mkdirSync(targetDir, { recursive: true });
@@ -143,8 +147,8 @@ function variantKey(request: UnetVariantRequest): string {
     const stats = statSync(join(folder, name), { bigint: true });
     return `${name}:${stats.size}@${stats.mtimeNs}`;
   });
-  const { controlResiduals, freeU } = request.variant;
-  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, weights: request.weights, unetWeights: request.unetWeights };
+  const { controlResiduals, freeU, deepCache } = request.variant;
+  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, ...(deepCache ? { deepCache: DEEP_CACHE_BRANCH } : {}), weights: request.weights, unetWeights: request.unetWeights };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 

@@ -1,12 +1,12 @@
 import { ProtoMessage } from './protobuf.ts';
 import { initializerByteLength } from './model.ts';
-import type { Attribute, DataType, Initializer, OnnxModel, OnnxNode, ValueInfo, TensorValues } from './model.ts';
+import type { Attribute, DataType, Initializer, OnnxGraph, OnnxModel, OnnxNode, ValueInfo, TensorValues } from './model.ts';
 
 // Field numbers and enum values of onnx.proto (ModelProto and the messages it contains).
 const TENSOR_TYPE: Record<DataType, number> = {
   float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10,
 };
-const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
+const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, graph: 5, floats: 6, ints: 7 } as const;
 const EXTERNAL_DATA_LOCATION = 1;
 
 /** Where an initializer's bytes live: inside model.onnx, or at a range of an external data file. */
@@ -15,18 +15,21 @@ export type TensorPlacement =
   | { kind: 'external'; location: string; offset: number; length: number };
 
 export function encodeModel(model: OnnxModel, placement: (init: Initializer) => TensorPlacement): ProtoMessage {
-  const graph = new ProtoMessage();
-  for (const node of model.graph.nodes) graph.message(1, encodeNode(node));
-  graph.string(2, model.graph.name);
-  for (const init of model.graph.initializers) graph.message(5, encodeTensor(init, placement(init)));
-  for (const input of model.graph.inputs) graph.message(11, encodeValueInfo(input));
-  for (const output of model.graph.outputs) graph.message(12, encodeValueInfo(output));
-
   const proto = new ProtoMessage().varint(1, model.irVersion).string(2, model.producer);
-  proto.message(7, graph);
+  proto.message(7, encodeGraph(model.graph, placement));
   for (const [domain, version] of Object.entries(model.opsets)) {
     proto.message(8, new ProtoMessage().string(1, domain).varint(2, version));
   }
+  return proto;
+}
+
+function encodeGraph(graph: OnnxGraph, placement: (init: Initializer) => TensorPlacement): ProtoMessage {
+  const proto = new ProtoMessage();
+  for (const node of graph.nodes) proto.message(1, encodeNode(node));
+  proto.string(2, graph.name);
+  for (const init of graph.initializers) proto.message(5, encodeTensor(init, placement(init)));
+  for (const input of graph.inputs) proto.message(11, encodeValueInfo(input));
+  for (const output of graph.outputs) proto.message(12, encodeValueInfo(output));
   return proto;
 }
 
@@ -48,6 +51,7 @@ function encodeAttribute(name: string, attribute: Attribute): ProtoMessage {
     case 'string': proto.string(4, attribute.value); break;
     case 'floats': for (const v of attribute.value) proto.float(7, v); break;
     case 'ints': for (const v of attribute.value) proto.varint(8, v); break;
+    case 'graph': proto.message(6, encodeGraph(attribute.value, () => ({ kind: 'inline' }))); break;
   }
   return proto.varint(20, ATTRIBUTE_TYPE[attribute.type]);
 }

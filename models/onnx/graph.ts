@@ -1,4 +1,4 @@
-import type { Attribute, DataType, Initializer, OnnxModel, OnnxNode, TensorValues, ValueInfo } from './model.ts';
+import type { Attribute, DataType, Initializer, OnnxGraph, OnnxModel, OnnxNode, TensorValues, ValueInfo } from './model.ts';
 
 export type AttributeInput = number | string | number[] | Attribute;
 
@@ -20,7 +20,8 @@ export const DEFAULT_IR_VERSION = 10;
  * integer in JavaScript).
  */
 export class GraphBuilder {
-  private readonly nodes: OnnxNode[] = [];
+  /** Where nodes go: the graph's own list, or a branch's while `ifElse` builds it. */
+  private nodes: OnnxNode[] = [];
   private readonly initializers: Initializer[] = [];
   private readonly inputs: ValueInfo[] = [];
   private readonly outputs: ValueInfo[] = [];
@@ -55,6 +56,32 @@ export class GraphBuilder {
     for (const [key, value] of Object.entries(attributes)) typed[key] = toAttribute(value);
     this.nodes.push({ opType, domain: options.domain ?? '', name, inputs, outputs, attributes: typed });
     return outputs;
+  }
+
+  /**
+   * An ONNX If on the one-element bool `condition`: each branch function adds its nodes (they may use every
+   * value built so far; the weights and constants they ask for are initializers of the whole graph) and returns
+   * its result, which must be of type `result`. Returns the If's output.
+   */
+  ifElse(condition: string, result: Omit<ValueInfo, 'name'>, thenBranch: () => string, elseBranch: () => string): string {
+    const name = this.fresh('If');
+    const branch = (label: string, body: () => string): Attribute => {
+      const outer = this.nodes;
+      const nodes: OnnxNode[] = [];
+      this.nodes = nodes;
+      try {
+        let value = body();
+        // A branch's output must be made inside it.
+        if (!nodes.some((node) => node.outputs.includes(value))) value = this.op('Identity', [value]);
+        const graph: OnnxGraph = { name: `${name}_${label}`, nodes, initializers: [], inputs: [], outputs: [{ ...result, name: value }] };
+        return { type: 'graph', value: graph };
+      } finally {
+        this.nodes = outer;
+      }
+    };
+    const then_branch = branch('then', thenBranch);
+    const else_branch = branch('else', elseBranch);
+    return this.op('If', [condition], { then_branch, else_branch }, { name });
   }
 
   /** A named tensor whose data is produced only when the model is written. */

@@ -9,7 +9,9 @@ export type Attribute =
   | { type: 'int'; value: number }
   | { type: 'string'; value: string }
   | { type: 'floats'; value: number[] }
-  | { type: 'ints'; value: number[] };
+  | { type: 'ints'; value: number[] }
+  /** A subgraph (an If's branches): it has no initializers and may use every value of the graphs around it. */
+  | { type: 'graph'; value: OnnxGraph };
 
 export interface OnnxNode {
   opType: string;

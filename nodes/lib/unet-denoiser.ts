@@ -3,6 +3,7 @@ import type { ModelSession, Tensor, TensorInfo } from '../../runtime/backends/in
 import { cropPlanes, padPlanes, paddedSide } from './latent-padding.ts';
 import type { GuidedDenoiser } from '../../models/schedulers/index.ts';
 import { freeUFeeds } from './freeu-feeds.ts';
+import { deepCacheFeeds } from './deep-cache-feeds.ts';
 import type { UnetControl } from './control.ts';
 import { conditioningFor, conditioningParts, createPartsDenoiser, hasParts, lcm, repeatedTo } from './conditioning-parts.ts';
 import type { Conditioning, FreeUSettings } from './sd-types.ts';
@@ -21,6 +22,11 @@ export interface UnetDenoiserOptions {
   /** Planes appended to the (scaled) latent of every image, [B, channels, h, w]: an inpainting UNet's mask and masked image. */
   concat?: { data: Float32Array; channels: number };
   freeU?: FreeUSettings;
+  /**
+   * DeepCache (nodes/lib/deep-cache-feeds.ts): 1 (default) runs the whole UNet on every call; N > 1 only every N-th
+   * call of each prompt batch, the others reuse its deep feature. Calls where a ControlNet acts run in full.
+   */
+  deepCacheInterval?: number;
   /** ControlNets (nodes/lib/control.ts): a call where one acts runs `control.session` with their residuals. */
   control?: UnetControl;
   signal?: AbortSignal;
@@ -87,19 +93,26 @@ export function createUnetDenoiser(options: UnetDenoiserOptions): GuidedDenoiser
   const freeU = freeUFeeds(session, options.freeU);
   const { control } = options;
   const controlFreeU = control && freeUFeeds(control.session, options.freeU);
+  const deepCache = deepCacheFeeds(session, options.deepCacheInterval ?? 1);
   const outputName = session.outputs.find((o) => o.name === 'out_sample')?.name ?? session.outputs[0].name;
   const call: UnetCall = async (sample, n, ch, cw, context, contextDims, sigma, residuals) => {
     const [ph, pw] = [paddedSide(ch), paddedSide(cw)];
     const padded = ph !== ch || pw !== cw;
-    const result = await (residuals && control ? control.session : session).run(
+    const controlled = residuals !== undefined && control !== undefined;
+    // The ControlNet's UNet computes no deep feature to keep: the next plain call starts the cache again.
+    if (controlled) deepCache?.reset();
+    const cache = controlled ? undefined : deepCache;
+    const result = await (controlled ? control.session : session).run(
       {
         sample: { type: 'float32', data: padded ? padPlanes(sample, n * inChannels, ch, cw, ph, pw) : sample, dims: [n, inChannels, ph, pw] },
         timestep: timestepTensor(timestepInfo, options.sigmaToTimestep(sigma), n),
         encoder_hidden_states: { type: 'float32', data: context, dims: contextDims },
         ...(residuals ? { ...controlFreeU, ...residuals } : freeU),
+        ...cache?.feeds(context, n),
       },
       { signal },
     );
+    cache?.keep(context, result);
     const output = result[outputName].data as Float32Array;
     return padded ? cropPlanes(output, n * channels, ph, pw, ch, cw) : output;
   };

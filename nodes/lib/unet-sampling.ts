@@ -22,6 +22,8 @@ export interface UnetSamplingInput {
   /** Run the negative prompt even at cfg 1 (the sampler steps along the unconditional estimate). */
   unconditional: boolean;
   freeU?: FreeUSettings;
+  /** DeepCache's interval (1: off); see UnetDenoiserOptions. */
+  deepCacheInterval?: number;
 }
 
 /** Sent after every step: its index in the whole schedule and the clean-latent estimate made at it. */
@@ -49,6 +51,7 @@ export async function sampleWithUnet(input: UnetSamplingInput, { session, post, 
     sigmaToTimestep,
     concat: inpaint.concat,
     freeU: input.freeU,
+    deepCacheInterval: input.deepCacheInterval,
     control,
     signal,
   });

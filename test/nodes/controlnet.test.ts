@@ -119,6 +119,21 @@ describe('ControlNetLoader, ControlNetApply and ControlNetApplyAdvanced through 
     expect(late.controlNet).toBe(covered(0.8, 1));
   }, 120_000);
 
+  it('with DeepCache (deep_cache_interval 3) a call where a ControlNet acts runs the whole UNet: over the whole schedule the image is interval 1\'s byte for byte', async () => {
+    const controlled = withControls(txt2img, [{ name: 'other' }]);
+    const seed = 2000 + seeds++;
+    const full = await counted(controlled, { 'unet.seed': seed });
+    const cached = await counted(controlled, { 'unet.seed': seed, 'unet.deep_cache_interval': 3 });
+    expect(cached).toMatchObject({ controlNet: STEPS, variant: STEPS, plain: 0 });
+    expect(cached.image.equals(full.image)).toBe(true);
+    // Outside the window the DeepCache variant runs, its cache started again after the controlled calls.
+    const windowed = withControls(txt2img, [{ name: 'other', start: 0.3, end: 0.7 }]);
+    const windowedFull = await counted(windowed, { 'unet.seed': seed });
+    const windowedCached = await counted(windowed, { 'unet.seed': seed, 'unet.deep_cache_interval': 3 });
+    expect(windowedCached).toMatchObject({ controlNet: windowedFull.controlNet, variant: STEPS, plain: 0 });
+    expect(windowedCached.image.equals(windowedFull.image)).toBe(false);
+  }, 120_000);
+
   it('two ControlNets at once add up: each changes the image, together they differ from either', async () => {
     const one = await pixels(withControls(txt2img, [{ name: 'tiny-prefixed', strength: 0.7 }]));
     const other = await pixels(withControls(txt2img, [{ name: 'other', strength: 0.7 }]));
