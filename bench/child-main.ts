@@ -5,6 +5,7 @@ import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
 import { loraTxt2img } from './tasks/lora-txt2img.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
+import { tome } from './tasks/tome.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { upscale, writeUpscaleModel } from './tasks/upscale.ts';
@@ -25,6 +26,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'lora-txt2img': loraTxt2img,
   'write-upscale-model': writeUpscaleModel,
   upscale,
+  tome,
 };
 
 const [name, json] = process.argv.slice(2);

@@ -7,14 +7,15 @@ import { encodeModel, initializerByteLength, withFloat16Weights, type Initialize
 import type { TensorPlacement } from '../onnx/encode.ts';
 import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
-import { buildUnet, unetTensors, type UnetConfig } from '../sd15/index.ts';
+import { buildUnet, unetTensors, type TokenMergeOptions, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
 
 /**
  * UNet variants: the same weights in a graph with more inputs, for what a plain converted UNet cannot do.
  *
  * - `controlResiduals`: the 13 ControlNet inputs (see buildUnet), added to the skips and the middle output;
- * - `freeU`: the FreeU factors as required inputs (models/sd15/freeu.ts).
+ * - `freeU`: the FreeU factors as required inputs (models/sd15/freeu.ts);
+ * - `tokenMerge`: ToMe token merging in the transformer blocks (models/sd15/token-merge.ts), no new inputs.
  *
  * Why a derived copy and not inputs in the converted UNet itself: onnxruntime ignores a fed input that also has an
  * initializer (a default), so optional inputs cannot be had, and required ones would make every plain run feed 13
@@ -28,6 +29,8 @@ import { unetVariantUnavailable } from './errors.ts';
 export interface UnetVariant {
   controlResiduals: boolean;
   freeU: boolean;
+  /** Absent or with ratio 0: off. */
+  tokenMerge?: TokenMergeOptions;
 }
 
 export interface UnetVariantRequest {
@@ -46,8 +49,8 @@ const VARIANT_FORMAT = 1;
 
 /** The model.onnx of the variant (`model` itself when it asks for nothing), made on first use. */
 export function unetVariant(request: UnetVariantRequest): string {
-  const { controlResiduals, freeU } = request.variant;
-  if (!controlResiduals && !freeU) return request.model;
+  const { controlResiduals, freeU, tokenMerge } = request.variant;
+  if (!controlResiduals && !freeU && !tokenMerge?.ratio) return request.model;
   const id = variantKey(request);
   const dir = join(request.cacheDir, id);
   const result = join(dir, 'unet', basename(request.model));
@@ -87,6 +90,7 @@ function writeUnetVariant(request: UnetVariantRequest, targetDir: string): void 
     quantization: request.unetWeights === 'float' ? 'none' : request.unetWeights,
     controlResiduals: request.variant.controlResiduals,
     freeU: request.variant.freeU,
+    tokenMerge: request.variant.tokenMerge,
   });
   const graph = request.weights === 'float16' ? withFloat16Weights(built) : built;
   mkdirSync(targetDir, { recursive: true });
@@ -142,7 +146,9 @@ function variantKey(request: UnetVariantRequest): string {
     return `${name}:${stats.size}@${stats.mtimeNs}`;
   });
   const { controlResiduals, freeU } = request.variant;
-  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, weights: request.weights, unetWeights: request.unetWeights };
+  // Absent when off, so the keys of the variants without it stay as they were.
+  const tokenMerge = request.variant.tokenMerge?.ratio ? request.variant.tokenMerge : undefined;
+  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, tokenMerge, weights: request.weights, unetWeights: request.unetWeights };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 

@@ -28,3 +28,4 @@ export type { WeightSource } from './weights.ts';
 export { EMPHASIS_MODES, applyA1111Emphasis, applyComfyEmphasis } from './emphasis.ts';
 export { StoredWeights } from './stored-weights.ts';
 export { FREEU_INPUTS, FREEU_OFF } from './freeu.ts';
+export type { TokenMergeOptions } from './token-merge.ts';

@@ -62,6 +62,7 @@ function inputs(overrides: Partial<Parameters<typeof unetStep.execute>[0]> & { s
     end_step: 0,
     add_noise: 'auto' as const,
     return_with_leftover_noise: true,
+    token_merge_ratio: 0,
     ...overrides,
   };
 }
