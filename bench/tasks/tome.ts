@@ -43,7 +43,8 @@ async function cpuTimed(session: TimedSession, feeds: Record<string, Tensor>) {
 /**
  * ToMe variants of a full-size UNet side by side in one process: the UNet step at batch 2, 64x64 (wall and CPU
  * time, rounds interleaved), then the drift of a short Euler txt2img run against the first variant: the final
- * latent's max relative error and the decoded 512x512 image's PSNR.
+ * latent's max relative error and the decoded 512x512 image's PSNR. The drift run's steps (the variants in turn
+ * at each) are timed too.
  */
 export async function tome(args: TomeArgs): Promise<TomeResult> {
   const index = existingConversion(args.modelDir);
@@ -60,17 +61,19 @@ export async function tome(args: TomeArgs): Promise<TomeResult> {
     for (const path of paths) sessions.push(await openTimed(path));
     const feeds = unetStepFeeds();
     for (const session of sessions) await session.run(feeds);
-    const order = [...Array.from({ length: args.rounds }, () => args.variants.map((_, i) => i)).flat(), 0];
-    for (const i of order) {
-      const { wallMs, cpuMs } = await cpuTimed(sessions[i], feeds);
+    const timedRun = async (i: number, stepFeeds: Record<string, Tensor>) => {
+      const { outputs, wallMs, cpuMs } = await cpuTimed(sessions[i], stepFeeds);
       steps[args.variants[i].name].wallMs.push(wallMs);
       steps[args.variants[i].name].cpuMs.push(cpuMs);
       log(`${args.variants[i].name}: ${(wallMs / 1000).toFixed(1)} s (CPU ${(cpuMs / 1000).toFixed(1)} s)`);
-    }
+      return outputs.out_sample.data as Float32Array;
+    };
+    const order = [...Array.from({ length: args.rounds }, () => args.variants.map((_, i) => i)).flat(), 0];
+    for (const i of order) await timedRun(i, feeds);
     if (args.driftSteps > 0) {
-      for (const [i, variant] of args.variants.entries()) {
-        if (i === 0 || drifted.has(variant.name)) latents[variant.name] = await eulerTxt2img(sessions[i], args.driftSteps);
-      }
+      const sampled = args.variants.map((v, i) => i).filter((i) => i === 0 || drifted.has(args.variants[i].name));
+      const results = await eulerTxt2img(sampled.map((i) => (stepFeeds: Record<string, Tensor>) => timedRun(i, stepFeeds)), args.driftSteps);
+      sampled.forEach((i, k) => (latents[args.variants[i].name] = results[k]));
     }
   } finally {
     await Promise.all(sessions.map((s) => s.close()));
@@ -96,30 +99,35 @@ export async function tome(args: TomeArgs): Promise<TomeResult> {
   return { steps, drift, driftSteps: args.driftSteps };
 }
 
-/** Euler over the default schedule from seeded noise, [positive, negative] random conditionings, CFG 7; the final latent [1, 4, 64, 64]. */
-async function eulerTxt2img(session: TimedSession, stepCount: number): Promise<Float32Array> {
+type UnetCall = (feeds: Record<string, Tensor>) => Promise<Float32Array>;
+
+/**
+ * Euler over the default schedule from seeded noise, [positive, negative] random conditionings, CFG 7, with each
+ * UNet in turn at every step (so their step times interleave too); the final latents [1, 4, 64, 64].
+ */
+async function eulerTxt2img(unets: UnetCall[], stepCount: number): Promise<Float32Array[]> {
   const { sigmas } = buildSchedule({ sampler: 'euler', schedule: 'default', steps: stepCount });
   const size = 4 * 64 * 64;
-  const x = createNoise(21).normal(size).map((v) => v * sigmas[0]);
+  const start = createNoise(21).normal(size).map((v) => v * sigmas[0]);
+  const latents = unets.map(() => start.slice());
   const context = unetStepFeeds().encoder_hidden_states;
   for (let i = 0; i < stepCount; i++) {
     const sigma = sigmas[i];
-    const scaled = x.map((v) => v / Math.sqrt(sigma * sigma + 1));
-    const sample = new Float32Array(2 * size);
-    sample.set(scaled, 0);
-    sample.set(scaled, size);
     const t = sigmaToTimestep(sigma);
-    const { outputs } = await session.run({
-      sample: { type: 'float32', data: sample, dims: [2, 4, 64, 64] },
-      timestep: { type: 'float32', data: Float32Array.of(t, t), dims: [2] },
-      encoder_hidden_states: context,
-    });
-    const eps = outputs.out_sample.data as Float32Array;
-    for (let j = 0; j < size; j++) {
-      const guided = eps[size + j] + CFG * (eps[j] - eps[size + j]);
-      x[j] += (sigmas[i + 1] - sigma) * guided;
+    for (const [k, unet] of unets.entries()) {
+      const x = latents[k];
+      const scaled = x.map((v) => v / Math.sqrt(sigma * sigma + 1));
+      const sample = new Float32Array(2 * size);
+      sample.set(scaled, 0);
+      sample.set(scaled, size);
+      const eps = await unet({
+        sample: { type: 'float32', data: sample, dims: [2, 4, 64, 64] },
+        timestep: { type: 'float32', data: Float32Array.of(t, t), dims: [2] },
+        encoder_hidden_states: context,
+      });
+      for (let j = 0; j < size; j++) x[j] += (sigmas[i + 1] - sigma) * (eps[size + j] + CFG * (eps[j] - eps[size + j]));
     }
     log(`drift step ${i + 1}/${stepCount}`);
   }
-  return x;
+  return latents;
 }
