@@ -101,12 +101,17 @@ export function tokenMatching(g: GraphBuilder, normed: string, grid: string, cha
   const srcIdx = flat(g.op('NonZero', [g.op('Equal', [isDst, scalar(0)])]));
   const srcCount = dim(srcIdx, 0);
 
-  // Cosine similarity of every src token to every dst token.
-  const norm = g.op('Max', [g.op('ReduceL2', [normed, i64([-1])], { keepdims: 1 }), g.constant('float32', [1e-12], [])]);
-  const metric = g.op('Div', [normed, norm]);
-  const similarity = g.op('MatMul', [gather(metric, srcIdx, 1), g.op('Transpose', [gather(metric, dstIdx, 1)], { perm: [0, 2, 1] })]);
-  const best = g.op('ReduceMax', [similarity, i64([-1])], { keepdims: 0 });
-  const bestDst = g.op('ArgMax', [similarity], { axis: -1, keepdims: 0 });
+  // Cosine similarity of every src token to every dst token; the src side's norm divides only each src token's
+  // best score (it does not change which dst is best), and one TopK finds the best score and its dst together.
+  const length = (x: string) => g.op('Max', [g.op('ReduceL2', [x, i64([-1])], { keepdims: 1 }), g.constant('float32', [1e-12], [])]);
+  const src = gather(normed, srcIdx, 1);
+  const dst = gather(normed, dstIdx, 1);
+  const dstUnit = g.op('Div', [dst, length(dst)]);
+  const similarity = g.op('MatMul', [src, g.op('Transpose', [dstUnit], { perm: [0, 2, 1] })]);
+  const [topScore, topDst] = g.node('TopK', [similarity, i64([1])], { axis: -1, largest: 1, sorted: 1 }, { outputs: 2 });
+  const squeeze = (x: string) => g.op('Squeeze', [x, i64([-1])]);
+  const best = squeeze(g.op('Div', [topScore, length(src)]));
+  const bestDst = squeeze(topDst);
 
   const mergeParts = Math.round(ratio * RATIO_PARTS);
   const r = g.op('Min', [g.op('Div', [mulI(tokens, scalar(mergeParts)), scalar(RATIO_PARTS)]), srcCount]);
