@@ -6,6 +6,7 @@ import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks
 import { deepCache } from './tasks/deep-cache.ts';
 import { loraTxt2img } from './tasks/lora-txt2img.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
+import { tome } from './tasks/tome.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
 import { upscale, writeUpscaleModel } from './tasks/upscale.ts';
@@ -27,6 +28,7 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-upscale-model': writeUpscaleModel,
   upscale,
   'deep-cache': deepCache,
+  tome,
 };
 
 const [name, json] = process.argv.slice(2);

@@ -8,10 +8,11 @@ import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { TXT2IMG_MODELS, txt2imgFigures } from './txt2img-figures.ts';
+import { tomeFigures } from './tome-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache'] as const;
+export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache', 'tome'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 /** The LoRA figures' float and int8 full-size models, built once and kept. */
@@ -61,5 +62,6 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
   if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   // The same two full-size models as the LoRA figures (fp32 and the int8 default), kept between runs.
   if (groups.includes('deepcache')) figures.push(...(await deepCacheFigures(await cachedFullSizeData(LORA_DATA))));
+  if (groups.includes('tome')) figures.push(...(await tomeFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   return { figures, unavailable };
 }

@@ -7,7 +7,7 @@ import { encodeModel, initializerByteLength, withFloat16Weights, type Initialize
 import type { TensorPlacement } from '../onnx/encode.ts';
 import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
-import { buildUnet, DEEP_CACHE_BRANCH, unetTensors, type UnetConfig } from '../sd15/index.ts';
+import { buildUnet, DEEP_CACHE_BRANCH, unetTensors, type TokenMergeOptions, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
 import { storedUnetForms } from './unet-forms.ts';
 
@@ -17,6 +17,7 @@ import { storedUnetForms } from './unet-forms.ts';
  * - `controlResiduals`: the 13 ControlNet inputs (see buildUnet), added to the skips and the middle output;
  * - `freeU`: the FreeU factors as required inputs (models/sd15/freeu.ts);
  * - `deepCache`: DeepCache's refresh flag and cached feature in, the deep feature out (models/sd15/deep-cache.ts).
+ * - `tokenMerge`: ToMe token merging in the transformer blocks (models/sd15/token-merge.ts), no new inputs.
  *
  * Why a derived copy and not inputs in the converted UNet itself: onnxruntime ignores a fed input that also has an
  * initializer (a default), so optional inputs cannot be had, and required ones would make every plain run feed 13
@@ -32,6 +33,8 @@ export interface UnetVariant {
   freeU: boolean;
   /** Not with controlResiduals. */
   deepCache?: boolean;
+  /** Absent or with ratio 0: off. */
+  tokenMerge?: TokenMergeOptions;
 }
 
 export interface UnetVariantRequest {
@@ -50,8 +53,8 @@ const VARIANT_FORMAT = 1;
 
 /** The model.onnx of the variant (`model` itself when it asks for nothing), made on first use. */
 export function unetVariant(request: UnetVariantRequest): string {
-  const { controlResiduals, freeU, deepCache } = request.variant;
-  if (!controlResiduals && !freeU && !deepCache) return request.model;
+  const { controlResiduals, freeU, deepCache, tokenMerge } = request.variant;
+  if (!controlResiduals && !freeU && !deepCache && !tokenMerge?.ratio) return request.model;
   const id = variantKey(request);
   const dir = join(request.cacheDir, id);
   const result = join(dir, 'unet', basename(request.model));
@@ -93,6 +96,7 @@ function writeUnetVariant(request: UnetVariantRequest, targetDir: string): void 
     controlResiduals: request.variant.controlResiduals,
     freeU: request.variant.freeU,
     deepCache: request.variant.deepCache ? { branch: DEEP_CACHE_BRANCH } : undefined,
+    tokenMerge: request.variant.tokenMerge,
   });
   const graph = request.weights === 'float16' ? withFloat16Weights(built) : built;
   mkdirSync(targetDir, { recursive: true });
@@ -148,7 +152,9 @@ function variantKey(request: UnetVariantRequest): string {
     return `${name}:${stats.size}@${stats.mtimeNs}`;
   });
   const { controlResiduals, freeU, deepCache } = request.variant;
-  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, ...(deepCache ? { deepCache: DEEP_CACHE_BRANCH } : {}), weights: request.weights, unetWeights: request.unetWeights };
+  // Absent when off, so the keys of the variants without it stay as they were.
+  const tokenMerge = request.variant.tokenMerge?.ratio ? request.variant.tokenMerge : undefined;
+  const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, ...(deepCache ? { deepCache: DEEP_CACHE_BRANCH } : {}), tokenMerge, weights: request.weights, unetWeights: request.unetWeights };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }
 

@@ -7,6 +7,7 @@ import {
 import type { UnetConfig } from './config.ts';
 import type { UnetLayer } from './unet-layout.ts';
 import { timestepEmbedding } from './timestep-embedding.ts';
+import { mergesAtLevel, throughMerged, tokenMatching, type TokenMergeOptions } from './token-merge.ts';
 import type { CheckpointWeights } from './weights.ts';
 
 export const RES_EPSILON = 1e-5;
@@ -28,6 +29,8 @@ export interface UnetOptions {
    * same outputs). The two agree within 2e-6 relative on the full-size UNet.
    */
   forms?: 'lean' | 'plain';
+  /** Token merging before self-attention (token-merge.ts); a ratio of 0 builds the plain graph. */
+  tokenMerge?: TokenMergeOptions;
 }
 
 /** The layers of the SD 1.5 UNet over the tensors under `prefix`, shared by the UNet and the ControlNet (its encoder copy). */
@@ -90,9 +93,11 @@ export function unetBlocks(
     const block = `${l.prefix}.transformer_blocks.0`;
     let t = dense(toTokens(g, norm(x, `${l.prefix}.norm`, TRANSFORMER_NORM_EPSILON)), `${l.prefix}.proj_in`);
     const n1 = layerNormOf(t, `${block}.norm1`);
-    t = add(g, t, attend(n1, n1, `${block}.attn1`));
+    const merge = options.tokenMerge;
+    const matching = merge?.ratio && mergesAtLevel(merge, l.level) ? tokenMatching(g, n1, x, l.channels, merge.ratio) : undefined;
+    t = add(g, t, throughMerged(matching, n1, (m) => attend(m, m, `${block}.attn1`)));
     t = add(g, t, attend(layerNormOf(t, `${block}.norm2`), context, `${block}.attn2`));
-    t = add(g, t, geglu(layerNormOf(t, `${block}.norm3`), `${block}.ff`, l.channels));
+    t = add(g, t, throughMerged(merge?.mlp ? matching : undefined, layerNormOf(t, `${block}.norm3`), (m) => geglu(m, `${block}.ff`, l.channels)));
     return add(g, fromTokens(g, dense(t, `${l.prefix}.proj_out`), x), x);
   };
 

@@ -1,10 +1,13 @@
 import type { UnetConfig } from './config.ts';
 
-/** The UNet as a list of layers with their checkpoint prefixes (relative to `model.diffusion_model.`). */
+/**
+ * The UNet as a list of layers with their checkpoint prefixes (relative to `model.diffusion_model.`); an attention
+ * layer's `level` is its resolution level (downsample factor 2^level).
+ */
 
 export type UnetLayer =
   | { kind: 'res'; prefix: string; inChannels: number; outChannels: number }
-  | { kind: 'attn'; prefix: string; channels: number }
+  | { kind: 'attn'; prefix: string; channels: number; level: number }
   | { kind: 'down'; prefix: string; channels: number }
   | { kind: 'up'; prefix: string; channels: number };
 
@@ -28,7 +31,7 @@ export function unetLayout(config: UnetConfig): UnetLayout {
     for (let j = 0; j < layersPerBlock; j++) {
       const prefix = `input_blocks.${inputBlocks.length + 1}`;
       const block: UnetLayer[] = [{ kind: 'res', prefix: `${prefix}.0`, inChannels: current, outChannels: channels[level] }];
-      if (attention[level]) block.push({ kind: 'attn', prefix: `${prefix}.1`, channels: channels[level] });
+      if (attention[level]) block.push({ kind: 'attn', prefix: `${prefix}.1`, channels: channels[level], level });
       inputBlocks.push(block);
       current = channels[level];
       skips.push(current);
@@ -41,7 +44,7 @@ export function unetLayout(config: UnetConfig): UnetLayout {
 
   const middle: UnetLayer[] = [
     { kind: 'res', prefix: 'middle_block.0', inChannels: current, outChannels: current },
-    { kind: 'attn', prefix: 'middle_block.1', channels: current },
+    { kind: 'attn', prefix: 'middle_block.1', channels: current, level: levels - 1 },
     { kind: 'res', prefix: 'middle_block.2', inChannels: current, outChannels: current },
   ];
 
@@ -51,7 +54,7 @@ export function unetLayout(config: UnetConfig): UnetLayout {
       const prefix = `output_blocks.${outputBlocks.length}`;
       const skip = skips.pop() as number;
       const block: UnetLayer[] = [{ kind: 'res', prefix: `${prefix}.0`, inChannels: current + skip, outChannels: channels[level] }];
-      if (attention[level]) block.push({ kind: 'attn', prefix: `${prefix}.1`, channels: channels[level] });
+      if (attention[level]) block.push({ kind: 'attn', prefix: `${prefix}.1`, channels: channels[level], level });
       if (level > 0 && j === layersPerBlock) block.push({ kind: 'up', prefix: `${prefix}.${block.length}`, channels: channels[level] });
       outputBlocks.push(block);
       current = channels[level];

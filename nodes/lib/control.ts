@@ -1,6 +1,6 @@
 import type { ModelSession, Tensor } from '../../runtime/backends/index.ts';
 import type { NodeContext } from '../../runtime/index.ts';
-import { controlResidualInputs, type UnetConfig } from '../../models/sd15/index.ts';
+import { controlResidualInputs, type TokenMergeOptions, type UnetConfig } from '../../models/sd15/index.ts';
 import { timestepToSigma, TRAINING_TIMESTEPS } from '../../models/schedulers/index.ts';
 import { controlNetUnetMismatch, unetControlUnsupported } from './errors.ts';
 import { imageToPlanes } from './image-planes.ts';
@@ -48,6 +48,8 @@ export interface ControlOptions {
   /** The latent's shape [B, 4, h, w] and its padded sides for the UNet. */
   shape: readonly number[];
   padded: [number, number];
+  /** ToMe in the controlled UNet too (see UNetStep's token_merge_ratio). */
+  tokenMerge?: TokenMergeOptions;
 }
 
 /** The same residuals: the UNet's inputs depend only on these sizes. */
@@ -78,7 +80,7 @@ export async function prepareControl(ctx: NodeContext, options: ControlOptions):
     opened.push(path);
     return session;
   };
-  const variant = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: true, freeU: unet.freeU !== undefined });
+  const variant = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: true, freeU: unet.freeU !== undefined, tokenMerge: options.tokenMerge });
   const nets = new Map<string, ModelSession>();
   let session: ModelSession;
   const residualInputs = controlResidualInputs((positive[0] ?? negative[0]).controlNet.config);

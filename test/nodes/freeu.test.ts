@@ -41,7 +41,7 @@ describe('FreeU and FreeU_V2 through UNetStep (tiny UNets built here, in onnxrun
   async function sample(unet: UnetHandle) {
     const { schedule } = await scheduler.execute({ sampler: 'euler', schedule: 'default', steps: 3, denoise: 1, denoise_rule: 'truncate' }, await fakeContext());
     const latent = { data: new Float32Array(4 * 64), shape: [1, 4, 8, 8] };
-    const inputs = { unet, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1 };
+    const inputs = { unet, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1, token_merge_ratio: 0 };
     return (await unetStep.execute(inputs, await fakeContext({ env: { sessions } }))).latent.data;
   }
 
@@ -76,7 +76,7 @@ describe('FreeU and FreeU_V2 on converted models (a UNet variant with the factor
     async function sample(handle: UnetHandle) {
       const { schedule } = await scheduler.execute({ sampler: 'euler', schedule: 'default', steps: 3, denoise: 1, denoise_rule: 'truncate' }, await fakeContext());
       const latent = { data: new Float32Array(4 * 64), shape: [1, 4, 8, 8] };
-      const inputs = { unet: handle, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1 };
+      const inputs = { unet: handle, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1, token_merge_ratio: 0 };
       return Array.from((await unetStep.execute(inputs, await fakeContext({ env }))).latent.data);
     }
     const ctx = await fakeContext();

@@ -22,7 +22,7 @@ async function schedule(steps: number, denoise = 1): Promise<Schedule> {
 }
 
 function inputs(latent: Latent, sched: Schedule, handle = unet) {
-  return { unet: handle, positive: conditioning(1), negative: conditioning(0), latent, schedule: sched, cfg: 3, seed: 9, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1 };
+  return { unet: handle, positive: conditioning(1), negative: conditioning(0), latent, schedule: sched, cfg: 3, seed: 9, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 1, token_merge_ratio: 0 };
 }
 
 /** A UNet with `channels` input channels that predicts eps = 0.3 everywhere and records what it was fed. */

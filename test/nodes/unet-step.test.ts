@@ -63,6 +63,7 @@ function inputs(overrides: Partial<Parameters<typeof unetStep.execute>[0]> & { s
     add_noise: 'auto' as const,
     return_with_leftover_noise: true,
     deep_cache_interval: 1,
+    token_merge_ratio: 0,
     ...overrides,
   };
 }
