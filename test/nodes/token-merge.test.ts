@@ -56,4 +56,16 @@ describe('UNetStep token_merge_ratio through the txt2img workflow on the tiny mo
     expect(merged.pixels.equals(base.pixels)).toBe(false);
     expect((await generate({ 'unet.token_merge_ratio': 0.5 })).pixels.equals(merged.pixels)).toBe(true);
   }, 120_000);
+
+  it('with DeepCache as well (interval 3) one variant does both: it differs from either option alone and is the same every time', async () => {
+    const merged = await generate({ 'unet.token_merge_ratio': 0.5 });
+    const cached = await generate({ 'unet.deep_cache_interval': 3 });
+    const both = await generate({ 'unet.token_merge_ratio': 0.5, 'unet.deep_cache_interval': 3 });
+    expect(both.unets).toHaveLength(1);
+    expect(both.unets[0]).not.toBe(merged.unets[0]);
+    expect(both.unets[0]).not.toBe(cached.unets[0]);
+    expect(both.pixels.equals(merged.pixels)).toBe(false);
+    expect(both.pixels.equals(cached.pixels)).toBe(false);
+    expect((await generate({ 'unet.token_merge_ratio': 0.5, 'unet.deep_cache_interval': 3 })).pixels.equals(both.pixels)).toBe(true);
+  }, 120_000);
 });

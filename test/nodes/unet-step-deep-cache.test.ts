@@ -39,7 +39,7 @@ describe('DeepCache through UNetStep (deep_cache_interval, real onnxruntime sess
     const latent = { data: new Float32Array(4 * 16 * 16), shape: [1, 4, 16, 16] };
     const inputs = {
       unet: tiny, positive: context(0.5), negative: context(0), latent, schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0,
-      add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: interval,
+      add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: interval, token_merge_ratio: 0,
     };
     const opened: string[] = [];
     const recording: SessionPool = Object.create(sessions, {
@@ -71,7 +71,7 @@ describe('DeepCache through UNetStep (deep_cache_interval, real onnxruntime sess
     const schedule = await scheduleOf('euler', 2);
     const inputs = {
       unet: { ...tiny, path: file }, positive: context(0.5), negative: context(0), latent: { data: new Float32Array(4 * 64), shape: [1, 4, 8, 8] },
-      schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 3,
+      schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 3, token_merge_ratio: 0,
     };
     await expect(unetStep.execute(inputs, await fakeContext({ env: { sessions, dataDir } })))
       .rejects.toMatchObject({ code: 'unet_deep_cache_unsupported', input: 'deep_cache_interval' });
