@@ -87,6 +87,7 @@ describe('the shipped shapes-tiny model draws what the prompt asks', () => {
         failures.push(`"${c.prompt}" (seed ${c.seed}, ${c.sampler}): centre ${centre}, corners ${corners}`);
       }
     }
+    process.stderr.write(`[shapes-tiny colour test] ${JSON.stringify(overrides)}: ${50 - failures.length}/50\n`);
     return failures;
   }
 
@@ -98,6 +99,16 @@ describe('the shipped shapes-tiny model draws what the prompt asks', () => {
   // About 40 s on the 2-core machine (47/50 right there): the UNet's calls are most of it and two in three are cheap.
   it('with DeepCache at interval 3 it still paints the asked colours for at least 45 of 50', async () => {
     const failures = await colourFailures({ 'unet.deep_cache_interval': 3 });
+    expect(failures.length, failures.join('\n')).toBeLessThanOrEqual(5);
+  }, 300_000);
+
+  it('with token merging at ratio 0.5 it still paints the asked colours for at least 45 of 50', async () => {
+    const failures = await colourFailures({ 'unet.token_merge_ratio': 0.5 });
+    expect(failures.length, failures.join('\n')).toBeLessThanOrEqual(5);
+  }, 300_000);
+
+  it('with DeepCache at interval 3 and token merging at 0.5 together it still paints the asked colours for at least 45 of 50', async () => {
+    const failures = await colourFailures({ 'unet.deep_cache_interval': 3, 'unet.token_merge_ratio': 0.5 });
     expect(failures.length, failures.join('\n')).toBeLessThanOrEqual(5);
   }, 300_000);
 
