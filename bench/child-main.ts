@@ -4,6 +4,7 @@ import { peakRssBytes } from './peak-rss.ts';
 import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
 import { loraTxt2img } from './tasks/lora-txt2img.ts';
+import { floatUnet, staticUnet } from './tasks/static-unet.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { txt2img } from './tasks/txt2img.ts';
 import { unetStep } from './tasks/unet-step.ts';
@@ -16,6 +17,8 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-vae-decoder': writeVaeDecoder,
   convert,
   'quantize-unet': quantizeUnet,
+  'write-float-unet': floatUnet,
+  'static-unet': staticUnet,
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,

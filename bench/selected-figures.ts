@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
+import { int8Figures } from './int8-figures.ts';
 import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { txt2imgFigures } from './txt2img-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora'] as const;
+export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'int8'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 const MODEL_NAME = 'full';
@@ -49,5 +50,6 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
     figures.push(...(await txt2imgFigures(dataDir, MODEL_NAME)));
   }
   if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
+  if (groups.includes('int8')) figures.push(...(await int8Figures(workDir)));
   return { figures, unavailable: peak.unavailable };
 }

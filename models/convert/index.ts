@@ -13,7 +13,7 @@ import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from '../tokenizer/tokenizer-f
 
 export { UNET_WEIGHTS } from './write-networks.ts';
 export type { ConvertProgress, NetworkName, UnetWeights } from './write-networks.ts';
-export { DEFAULT_CALIBRATION } from './calibrate-unet.ts';
+export { calibrateUnet, DEFAULT_CALIBRATION } from './calibrate-unet.ts';
 export type { CalibrationPlan } from './calibrate-unet.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { UnetConfig } from './config.ts';
 import type { UnetLayer } from './unet-layout.ts';
 import { timestepEmbedding } from './timestep-embedding.ts';
 import type { CheckpointWeights } from './weights.ts';
-import { layerGroup, rangeObserver, staticInt8Layers } from './static-int8.ts';
+import { DEFAULT_FLOAT_GROUPS, layerGroup, rangeObserver, staticInt8Layers } from './static-int8.ts';
 import type { ActivationRanges, StaticLayerGroup } from './static-int8.ts';
 
 export const RES_EPSILON = 1e-5;
@@ -24,7 +24,7 @@ export interface UnetOptions {
   quantization?: 'none' | 'int8-matmul' | 'int8' | 'int8-static';
   /** For 'int8-static': the ranges a calibration graph (`observeRanges`) measured. */
   activationRanges?: ActivationRanges;
-  /** For 'int8-static': layer groups kept in float. */
+  /** For 'int8-static': layer groups kept in float; default DEFAULT_FLOAT_GROUPS. */
   floatGroups?: readonly StaticLayerGroup[];
   /** A float graph that also outputs the [min, max] of every input (and conv output) 'int8-static' quantises. */
   observeRanges?: boolean;
@@ -48,7 +48,8 @@ export function unetBlocks(
   const context = inputs.context;
   const observe = options.observeRanges ? rangeObserver(g) : undefined;
   const staticLayers = options.quantization === 'int8-static' ? staticInt8Layers(g, w, options.activationRanges ?? {}) : undefined;
-  const isStatic = (k: string) => staticLayers !== undefined && !options.floatGroups?.includes(layerGroup(k));
+  const floatGroups = options.floatGroups ?? DEFAULT_FLOAT_GROUPS;
+  const isStatic = (k: string) => staticLayers !== undefined && !floatGroups.includes(layerGroup(k));
 
   const floatConv = (x: string, k: string, kernel: number, stride = 1) =>
     conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride });
