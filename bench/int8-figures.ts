@@ -14,12 +14,12 @@ const SPEEDUP_TARGET = 2;
 const TIMED_STEPS = 2;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-interface StepRun { name: string; seconds: number; steps: number[]; maxRelativeError?: number }
+interface StepRun { name: string; seconds: number; cpuSeconds: number; steps: number[]; maxRelativeError?: number }
 
 async function step(name: string, args: UnetStepArgs): Promise<StepRun> {
   log(`UNet step: ${name}`);
   const { result } = await runChild<UnetStepResult>('unet-step', args);
-  return { name, seconds: median(result.stepMs) / 1000, steps: result.stepMs, maxRelativeError: result.maxRelativeError };
+  return { name, seconds: median(result.stepMs) / 1000, cpuSeconds: median(result.stepCpuMs ?? []) / 1000, steps: result.stepMs, maxRelativeError: result.maxRelativeError };
 }
 
 const seconds = (run: StepRun) => run.steps.map((ms) => (ms / 1000).toFixed(1)).join(', ');
@@ -46,6 +46,7 @@ export async function int8Figures(workDir: string, calibration: Pick<StaticUnetA
   ];
   const again = await step('fp32 again', { modelPath: float, session: {}, timedSteps: TIMED_STEPS });
   const baseline = (reference.seconds + again.seconds) / 2;
+  const cpuBaseline = (reference.cpuSeconds + again.cpuSeconds) / 2;
 
   log('decoding the UNet outputs');
   const image = join(dir, 'image-fp32.f32');
@@ -57,9 +58,9 @@ export async function int8Figures(workDir: string, calibration: Pick<StaticUnetA
     const isStatic = variant.name === 'int8-static';
     figures.push(
       {
-        id: `int8.${variant.name}.speedup`, label: `UNet step, ${isStatic ? 'static (calibrated)' : 'dynamic'} int8 vs fp32`, value: baseline / variant.seconds, unit: 'x',
+        id: `int8.${variant.name}.speedup`, label: `UNet step, ${isStatic ? 'static (calibrated)' : 'dynamic'} int8 vs fp32, in CPU time`, value: cpuBaseline / variant.cpuSeconds, unit: 'x',
         target: isStatic ? { kind: 'min', limit: SPEEDUP_TARGET, text: `≥ ${SPEEDUP_TARGET.toFixed(1)}x fp32` } : undefined,
-        note: `full size, batch 2, 64x64; median ${variant.seconds.toFixed(1)} s (${seconds(variant)}) against the mean of fp32 before (${seconds(reference)}) and after (${seconds(again)}), each after a warm-up step in its own process; CPU: ${cpu}`,
+        note: `full size, batch 2, 64x64; CPU-seconds of the process per step (median ${variant.cpuSeconds.toFixed(1)} against the mean of fp32 before and after, ${cpuBaseline.toFixed(1)}), which a shared machine disturbs far less than wall time; in wall time ${(baseline / variant.seconds).toFixed(2)}x (${seconds(variant)} s against fp32 ${seconds(reference)} before and ${seconds(again)} after); each after a warm-up step in its own process; CPU: ${cpu}`,
       },
       {
         id: `int8.${variant.name}.psnr`, label: `UNet ${isStatic ? 'static' : 'dynamic'} int8 output decoded, vs fp32`, value: decoded.result.psnr ?? Infinity, unit: 'dB PSNR',
