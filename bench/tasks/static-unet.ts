@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { calibrateUnet, DEFAULT_CALIBRATION, type CalibrationPlan } from '../../models/convert/index.ts';
 import { writeOnnxModel } from '../../models/onnx/index.ts';
 import { buildUnet, FULL_SD15_CONFIG } from '../../models/sd15/index.ts';
-import { BUNDLED_TOKENIZER_DIR } from '../../models/tokenizer/tokenizer-files.ts';
 import { fullSizeWeights } from '../full-size.ts';
+
+const TOKENIZER_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
 export interface StaticUnetArgs {
   dir: string;
@@ -21,7 +23,7 @@ export async function staticUnet(args: StaticUnetArgs): Promise<{ path: string; 
   const weights = fullSizeWeights();
   mkdirSync(args.dir, { recursive: true });
   const started = performance.now();
-  const activationRanges = await calibrateUnet(FULL_SD15_CONFIG, weights, args.dir, BUNDLED_TOKENIZER_DIR, plan);
+  const activationRanges = await calibrateUnet(FULL_SD15_CONFIG, weights, args.dir, TOKENIZER_DIR, plan);
   const calibrated = performance.now();
   const path = join(args.dir, 'unet-int8-static.onnx');
   writeOnnxModel(buildUnet(FULL_SD15_CONFIG.unet, weights, { quantization: 'int8-static', activationRanges }), path, { externalData: true });
