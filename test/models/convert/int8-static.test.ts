@@ -5,6 +5,9 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertCheckpoint, DEFAULT_CALIBRATION, type CalibrationPlan } from '../../../models/convert/index.ts';
 import { createNoise } from '../../../models/noise.ts';
+import { unetVariant } from '../../../models/adapters/unet-variants.ts';
+import { writePatchedNetwork } from '../../../models/adapters/patch-network.ts';
+import { FREEU_OFF } from '../../../models/sd15/index.ts';
 import { writeTinyCheckpoint } from '../../fixtures/tiny-checkpoint.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'latentflow-int8-static-'));
@@ -50,6 +53,29 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
     const error = maxRelativeError(await predictNoise(folder), reference);
     expect(error).toBeGreaterThan(0);
     expect(error).toBeLessThan(0.1);
+  });
+
+  it('has FreeU and ControlNet variants made from its stored initializers, and refuses LoRA patching', async () => {
+    const folder = join(dir, 'int8-static');
+    const index = JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
+    const request = { model: join(folder, 'unet/model.onnx'), config: index.config.unet, weights: index.weights, unetWeights: index.unetWeights, cacheDir: join(dir, 'variants') };
+    const freeU = unetVariant({ ...request, variant: { controlResiduals: false, freeU: true } });
+    const session = await ort.InferenceSession.create(freeU);
+    const feeds = {
+      sample: new ort.Tensor('float32', createNoise(5).normal(2 * 4 * 8 * 8), [2, 4, 8, 8]),
+      timestep: new ort.Tensor('float32', new Float32Array([900, 500]), [2]),
+      encoder_hidden_states: new ort.Tensor('float32', createNoise(6).normal(2 * 77 * 64), [2, 77, 64]),
+    };
+    const off = Object.fromEntries(Object.entries(FREEU_OFF).map(([k, v]) => [`freeu_${k}`, new ort.Tensor('float32', Float32Array.of(v), [1])]));
+    const withFreeU = (await session.run({ ...feeds, ...off })).out_sample.data as Float32Array;
+    await session.release();
+    const base = await ort.InferenceSession.create(request.model);
+    const plain = (await base.run(feeds)).out_sample.data as Float32Array;
+    await base.release();
+    expect(maxRelativeError(withFreeU, plain)).toBeLessThan(1e-6);
+    expect(() => unetVariant({ ...request, variant: { controlResiduals: true, freeU: false } })).not.toThrow();
+    const patch = writePatchedNetwork({ ...request, network: 'unet', config: index.config }, new Set(), async (_, w) => w, join(dir, 'patched'));
+    await expect(patch).rejects.toMatchObject({ code: 'model_not_patchable' });
   });
 
   it('calibrates deterministically: converting again gives the same UNet', async () => {
