@@ -66,13 +66,13 @@ describe('static int8 UNet', () => {
     expect(types.has('QLinearConv') && types.has('MatMulIntegerToFloat')).toBe(true);
     const out = (await runModel(model, input)).out_sample.data as Float32Array;
     const relative = maxAbsDiff(out, reference) / scale;
-    const dynamic = (await runModel(buildUnet(config.unet, weights, { quantization: 'int8' }), input)).out_sample.data as Float32Array;
-    console.log('static', relative, 'dynamic', maxAbsDiff(dynamic, reference) / scale);
     const shrunk = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, {
       input: { min: r.input.min / 8, max: r.input.max / 8 }, output: r.output && { min: r.output.min / 8, max: r.output.max / 8 },
     }]));
     const broken = (await runModel(buildUnet(config.unet, weights, { quantization: 'int8-static', activationRanges: shrunk }), input)).out_sample.data as Float32Array;
-    console.log('broken', maxAbsDiff(broken, reference) / scale);
+    // About 6% here (dynamic int8: 5.5%); ranges an eighth of the calibrated ones: about 90%.
+    expect(relative).toBeGreaterThan(0);
     expect(relative).toBeLessThan(0.1);
+    expect(maxAbsDiff(broken, reference) / scale).toBeGreaterThan(0.3);
   });
 });
