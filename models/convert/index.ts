@@ -4,7 +4,7 @@ import type { SD15Config } from '../sd15/index.ts';
 import { fingerprintSource, openModelSource } from './open-model-source.ts';
 import { conversionFailed, isModelFileError } from '../checkpoint/errors.ts';
 import { checkTensors } from './check-tensors.ts';
-import { calibrateUnet, type CalibrationPlan } from './calibrate-unet.ts';
+import { calibrateUnet, DEFAULT_CALIBRATION, type CalibrationPlan } from './calibrate-unet.ts';
 import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
 import { writeFolderAtomically } from './staging.ts';
 import { withTargetLock } from './target-lock.ts';
@@ -124,11 +124,15 @@ export const weightOptionsOf = (index: WeightChoices): WeightOptions => ({
   unetWeights: index.unetWeights,
 });
 
-/** What a conversion records as its source: the checkpoint's identity and the stored weight types. */
-export const conversionSource = (id: Record<string, unknown>, options: WeightOptions = {}): Record<string, unknown> => ({
-  ...id,
-  ...weightChoices(options),
-});
+/**
+ * What a conversion records as its source: the checkpoint's identity and the stored weight types, and for
+ * int8-static the calibration plan (another plan gives other scales).
+ */
+export const conversionSource = (id: Record<string, unknown>, options: WeightOptions & Pick<ConvertOptions, 'calibration'> = {}): Record<string, unknown> => {
+  const choices = weightChoices(options);
+  const calibration = choices.unetWeights === 'int8-static' ? { calibration: options.calibration ?? DEFAULT_CALIBRATION } : {};
+  return { ...id, ...choices, ...calibration };
+};
 
 /** The complete conversion of the checkpoint at `path` already in `outDir`, if any: a check that converts nothing. */
 export function upToDateConversion(path: string, outDir: string, options: WeightOptions & Pick<ConvertOptions, 'sourceId'> = {}): ConvertedModelIndex | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint, DEFAULT_CALIBRATION, type CalibrationPlan } from '../../../models/convert/index.ts';
+import { convertCheckpoint, DEFAULT_CALIBRATION, upToDateConversion, type CalibrationPlan } from '../../../models/convert/index.ts';
 import { createNoise } from '../../../models/noise.ts';
 import { unetVariant } from '../../../models/adapters/unet-variants.ts';
 import { writePatchedNetwork } from '../../../models/adapters/patch-network.ts';
@@ -49,7 +49,8 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
     const folder = join(dir, 'int8-static');
     expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8-static', calibration: PLAN })).status).toBe('converted');
     const index = JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
-    expect(index).toMatchObject({ unetWeights: 'int8-static', source: { unetWeights: 'int8-static' } });
+    expect(index).toMatchObject({ unetWeights: 'int8-static', source: { unetWeights: 'int8-static', calibration: PLAN } });
+    expect(upToDateConversion(ckpt, folder, { unetWeights: 'int8-static' })).toBeUndefined();
     const error = maxRelativeError(await predictNoise(folder), reference);
     expect(error).toBeGreaterThan(0);
     expect(error).toBeLessThan(0.1);
