@@ -4,8 +4,7 @@ import ort from 'onnxruntime-node';
 import { writeOnnxModel } from '../onnx/index.ts';
 import { buildTextEncoder, buildUnet, type SD15Config, type WeightSource } from '../sd15/index.ts';
 import type { ActivationRanges } from '../sd15/static-int8.ts';
-import { buildSchedule, createNoise, createStepNoise, sample } from '../schedulers/index.ts';
-import { sigmaToTimestep } from '../schedulers/training-schedule.ts';
+import { buildSchedule, createNoise, createStepNoise, sample, sigmaToTimestep } from '../schedulers/index.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
 
 /**
@@ -91,6 +90,9 @@ async function encodePrompts(config: SD15Config, weights: WeightSource, dir: str
 }
 
 /**
+ * The denoiser below is the eps -> x0 adapter of nodes/lib/unet-denoiser.ts reduced to what calibration needs
+ * (one prompt and its negative as one batch, no padding, ControlNet or FreeU).
+ *
  * Runs the float UNet with range outputs over the plan's sampling runs and returns every quantised layer's
  * activation ranges. Works in `workDir` (a calibration text encoder and UNet are written there and removed).
  */
