@@ -21,11 +21,6 @@ export interface CalibrationPlan {
   cfg: number;
   /** Latent side (64: a 512x512 image). */
   latentSide: number;
-  /**
-   * How a layer's range follows from its range in each call: `widest` (nothing seen is clipped) or `mean`
-   * (the mean of the calls' minima and maxima: rare outliers are clipped, the bulk gets a finer grid).
-   */
-  rangeRule: 'widest' | 'mean';
 }
 
 export const DEFAULT_CALIBRATION: CalibrationPlan = {
@@ -39,7 +34,6 @@ export const DEFAULT_CALIBRATION: CalibrationPlan = {
   steps: 8,
   cfg: 7,
   latentSide: 64,
-  rangeRule: 'widest',
 };
 
 /** Per layer, the [min, max] of each call, in calling order. */
@@ -58,16 +52,14 @@ function record(observations: Observations, outputs: ort.InferenceSession.OnnxVa
   }
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const RANGE_RULES = {
-  widest: (calls: number[][]) => ({ min: Math.min(...calls.map((c) => c[0])), max: Math.max(...calls.map((c) => c[1])) }),
-  mean: (calls: number[][]) => ({ min: mean(calls.map((c) => c[0])), max: mean(calls.map((c) => c[1])) }),
-};
-
-function rangesOf(observations: Observations, rule: CalibrationPlan['rangeRule']): ActivationRanges {
-  const reduce = RANGE_RULES[rule];
+/**
+ * The widest range over all calls: nothing seen in calibration is clipped. (The mean of the calls' extremes,
+ * which clips rare outliers, was no better on the tiny model once the residual-stream convs stay float.)
+ */
+function widestRanges(observations: Observations): ActivationRanges {
+  const widest = (calls: number[][]) => ({ min: Math.min(...calls.map((c) => c[0])), max: Math.max(...calls.map((c) => c[1])) });
   const ranges: ActivationRanges = {};
-  for (const [key, { input, output }] of observations) ranges[key] = { input: reduce(input), output: output.length ? reduce(output) : undefined };
+  for (const [key, { input, output }] of observations) ranges[key] = { input: widest(input), output: output.length ? widest(output) : undefined };
   return ranges;
 }
 
@@ -128,7 +120,7 @@ export async function calibrateUnet(
         const x = createNoise(seed).normal(latent).map((v) => v * sigmas[0]);
         await sample({ sampler: plan.sampler, denoiser, x, sigmas, noise: createStepNoise(seed, latent) });
       }
-      return rangesOf(observations, plan.rangeRule);
+      return widestRanges(observations);
     } finally {
       await session.release();
     }
