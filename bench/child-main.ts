@@ -5,6 +5,7 @@ import { applyLora } from './tasks/apply-lora.ts';
 import { convert, quantizeUnet, writeCheckpoint, writeVaeDecoder } from './tasks/convert.ts';
 import { deepCache } from './tasks/deep-cache.ts';
 import { loraTxt2img } from './tasks/lora-txt2img.ts';
+import { floatUnet, staticUnet } from './tasks/static-unet.ts';
 import { textEncoder } from './tasks/text-encoder.ts';
 import { tome } from './tasks/tome.ts';
 import { txt2img } from './tasks/txt2img.ts';
@@ -18,6 +19,8 @@ const TASKS: Record<string, (args: never) => Promise<unknown>> = {
   'write-vae-decoder': writeVaeDecoder,
   convert,
   'quantize-unet': quantizeUnet,
+  'write-float-unet': floatUnet,
+  'static-unet': staticUnet,
   'unet-step': unetStep,
   'text-encoder': textEncoder,
   'vae-decode': vaeDecode,

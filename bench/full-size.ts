@@ -17,10 +17,15 @@ export function writeFullCheckpoint(path: string): number {
   return statSync(path).size;
 }
 
+/** The checkpoint's random weights, computed without reading it. */
+export function fullSizeWeights(): (key: string) => Float32Array {
+  const shapes = expectedTensors(FULL_SD15_CONFIG);
+  return (key: string) => syntheticValues(key, shapes.get(key)!, WEIGHT_SEED);
+}
+
 /** The full-size UNet with int8 weights, from the same random weights as the checkpoint. */
 export function writeQuantizedUnet(dir: string, quantization: 'int8' | 'int8-matmul'): string {
-  const shapes = expectedTensors(FULL_SD15_CONFIG);
-  const weights = (key: string) => syntheticValues(key, shapes.get(key)!, WEIGHT_SEED);
+  const weights = fullSizeWeights();
   const path = join(dir, `unet-${quantization}.onnx`);
   writeOnnxModel(buildUnet(FULL_SD15_CONFIG.unet, weights, { quantization }), path, { externalData: true });
   return path;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { deepCacheFigures } from './deepcache-figures.ts';
+import { int8Figures } from './int8-figures.ts';
 import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
@@ -12,7 +13,7 @@ import { tomeFigures } from './tome-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache', 'tome'] as const;
+export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache', 'tome', 'int8'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 /** The LoRA figures' float and int8 full-size models, built once and kept. */
@@ -63,5 +64,6 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
   // The same two full-size models as the LoRA figures (fp32 and the int8 default), kept between runs.
   if (groups.includes('deepcache')) figures.push(...(await deepCacheFigures(await cachedFullSizeData(LORA_DATA))));
   if (groups.includes('tome')) figures.push(...(await tomeFigures(await cachedFullSizeData(LORA_DATA), workDir)));
+  if (groups.includes('int8')) figures.push(...(await int8Figures(workDir)));
   return { figures, unavailable };
 }

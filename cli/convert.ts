@@ -14,7 +14,9 @@ or a diffusers PyTorch folder, into ONNX models (default folder: <data>/models/<
   --unet <weights>  the UNet's weights: ${UNET_WEIGHTS.join('|')}, default ${DEFAULT_UNET_WEIGHTS}
                     (the fastest on CPU, see docs/performance.md; use float for a GPU backend).
                     int8-matmul: int8 weights for the linear layers, int8: for the
-                    convolutions too (a smaller UNet whose output differs slightly)
+                    convolutions too (a smaller UNet whose output differs slightly),
+                    int8-static: the same with activation scales calibrated on sampling runs
+                    of the float UNet during the conversion (minutes at full size)
   --data <dir>      the data folder (default ./data)`;
 
 const GIB = 2 ** 30;

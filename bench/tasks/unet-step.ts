@@ -13,7 +13,13 @@ export interface UnetStepArgs {
   referencePath?: string;
 }
 
-export interface UnetStepResult { loadMs: number; stepMs: number[]; maxRelativeError?: number }
+export interface UnetStepResult {
+  loadMs: number;
+  stepMs: number[];
+  /** CPU time of the process (all threads) per timed step: on a shared machine it moves far less than wall time. */
+  stepCpuMs?: number[];
+  maxRelativeError?: number;
+}
 
 /** Loads a UNet, runs one untimed warm-up step, then times `timedSteps` steps in ORT. */
 export async function unetStep(args: UnetStepArgs): Promise<UnetStepResult> {
@@ -25,10 +31,16 @@ export async function unetStep(args: UnetStepArgs): Promise<UnetStepResult> {
     const { outputs } = await timed.run(feeds);
     const output = outputs.out_sample.data as Float32Array;
     const stepMs: number[] = [];
-    for (let i = 0; i < args.timedSteps; i++) stepMs.push((await timed.run(feeds)).ms);
+    const stepCpuMs: number[] = [];
+    for (let i = 0; i < args.timedSteps; i++) {
+      const before = process.cpuUsage();
+      stepMs.push((await timed.run(feeds)).ms);
+      const used = process.cpuUsage(before);
+      stepCpuMs.push((used.user + used.system) / 1000);
+    }
     if (args.outputPath) writeFloats(args.outputPath, output);
     const error = args.referencePath ? maxRelativeError(output, readFloats(args.referencePath)) : undefined;
-    return { loadMs, stepMs, maxRelativeError: error };
+    return { loadMs, stepMs, stepCpuMs, maxRelativeError: error };
   } finally {
     await timed.close();
   }

@@ -45,6 +45,8 @@ const DATA_ALIGNMENT = 4096;
  * the path of the copy's model.onnx.
  */
 export async function writePatchedNetwork(source: PatchSource, changedKeys: ReadonlySet<string>, change: WeightChange, targetDir: string): Promise<string> {
+  // Its int8 biases and activation scales hang on the calibration of the unchanged weights: recalibrating is the conversion's job.
+  if (source.network === 'unet' && source.unetWeights === 'int8-static') throw modelNotPatchable(source.model, 'its UNet is int8-static; convert it with --unet int8 or float to apply LoRAs');
   const stored = readOnnxInitializers(source.model);
   const weights = new StoredWeights(stored.values());
   const shapes = source.network === 'unet' ? unetTensors(source.config.unet) : textEncoderTensors(source.config.text);

@@ -4,6 +4,7 @@ import type { SD15Config } from '../sd15/index.ts';
 import { fingerprintSource, openModelSource } from './open-model-source.ts';
 import { conversionFailed, isModelFileError } from '../checkpoint/errors.ts';
 import { checkTensors } from './check-tensors.ts';
+import { calibrateUnet, DEFAULT_CALIBRATION, type CalibrationPlan } from './calibrate-unet.ts';
 import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
 import { writeFolderAtomically } from './staging.ts';
 import { withTargetLock } from './target-lock.ts';
@@ -12,6 +13,8 @@ import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from '../tokenizer/tokenizer-f
 
 export { UNET_WEIGHTS } from './write-networks.ts';
 export type { ConvertProgress, NetworkName, UnetWeights } from './write-networks.ts';
+export { calibrateUnet, DEFAULT_CALIBRATION } from './calibrate-unet.ts';
+export type { CalibrationPlan } from './calibrate-unet.ts';
 
 /**
  * The UNet weights of a conversion that does not choose them (`latentflow convert`, LoadModel on CPU):
@@ -34,6 +37,8 @@ export interface ConvertOptions {
   fp16?: boolean;
   /** int8 weights for the UNet's linear layers or for its convolutions too; default DEFAULT_UNET_WEIGHTS. */
   unetWeights?: UnetWeights;
+  /** For `int8-static`: the sampling runs the activation ranges are measured on; default DEFAULT_CALIBRATION. */
+  calibration?: CalibrationPlan;
   onProgress?: (progress: ConvertProgress) => void;
   /** Folder with the CLIP `vocab.json` and `merges.txt`; default the repository's `data/`. */
   tokenizerDir?: string;
@@ -81,10 +86,15 @@ export function convertCheckpoint(path: string, outDir: string, options: Convert
       const outcome = await writeFolderAtomically(
         target,
         async (staging) => {
-          writeNetworks(staging, config, (key) => checkpoint.readSync(key), {
-            fp16: options.fp16, unetWeights: choices.unetWeights, onProgress: options.onProgress,
+          const read = (key: string) => checkpoint.readSync(key);
+          const tokenizerDir = options.tokenizerDir ?? BUNDLED_TOKENIZER_DIR;
+          const activationRanges = choices.unetWeights === 'int8-static'
+            ? await calibrateUnet(config, read, staging, tokenizerDir, options.calibration)
+            : undefined;
+          writeNetworks(staging, config, read, {
+            fp16: options.fp16, unetWeights: choices.unetWeights, activationRanges, onProgress: options.onProgress,
           });
-          copyTokenizer(options.tokenizerDir ?? BUNDLED_TOKENIZER_DIR, join(staging, 'tokenizer'));
+          copyTokenizer(tokenizerDir, join(staging, 'tokenizer'));
           writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);
         },
         () => existingConversion(target, source) !== undefined,
@@ -114,11 +124,15 @@ export const weightOptionsOf = (index: WeightChoices): WeightOptions => ({
   unetWeights: index.unetWeights,
 });
 
-/** What a conversion records as its source: the checkpoint's identity and the stored weight types. */
-export const conversionSource = (id: Record<string, unknown>, options: WeightOptions = {}): Record<string, unknown> => ({
-  ...id,
-  ...weightChoices(options),
-});
+/**
+ * What a conversion records as its source: the checkpoint's identity and the stored weight types, and for
+ * int8-static the calibration plan (another plan gives other scales).
+ */
+export const conversionSource = (id: Record<string, unknown>, options: WeightOptions & Pick<ConvertOptions, 'calibration'> = {}): Record<string, unknown> => {
+  const choices = weightChoices(options);
+  const calibration = choices.unetWeights === 'int8-static' ? { calibration: options.calibration ?? DEFAULT_CALIBRATION } : {};
+  return { ...id, ...choices, ...calibration };
+};
 
 /** The complete conversion of the checkpoint at `path` already in `outDir`, if any: a check that converts nothing. */
 export function upToDateConversion(path: string, outDir: string, options: WeightOptions & Pick<ConvertOptions, 'sourceId'> = {}): ConvertedModelIndex | undefined {

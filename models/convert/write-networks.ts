@@ -1,20 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
+import type { ActivationRanges } from '../sd15/static-int8.ts';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
 
 export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
 
 /**
  * How the converted UNet holds its weights: `float` like the other networks (float16 with fp16),
- * `int8-matmul` int8 for its linear layers, `int8` for its convolutions too (see buildUnet).
+ * `int8-matmul` int8 for its linear layers, `int8` for its convolutions too (see buildUnet), `int8-static`
+ * the same layers with activation scales calibrated at conversion (calibrate-unet.ts).
  */
-export const UNET_WEIGHTS = ['float', 'int8-matmul', 'int8'] as const;
+export const UNET_WEIGHTS = ['float', 'int8-matmul', 'int8', 'int8-static'] as const;
 export type UnetWeights = (typeof UNET_WEIGHTS)[number];
 
 export interface WriteNetworksOptions {
   fp16?: boolean;
   unetWeights: UnetWeights;
+  /** For `int8-static`: the calibrated activation ranges. */
+  activationRanges?: ActivationRanges;
   onProgress?: (progress: ConvertProgress) => void;
 }
 
@@ -31,7 +35,7 @@ type BuildNetwork = (config: SD15Config, weights: WeightSource, options: WriteNe
 
 const NETWORKS: { name: NetworkName; build: BuildNetwork; external: boolean | 'auto' }[] = [
   { name: 'text_encoder', build: (c, w) => buildTextEncoder(c.text, w), external: 'auto' },
-  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: o.unetWeights === 'float' ? 'none' : o.unetWeights }), external: true },
+  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: o.unetWeights === 'float' ? 'none' : o.unetWeights, activationRanges: o.activationRanges }), external: true },
   { name: 'vae_encoder', build: (c, w) => buildVaeEncoder(c.vae, w), external: 'auto' },
   { name: 'vae_decoder', build: (c, w) => buildVaeDecoder(c.vae, w), external: 'auto' },
 ];

@@ -9,6 +9,8 @@ import type { UnetLayer } from './unet-layout.ts';
 import { timestepEmbedding } from './timestep-embedding.ts';
 import { mergesAtLevel, throughMerged, tokenMatching, type TokenMergeOptions } from './token-merge.ts';
 import type { CheckpointWeights } from './weights.ts';
+import { DEFAULT_FLOAT_GROUPS, layerGroup, rangeObserver, staticInt8Layers } from './static-int8.ts';
+import type { ActivationRanges, StaticLayerGroup } from './static-int8.ts';
 
 export const RES_EPSILON = 1e-5;
 const TRANSFORMER_NORM_EPSILON = 1e-6;
@@ -18,9 +20,16 @@ export interface UnetOptions {
   /**
    * 'int8-matmul': int8 weights for every linear layer (ORT's DynamicQuantizeMatMul);
    * 'int8': also for the convolutions (ConvInteger) except conv_in and the output conv.
-   * Activations are quantised per call. Default 'none' (float32).
+   * Activations are quantised per call. 'int8-static': the same layers with activations quantised
+   * at the scales of `activationRanges` (QLinearConv, MatMulIntegerToFloat). Default 'none' (float32).
    */
-  quantization?: 'none' | 'int8-matmul' | 'int8';
+  quantization?: 'none' | 'int8-matmul' | 'int8' | 'int8-static';
+  /** For 'int8-static': the ranges a calibration graph (`observeRanges`) measured. */
+  activationRanges?: ActivationRanges;
+  /** For 'int8-static': layer groups kept in float; default DEFAULT_FLOAT_GROUPS. */
+  floatGroups?: readonly StaticLayerGroup[];
+  /** A float graph that also outputs the [min, max] of every input (and conv output) 'int8-static' quantises. */
+  observeRanges?: boolean;
   /**
    * 'lean' (default): each nearest-2x upsampling and its 3x3 conv as four 2x2 convs at the low resolution
    * (nearestUpsampleConv3x3: 4/9 of the multiply-adds; the phase filters are stored), and GroupNorm as
@@ -49,15 +58,27 @@ export function unetBlocks(
   const quantizeConv = options.quantization === 'int8';
   const key = (k: string) => prefix + k;
   const context = inputs.context;
+  const observe = options.observeRanges ? rangeObserver(g) : undefined;
+  const staticLayers = options.quantization === 'int8-static' ? staticInt8Layers(g, w, options.activationRanges ?? {}) : undefined;
+  const floatGroups = options.floatGroups ?? DEFAULT_FLOAT_GROUPS;
+  const isStatic = (k: string) => staticLayers !== undefined && !floatGroups.includes(layerGroup(k));
 
   const floatConv = (x: string, k: string, kernel: number, stride = 1) =>
     conv2d(g, x, w.tensor(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)), { kernel, stride });
-  const conv = (x: string, k: string, kernel: number, stride = 1) =>
-    (quantizeConv ? quantizedConv2d(g, x, w.quantizedConv(key(k)), { kernel, stride }) : floatConv(x, k, kernel, stride));
+  const conv = (x: string, k: string, kernel: number, stride = 1) => {
+    if (staticLayers && isStatic(key(k))) return staticLayers.conv(x, key(k), kernel, stride);
+    if (quantizeConv) return quantizedConv2d(g, x, w.quantizedConv(key(k)), { kernel, stride });
+    const y = floatConv(x, k, kernel, stride);
+    observe?.(x, key(k), 'input');
+    observe?.(y, key(k), 'output');
+    return y;
+  };
   // The time embedding path stays float: it is tiny ([B, 1280]) and steers every block.
   const floatDense = (x: string, k: string) => linear(g, x, w.matrix(key(`${k}.weight`)), w.tensor(key(`${k}.bias`)));
   const dense = (x: string, k: string, bias = true) => {
     const b = bias ? w.tensor(key(`${k}.bias`)) : undefined;
+    if (staticLayers && isStatic(key(k))) return staticLayers.dense(x, key(k), b);
+    observe?.(x, key(k), 'input');
     if (!quantizeLinear) return linear(g, x, w.matrix(key(`${k}.weight`)), b);
     const { weight, scales } = w.quantizedMatrix(key(`${k}.weight`));
     return quantizedLinear(g, x, weight, scales, b);
@@ -106,6 +127,8 @@ export function unetBlocks(
     const proj = key(`${k}.net.0.proj`);
     const half = 4 * channels;
     const rows = (start: number, end: number, bias?: string) => {
+      if (staticLayers && isStatic(proj)) return staticLayers.dense(x, proj, bias, [start, end]);
+      observe?.(x, proj, 'input');
       if (!quantizeLinear) return linear(g, x, w.matrixRows(`${proj}.weight`, start, end), bias);
       const { weight, scales } = w.quantizedMatrixRows(`${proj}.weight`, start, end);
       return quantizedLinear(g, x, weight, scales, bias);

@@ -106,13 +106,13 @@ export class CheckpointWeights {
     return name;
   }
 
-  private shape(key: string): number[] {
+  shape(key: string): number[] {
     const shape = this.shapes.get(key);
     if (!shape) throw new Error(`no expected shape for checkpoint tensor ${key}`);
     return shape;
   }
 
-  private load(key: string): Float32Array {
+  load(key: string): Float32Array {
     const data = this.source(key);
     const expected = this.shape(key).reduce((n, d) => n * d, 1);
     if (data.length !== expected) {
