@@ -119,9 +119,10 @@ describe('latentflow run with the shipped workflows', { timeout: 180_000 }, () =
     expect(files).toEqual(SAMPLERS.map((s) => `${s}_00001.png`).sort());
     for (const name of files) {
       const png = decodePng(await readFile(path.join(out, name)));
-      // a sampler that diverged would decode NaNs/infinities into a flat black or white image
+      // A sampler that diverged would decode NaNs/infinities into a flat image (one value, or black and white only).
+      // The random tiny model saturates most pixels at 3 steps: 8-9 distinct values is what a working sampler gives here.
       const distinct = new Set(png.data).size;
-      expect(distinct, name).toBeGreaterThan(8);
+      expect(distinct, name).toBeGreaterThan(2);
     }
   });
 });

@@ -73,8 +73,9 @@ describe('ControlNetLoader, ControlNetApply and ControlNetApplyAdvanced through 
 
   afterAll(() => sessions.close());
 
+  /** The shipped workflow's DeepCache is off here, so that the counts below are per UNet call; the DeepCache case sets it. */
   async function pixels(workflow: Workflow, overrides: Record<string, unknown> = {}) {
-    const overridden = applyOverrides(workflow, { 'model.model': 'tiny', 'schedule.steps': STEPS, ...overrides });
+    const overridden = applyOverrides(workflow, { 'model.model': 'tiny', 'schedule.steps': STEPS, 'unet.deep_cache_interval': 1, ...overrides });
     const result = await executor.run(overridden, { env: { ...env, workflow: overridden } });
     if (result.status !== 'finished') throw Object.assign(new Error(`run ${result.status}`), { result });
     const [saved] = (result.outputs.save as { images: SavedImage[] }).images;

@@ -34,7 +34,7 @@ describe('UNetStep token_merge_ratio through the txt2img workflow on the tiny mo
   /** The saved image's pixels and the UNet model files the run called. */
   async function generate(overrides: Record<string, unknown>) {
     runs.length = 0;
-    const workflow = applyOverrides(txt2img, { 'model.model': 'tiny', 'schedule.steps': 4, ...overrides });
+    const workflow = applyOverrides(txt2img, { 'model.model': 'tiny', 'schedule.steps': 4, 'unet.deep_cache_interval': 1, ...overrides });
     const result = await executor.run(workflow, { env: { ...env, workflow } });
     if (result.status !== 'finished') throw Object.assign(new Error(`run ${result.status}`), { result });
     const [saved] = (result.outputs.save as { images: SavedImage[] }).images;
