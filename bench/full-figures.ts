@@ -10,6 +10,9 @@ import { measureComputePeak } from './compute-peak.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { txt2imgFigures } from './txt2img-figures.ts';
+import { deepCacheFigures } from './deepcache-figures.ts';
+import { tomeFigures } from './tome-figures.ts';
+import { int8Figures } from './int8-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
 import type { TextEncoderResult } from './tasks/text-encoder.ts';
@@ -77,7 +80,10 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   const txt2img = await txt2imgFigures(dataDir);
   figures.push(...txt2img.figures);
   if (!('reason' in peer)) figures.push(...peerFigures(peer, txt2img.shipped));
+  figures.push(...(await deepCacheFigures(dataDir)));
+  figures.push(...(await tomeFigures(dataDir, workDir)));
   rmSync(join(dataDir, 'models', LORA_MODELS.int8), { recursive: true, force: true });
+  figures.push(...(await int8Figures(workDir)));
 
   const variants = await unetVariants(workDir, networks.unet, referencePath, unetRun);
   // The machine may be shared: fp32 again after the variants, so their speed is compared with both.

@@ -5,7 +5,10 @@ import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { deepCacheFigures } from './deepcache-figures.ts';
 import { int8Figures } from './int8-figures.ts';
-import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
+import { cachedFullSizeData, LORA_MODELS, loraFigures } from './lora-figures.ts';
+import { measureComputePeak } from './compute-peak.ts';
+import type { UnetStepResult } from './tasks/unet-step.ts';
+import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
 import { TXT2IMG_MODELS, txt2imgFigures } from './txt2img-figures.ts';
@@ -13,7 +16,7 @@ import { tomeFigures } from './tome-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
 /** The groups `--only` can pick; each runs on its own, without the rest of the full bench. */
-export const FIGURE_GROUPS = ['vae', 'txt2img', 'lora', 'deepcache', 'tome', 'int8'] as const;
+export const FIGURE_GROUPS = ['unet', 'vae', 'txt2img', 'lora', 'deepcache', 'tome', 'int8'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 /** The LoRA figures' float and int8 full-size models, built once and kept. */
@@ -46,6 +49,7 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
   const peak = await peakFigures(workDir);
   const figures = [...peak.figures];
   const unavailable = [...peak.unavailable];
+  if (groups.includes('unet')) figures.push(...(await unetFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   if (groups.includes('vae')) {
     log('writing the full-size VAE decoder');
     const decoder = await runChild<{ path: string }>('write-vae-decoder', { path: join(workDir, 'vae-decoder.onnx') });
@@ -66,4 +70,18 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
   if (groups.includes('tome')) figures.push(...(await tomeFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   if (groups.includes('int8')) figures.push(...(await int8Figures(workDir)));
   return { figures, unavailable };
+}
+
+/** The fp32 UNet step against the attainable limit, the rates measured right before it; fp32 again after it. */
+async function unetFigures(dataDir: string, workDir: string): Promise<Figure[]> {
+  const modelPath = join(dataDir, 'models', LORA_MODELS.float, 'unet', 'model.onnx');
+  const peak = await measureComputePeak(workDir);
+  const run = async (name: string): Promise<UnetRun> => {
+    log(`UNet step: ${name}`);
+    const outcome = await runChild<UnetStepResult>('unet-step', { modelPath, session: {}, timedSteps: 2 });
+    return { name, ...outcome.result, peakRssBytes: outcome.peakRssBytes };
+  };
+  const reference = await run('float32');
+  const referenceAgain = await run('float32');
+  return unetVariantFigures({ reference, referenceAgain, variants: [], psnr: {}, peak }).figures;
 }
