@@ -1,4 +1,5 @@
 import type { GraphBuilder } from './graph.ts';
+import { WEIGHT_INT8_MAX } from './quantize.ts';
 
 /**
  * Static (calibrated) int8 quantisation: activations are quantised with scales fixed at conversion
@@ -13,12 +14,6 @@ export interface ActivationRange { min: number; max: number }
 
 /** uint8 asymmetric parameters of an activation: x ~= (q - zeroPoint) * scale. */
 export interface ActivationQuantization { scale: number; zeroPoint: number }
-
-/**
- * The largest int8 weight. 7 bits, as quantize.ts explains: on x86 without VNNI, MLAS's uint8 x int8
- * kernels add pairs of products in int16, which saturates with full-range weights.
- */
-export const STATIC_WEIGHT_MAX = 63;
 
 /** The uint8 grid over [min, max] widened to hold 0 (zero padding and ReLU-like zeros must be exact). */
 export function activationQuantization({ min, max }: ActivationRange): ActivationQuantization {
@@ -38,23 +33,9 @@ export function quantizeRows(data: Float32Array, channels: number): ChannelQuant
   const values = new Int8Array(data.length);
   for (let c = 0; c < channels; c++) {
     const row = data.subarray(c * perChannel, (c + 1) * perChannel);
-    const scale = row.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / STATIC_WEIGHT_MAX || 1;
+    const scale = row.reduce((m, v) => Math.max(m, Math.abs(v)), 0) / WEIGHT_INT8_MAX || 1;
     scales[c] = scale;
     for (let i = 0; i < perChannel; i++) values[c * perChannel + i] = Math.round(row[i] / scale);
-  }
-  return { values, scales };
-}
-
-/** Quantises a row-major [rows, cols] matrix per column (MatMul's output channel). */
-export function quantizeMatrixColumns(matrix: Float32Array, rows: number, cols: number): ChannelQuantized {
-  const scales = new Float32Array(cols);
-  for (let i = 0; i < rows * cols; i += cols) {
-    for (let c = 0; c < cols; c++) scales[c] = Math.max(scales[c], Math.abs(matrix[i + c]));
-  }
-  for (let c = 0; c < cols; c++) scales[c] = scales[c] / STATIC_WEIGHT_MAX || 1;
-  const values = new Int8Array(rows * cols);
-  for (let i = 0; i < rows * cols; i += cols) {
-    for (let c = 0; c < cols; c++) values[i + c] = Math.round(matrix[i + c] / scales[c]);
   }
   return { values, scales };
 }

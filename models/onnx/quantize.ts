@@ -13,11 +13,11 @@ export interface QuantizedFilters {
 }
 
 /**
- * The largest int8 weight of a matrix. 7 bits, not 8: on x86 CPUs without VNNI, ORT's uint8 x int8
+ * The largest int8 weight of a matrix (and of the int8-static weights, qdq.ts). 7 bits, not 8: on x86 CPUs without VNNI, ORT's uint8 x int8
  * MatMul adds pairs of products in int16 (vpmaddubsw), which saturates with full-range weights
  * (2 x 255 x 127 > 32767); the tiny UNet's output was 50% off. ORT's own quantiser calls this reduce_range.
  */
-const MATRIX_INT8_MAX = 63;
+export const WEIGHT_INT8_MAX = 63;
 
 /** Per-column symmetric int8 quantisation of a row-major [rows, cols] matrix. */
 export function quantizeColumns(matrix: Float32Array, rows: number, cols: number): QuantizedMatrix {
@@ -25,7 +25,7 @@ export function quantizeColumns(matrix: Float32Array, rows: number, cols: number
   for (let row = 0; row < rows * cols; row += cols) {
     for (let c = 0; c < cols; c++) scales[c] = Math.max(scales[c], Math.abs(matrix[row + c]));
   }
-  for (let c = 0; c < cols; c++) scales[c] = scales[c] / MATRIX_INT8_MAX || 1;
+  for (let c = 0; c < cols; c++) scales[c] = scales[c] / WEIGHT_INT8_MAX || 1;
   const values = new Int8Array(rows * cols);
   for (let row = 0; row < rows * cols; row += cols) {
     for (let c = 0; c < cols; c++) values[row + c] = Math.round(matrix[row + c] / scales[c]);

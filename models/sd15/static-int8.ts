@@ -1,8 +1,9 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
 import {
-  accumulatorBias, activationQuantization, observeRange, quantizeLinear, quantizeMatrixColumns, quantizeRows,
+  accumulatorBias, activationQuantization, observeRange, quantizeLinear, quantizeRows,
   staticQuantizedConv2d, staticQuantizedLinear,
 } from '../onnx/qdq.ts';
+import { quantizeColumns } from '../onnx/quantize.ts';
 import type { ActivationRange, ChannelQuantized, QuantizationValues } from '../onnx/qdq.ts';
 import { transpose } from './transpose.ts';
 
@@ -96,7 +97,7 @@ export function staticInt8Layers(g: GraphBuilder, weights: WeightAccess, ranges:
     const name = `${key}.weight[${start}:${end}]`;
     const matrix = () => once(name, () => {
       const slice = weights.load(`${key}.weight`).subarray(start * inputs, end * inputs);
-      return quantizeMatrixColumns(transpose(slice, end - start, inputs), inputs, end - start);
+      return quantizeColumns(transpose(slice, end - start, inputs), inputs, end - start);
     });
     const weight = g.initializer(`${name}:int8`, 'int8', [inputs, end - start], () => matrix().values);
     const scales = g.initializer(`${name}:scales`, 'float32', [end - start], () => matrix().scales);

@@ -6,23 +6,12 @@ import {
 import { timestepEmbedding, timestepFrequencies } from '../../../models/sd15/timestep-embedding.ts';
 import { maxAbsDiff, runModel, seededValues } from '../onnx/run-model.ts';
 import type { Feeds } from '../onnx/run-model.ts';
+import { tinyWeights } from './tiny-weights.ts';
 
 const config = TINY_SD15_CONFIG;
 const shapes = expectedTensors(config);
 
-/** Seeded random weights at realistic scales: N(0, 1/fan_in)-like matrices, norm scales near 1. */
-function weights(requested?: Set<string>) {
-  return (key: string): Float32Array => {
-    requested?.add(key);
-    const shape = shapes.get(key) as number[];
-    const count = shape.reduce((a, b) => a * b, 1);
-    let seed = 0;
-    for (const ch of key) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
-    if (shape.length >= 2) return seededValues(count, seed, Math.sqrt(3 / (count / shape[0])));
-    const values = seededValues(count, seed, 0.1);
-    return key.endsWith('.weight') ? values.map((v) => 1 + v) : values;
-  };
-}
+const weights = tinyWeights;
 
 const allFinite = (data: ArrayLike<number>) => Array.prototype.every.call(data, Number.isFinite);
 const keysWithPrefix = (prefix: string) => [...shapes.keys()].filter((k) => k.startsWith(prefix)).sort();

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { TINY_SD15_CONFIG, buildUnet, expectedTensors } from '../../../models/sd15/index.ts';
+import { TINY_SD15_CONFIG, buildUnet } from '../../../models/sd15/index.ts';
 import { rangeOutputName } from '../../../models/sd15/static-int8.ts';
 import type { ActivationRanges } from '../../../models/sd15/static-int8.ts';
 import { maxAbsDiff, runModel, seededValues } from '../onnx/run-model.ts';
 import type { Feeds } from '../onnx/run-model.ts';
+import { tinyWeights } from './tiny-weights.ts';
 
 const config = TINY_SD15_CONFIG;
-const shapes = expectedTensors(config);
 
-/** Seeded random weights at realistic scales (as networks.test.ts makes them). */
-function weights(key: string): Float32Array {
-  const shape = shapes.get(key) as number[];
-  const count = shape.reduce((a, b) => a * b, 1);
-  let seed = 0;
-  for (const ch of key) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
-  if (shape.length >= 2) return seededValues(count, seed, Math.sqrt(3 / (count / shape[0])));
-  const values = seededValues(count, seed, 0.1);
-  return key.endsWith('.weight') ? values.map((v) => 1 + v) : values;
-}
+const weights = tinyWeights();
 
 const feeds = (seed: number): Feeds => ({
   sample: { data: seededValues(2 * 4 * 8 * 8, seed), dims: [2, 4, 8, 8] },
