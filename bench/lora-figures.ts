@@ -71,6 +71,7 @@ export async function cachedFullSizeData(root: string): Promise<string> {
     if (existingConversion(outDir)) continue;
     if (!existsSync(checkpoint)) {
       log(`writing a full-size random checkpoint into ${root}`);
+      mkdirSync(root, { recursive: true });
       await runChild('write-checkpoint', { path: checkpoint });
     }
     log(`converting it (${unetWeights} UNet)`);
