@@ -53,6 +53,28 @@ export function nearestUpsampleConvPhases(weight: Float32Array, outChannels: num
   return phases;
 }
 
+/** The 3x3 filter [out, in, 3, 3] back from its four phase filters (the inverse of nearestUpsampleConvPhases). */
+export function nearestUpsampleConvFromPhases(phases: readonly Float32Array[], outChannels: number, inChannels: number): Float32Array {
+  const [p00, p01, p10, p11] = phases;
+  const weight = new Float32Array(outChannels * inChannels * 9);
+  for (let f = 0; f < outChannels * inChannels; f++) {
+    const at = (phase: Float32Array, r: number, s: number) => phase[f * 4 + r * 2 + s];
+    // Each corner tap is alone in one phase's sum; the edge and centre taps follow by subtraction.
+    const w02 = at(p01, 0, 1);
+    const w20 = at(p10, 1, 0);
+    const w22 = at(p11, 1, 1);
+    const w12 = at(p01, 1, 1) - w22;
+    const w21 = at(p10, 1, 1) - w22;
+    const taps = [
+      at(p00, 0, 0), at(p00, 0, 1) - w02, w02,
+      at(p00, 1, 0) - w20, at(p00, 1, 1) - w12 - w21 - w22, w12,
+      w20, w21, w22,
+    ];
+    weight.set(taps, f * 9);
+  }
+  return weight;
+}
+
 /**
  * conv3x3(upsampleNearest2x(x)) (padding 1) as four 2x2 convs at the input's resolution whose
  * outputs DepthToSpace interleaves: 4/9 of the multiply-adds, and no 4x-sized upsampled copy.

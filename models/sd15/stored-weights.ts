@@ -2,12 +2,13 @@ import type { StoredInitializer } from '../model-folder/onnx-initializers.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 import { toFloat32 } from '../checkpoint/dtype.ts';
 import { transpose } from './transpose.ts';
+import { nearestUpsampleConvFromPhases } from '../onnx/decoder-ops.ts';
 
 /**
  * Reads checkpoint tensors (CompVis names and layouts, float32) back from the initializers of a
  * network that CheckpointWeights declared: the inverse of its naming scheme
- * `key[start:end]:T:int8`, `key:uint8`, `key:scales`, `key:C11`, and `::fp16` for float16 storage.
- * int8 weights come back dequantised.
+ * `key[start:end]:T:int8`, `key:uint8`, `key:scales`, `key:C11`, `key:phase0..3` (an upsampling conv's phase
+ * filters), and `::fp16` for float16 storage. int8 weights come back dequantised, phase filters as the 3x3 filter.
  */
 export class StoredWeights {
   private readonly byKey = new Map<string, Piece[]>();
@@ -40,6 +41,11 @@ export class StoredWeights {
       out.set(readFloats(whole.init));
       return checked(key, out, whole.init.dims.reduce((n, d) => n * d, 1), count);
     }
+    const phases = (['phase0', 'phase1', 'phase2', 'phase3'] as const).map(values);
+    if (phases.every((p) => p !== undefined)) {
+      const [outChannels, inChannels] = shape;
+      return nearestUpsampleConvFromPhases(phases.map((p) => readFloats(p.init)), outChannels, inChannels);
+    }
     const filters = values('uint8');
     if (filters) {
       const raw = readBytes(filters.init);
@@ -67,14 +73,14 @@ export class StoredWeights {
 
 interface Piece {
   key: string;
-  role: 'value' | 'int8' | 'uint8' | 'scales' | 'C11';
+  role: 'value' | 'int8' | 'uint8' | 'scales' | 'C11' | 'phase0' | 'phase1' | 'phase2' | 'phase3';
   start?: number;
   end?: number;
   transposed: boolean;
   init: StoredInitializer;
 }
 
-const PIECE = /^([^:[]+)(?:\[(\d+):(\d+)\])?(:T)?(?::(int8|uint8|scales|C11))?(?:::fp16)?$/;
+const PIECE = /^([^:[]+)(?:\[(\d+):(\d+)\])?(:T)?(?::(int8|uint8|scales|C11|phase[0-3]))?(?:::fp16)?$/;
 
 function parsePiece(init: StoredInitializer): Piece | undefined {
   const match = PIECE.exec(init.name);

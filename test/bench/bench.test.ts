@@ -22,9 +22,9 @@ describe('npm run bench', () => {
   });
 
   it('runs only the groups --only names, and refuses one it does not know', () => {
-    const result = run(['--only', 'vae,unet']);
+    const result = run(['--only', 'vae,nosuch']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('unknown group "unet"');
+    expect(result.stderr).toContain('unknown group "nosuch"');
     expect(result.stderr).toContain('--only <groups>');
   });
 });

@@ -57,7 +57,7 @@ describe('latentflow convert', () => {
   it('an unknown --unet value is a usage error naming the flag and the allowed values, and converts nothing', async () => {
     const io = capture();
     expect(await convert([join(dir, 'cli-model.ckpt'), '--out', join(dir, 'int4'), '--unet', 'int4'])).toBe(2);
-    expect(io.err()).toContain('--unet must be one of float, int8-matmul, int8, got "int4"');
+    expect(io.err()).toContain('--unet must be one of float, int8-matmul, int8, int8-static, got "int4"');
     expect(io.err()).toContain('--unet <weights>');
     expect(existsSync(join(dir, 'int4'))).toBe(false);
   });

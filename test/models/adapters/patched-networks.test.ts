@@ -75,6 +75,19 @@ describe('patchNetwork', () => {
     await session.release();
   });
 
+  it('patches an upsampling conv the lean graph stores as four phase filters (LoCon on the upsampler)', async () => {
+    const key = `${U}output_blocks.1.2.conv.weight`;
+    expect([...readOnnxInitializers(unet).keys()].filter((name) => name.startsWith(key))).toEqual([0, 1, 2, 3].map((p) => `${key}:phase${p}`));
+    const locon = writeLora(join(dataDir, 'loras', 'upsampler.safetensors'), [
+      spec('lora_unet_output_blocks_1_2_conv.lora_down.weight', [2, 64, 3, 3], 11),
+      spec('lora_unet_output_blocks_1_2_conv.lora_up.weight', [64, 2, 1, 1], 12),
+    ]);
+    const patched = await patchNetwork({ model: unet, network: 'unet', loras: [{ file: locon, sha256: fileSha256(locon), strength: 1 }], cacheDir: cache });
+    const delta = matmul(values(128, 12), values(2 * 64 * 9, 11), 64, 2, 64 * 9);
+    const expected = stored(unet).read(key, [64, 64, 3, 3]).map((w, i) => w + delta[i]);
+    stored(patched).read(key, [64, 64, 3, 3]).forEach((w, i) => expect(w).toBeCloseTo(expected[i], 5));
+  });
+
   it('patches the text encoder with the lora_te_ layers', async () => {
     const patched = await patchNetwork({ model: textEncoder, network: 'text_encoder', loras: applied(1), cacheDir: cache });
     const delta = matmul(values(128, 6), values(128, 5), 64, 2, 64);

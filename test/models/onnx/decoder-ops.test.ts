@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../models/onnx/index.ts';
-import { groupNormFromInstances, nearestUpsampleConv3x3, nearestUpsampleConvPhases } from '../../../models/onnx/decoder-ops.ts';
+import { groupNormFromInstances, nearestUpsampleConv3x3, nearestUpsampleConvFromPhases, nearestUpsampleConvPhases } from '../../../models/onnx/decoder-ops.ts';
 import { conv2d, groupNorm, upsampleNearest2x } from '../../../models/onnx/ops.ts';
 import { maxAbsDiff, runModel, seededValues } from './run-model.ts';
 
@@ -44,5 +44,12 @@ describe('decoder op forms match the plain ONNX ops', () => {
     });
     expect(lowResolution.length).toBe(outChannels * 4 * h * w);
     expect(maxAbsDiff(lowResolution, reference)).toBeLessThan(1e-5);
+  });
+
+  it('nearestUpsampleConvFromPhases gives back the 3x3 filter its phases were made from', () => {
+    const [out, inputs] = [3, 5];
+    const weight = seededValues(out * inputs * 9, 41);
+    const back = nearestUpsampleConvFromPhases(nearestUpsampleConvPhases(weight, out, inputs), out, inputs);
+    expect(maxAbsDiff(back, weight)).toBeLessThan(1e-6);
   });
 });
