@@ -126,7 +126,6 @@ export const ERROR_STATUS: Record<KnownCode, number> = {
   unet_channels_unsupported: 500,
   // FreeU asked of a model converted without it: the workflow asks what this model cannot do
   unet_freeu_unsupported: 400,
-  unet_deep_cache_unsupported: 400,
   // ControlNet asked of a UNet it cannot steer
   unet_control_unsupported: 400,
   controlnet_unet_mismatch: 400,

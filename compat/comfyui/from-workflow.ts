@@ -31,7 +31,8 @@ function comfyScheduler(schedule: string, sampler: string): { name: string } | {
 /**
  * A latentflow workflow in ComfyUI's API format. LoadModel, Tokenizer + TextEncoder (CLIPTextEncode, with
  * CLIPSetLastLayer for clip_skip 2), Scheduler + UNetStep (KSamplerAdvanced, which expresses steps, denoise and
- * splits exactly) and EmptyLatent (0 as the model's native size) are written here; every other node type that is
+ * splits exactly; its speed options deep_cache_interval and token_merge_ratio have no ComfyUI counterpart and are left
+ * out, so ComfyUI computes every step in full) and EmptyLatent (0 as the model's native size) are written here; every other node type that is
  * one ComfyUI class (export-classes.ts, read from the class table) as that class.
  */
 export function workflowToApiPrompt(workflow: Workflow, options: ExportOptions): ApiPrompt {

@@ -7,7 +7,7 @@ import { encodeModel, initializerByteLength, withFloat16Weights, type Initialize
 import type { TensorPlacement } from '../onnx/encode.ts';
 import { FileSink } from '../onnx/protobuf.ts';
 import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
-import { buildUnet, DEEP_CACHE_BRANCH, unetTensors, type TokenMergeOptions, type UnetConfig } from '../sd15/index.ts';
+import { appliedMergeRatio, buildUnet, DEEP_CACHE_BRANCH, unetTensors, type TokenMergeOptions, type UnetConfig } from '../sd15/index.ts';
 import { unetVariantUnavailable } from './errors.ts';
 import { storedUnetForms } from './unet-forms.ts';
 
@@ -153,7 +153,8 @@ function variantKey(request: UnetVariantRequest): string {
   });
   const { controlResiduals, freeU, deepCache } = request.variant;
   // Absent when off, so the keys of the variants without it stay as they were.
-  const tokenMerge = request.variant.tokenMerge?.ratio ? request.variant.tokenMerge : undefined;
+  const merge = request.variant.tokenMerge;
+  const tokenMerge = merge?.ratio ? { ...merge, ratio: appliedMergeRatio(merge.ratio) } : undefined;
   const identity = { format: VARIANT_FORMAT, model: request.model, stamps, controlResiduals, freeU, ...(deepCache ? { deepCache: DEEP_CACHE_BRANCH } : {}), tokenMerge, weights: request.weights, unetWeights: request.unetWeights };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }

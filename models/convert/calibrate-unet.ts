@@ -107,8 +107,12 @@ export async function calibrateUnet(
         const context = new Float32Array([...positive, ...negative]);
         const denoiser = async (x: Float32Array, sigma: number) => {
           const scaled = x.map((v) => v / Math.sqrt(sigma * sigma + 1));
+          // An inpainting UNet's extra planes as for txt2img: the mask all set, the masked image's latent zero.
+          const image = new Float32Array(config.unet.inChannels * side * side);
+          image.set(scaled);
+          if (config.unet.inChannels > 4) image.fill(1, latent, latent + side * side);
           const outputs = await session.run({
-            sample: new ort.Tensor('float32', new Float32Array([...scaled, ...scaled]), [2, 4, side, side]),
+            sample: new ort.Tensor('float32', new Float32Array([...image, ...image]), [2, config.unet.inChannels, side, side]),
             timestep: new ort.Tensor('float32', new Float32Array(2).fill(sigmaToTimestep(sigma)), [2]),
             encoder_hidden_states: new ort.Tensor('float32', context, [2, context.length / (2 * config.unet.contextDim), config.unet.contextDim]),
           });

@@ -31,3 +31,4 @@ export { FREEU_INPUTS, FREEU_OFF } from './freeu.ts';
 export { CACHED_DEEP_FEATURE, DEEP_CACHE_BRANCH, DEEP_CACHE_REFRESH, DEEP_FEATURE, deepFeatureInfo } from './deep-cache.ts';
 export type { DeepCacheOptions } from './deep-cache.ts';
 export type { TokenMergeOptions } from './token-merge.ts';
+export { appliedMergeRatio } from './token-merge.ts';

@@ -35,6 +35,9 @@ const PATTERN_CELLS = 16;
 /** The ratio is applied in integers, r = N * parts / RATIO_PARTS, as floor(ratio * N) of a ratio with 4 decimals. */
 const RATIO_PARTS = 10_000;
 
+/** The ratio as the graph applies it (4 decimals): equal for ratios that build the same graph. */
+export const appliedMergeRatio = (ratio: number) => Math.round(ratio * RATIO_PARTS) / RATIO_PARTS;
+
 /** One block's matching: `merge` [B, N, C] -> [B, N - r, C], `unmerge` [B, N - r, C] -> [B, N, C]. */
 export interface TokenMatching {
   merge(tokens: string): string;

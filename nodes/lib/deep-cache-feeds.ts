@@ -1,6 +1,5 @@
 import type { ModelSession, Tensor } from '../../runtime/backends/index.ts';
 import { CACHED_DEEP_FEATURE, DEEP_CACHE_REFRESH, DEEP_FEATURE } from '../../models/sd15/index.ts';
-import { unetDeepCacheUnsupported } from './errors.ts';
 
 /**
  * DeepCache in the sampling loop (models/sd15/deep-cache.ts): every `interval`-th UNet call of a call site computes
@@ -24,13 +23,14 @@ interface Site {
   reuses: number;
 }
 
-/** Undefined for interval 1 (every call full: the plain UNet, as without DeepCache). */
+/** Whether the UNet has the DeepCache variant's inputs (models/sd15/deep-cache.ts). */
+export const hasDeepCacheInputs = (session: ModelSession) =>
+  [CACHED_DEEP_FEATURE, DEEP_CACHE_REFRESH].every((name) => session.inputs.some((i) => i.name === name));
+
+/** Undefined for interval 1 and for a UNet without the DeepCache inputs: every call full, the plain UNet's. */
 export function deepCacheFeeds(session: ModelSession, interval: number): DeepCacheFeeds | undefined {
-  if (interval <= 1) return undefined;
   const input = session.inputs.find((i) => i.name === CACHED_DEEP_FEATURE);
-  if (!input || !session.inputs.some((i) => i.name === DEEP_CACHE_REFRESH)) {
-    throw unetDeepCacheUnsupported(session.modelPath, [DEEP_CACHE_REFRESH, CACHED_DEEP_FEATURE]);
-  }
+  if (interval <= 1 || !input || !hasDeepCacheInputs(session)) return undefined;
   const channels = input.dims[1] as number;
   const sites = new Map<object, Site>();
   const refresh = (on: boolean): Tensor => ({ type: 'bool', data: Uint8Array.of(on ? 1 : 0), dims: [1] });

@@ -26,7 +26,6 @@ export const NODE_CODES = [
   'scaled_size_too_large',
   'unet_channels_unsupported',
   'unet_freeu_unsupported',
-  'unet_deep_cache_unsupported',
   'canny_thresholds_inverted',
   'unet_control_unsupported',
   'controlnet_unet_mismatch',
@@ -106,13 +105,6 @@ export const unetFreeUUnsupported = (modelPath: string, inputs: readonly string[
     'unet_freeu_unsupported',
     `UNet ${modelPath} has no FreeU inputs (${inputs.join(', ')}) and was not converted by latentflow, so FreeU cannot be added to it`,
     { input: 'unet' },
-  );
-/** deep_cache_interval above 1 on a UNet that has no DeepCache inputs and that latentflow did not convert. */
-export const unetDeepCacheUnsupported = (modelPath: string, inputs: readonly string[]) =>
-  nodeError(
-    'unet_deep_cache_unsupported',
-    `UNet ${modelPath} has no DeepCache inputs (${inputs.join(', ')}) and was not converted by latentflow, so deep_cache_interval must stay 1`,
-    { input: 'deep_cache_interval' },
   );
 export const cannyThresholdsInverted = (low: number, high: number) =>
   nodeError('canny_thresholds_inverted', `low_threshold ${low} is above high_threshold ${high}; the low one must not exceed the high one`, {

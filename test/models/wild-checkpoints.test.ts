@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint } from '../../models/convert/index.ts';
+import { convertCheckpoint, DEFAULT_CALIBRATION } from '../../models/convert/index.ts';
 import { openModelSource } from '../../models/convert/open-model-source.ts';
 import { checkTensors } from '../../models/convert/check-tensors.ts';
 import { openCheckpoint, writeCkpt, writeLegacyTorch, writeLightningExtras } from '../../models/checkpoint/index.ts';
@@ -102,7 +102,11 @@ describe('checkpoints as they are found in the wild convert to the same networks
     });
     const result = await convert(path, 'inpainting');
     expect(result.config.unet.inChannels).toBe(9);
-  });
+    // Calibrating the static int8 UNet feeds the mask and masked-image planes too.
+    const calibrated = await convertCheckpoint(path, join(dir, 'models', 'inpainting-static'), { unetWeights: 'int8-static', calibration: { ...DEFAULT_CALIBRATION, steps: 2 } });
+    expect(calibrated.config.unet.inChannels).toBe(9);
+    expect(existsSync(join(calibrated.dir, 'unet', 'model.onnx'))).toBe(true);
+  }, 60_000);
 });
 
 describe('bad files name the file at fault', () => {

@@ -63,18 +63,21 @@ describe('DeepCache through UNetStep (deep_cache_interval, real onnxruntime sess
     expect(Array.from((await sample(1)).latent)).toEqual(Array.from(off.latent));
   }, 60_000);
 
-  it('tells the user when the UNet was not converted by latentflow and has no DeepCache inputs', async () => {
+  it('runs every call of a UNet latentflow did not convert in full, with a warning, when it has no DeepCache inputs', async () => {
     const shapes = expectedTensors(TINY_SD15_CONFIG);
     let seed = 1;
     const file = path.join(dataDir, 'built-unet.onnx');
     writeOnnxModel(buildUnet(TINY_SD15_CONFIG.unet, (key) => seededValues(shapes.get(key)!.reduce((a, b) => a * b, 1), seed++, 0.1)), file);
     const schedule = await scheduleOf('euler', 2);
-    const inputs = {
+    const inputs = (interval: number) => ({
       unet: { ...tiny, path: file }, positive: context(0.5), negative: context(0), latent: { data: new Float32Array(4 * 64), shape: [1, 4, 8, 8] },
-      schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: 3, token_merge_ratio: 0,
-    };
-    await expect(unetStep.execute(inputs, await fakeContext({ env: { sessions, dataDir } })))
-      .rejects.toMatchObject({ code: 'unet_deep_cache_unsupported', input: 'deep_cache_interval' });
+      schedule, cfg: 3, seed: 4, start_step: 0, end_step: 0, add_noise: 'auto' as const, return_with_leftover_noise: true, deep_cache_interval: interval, token_merge_ratio: 0,
+    });
+    const cachedContext = await fakeContext({ env: { sessions, dataDir } });
+    const cached = await unetStep.execute(inputs(3), cachedContext);
+    const full = await unetStep.execute(inputs(1), await fakeContext({ env: { sessions, dataDir } }));
+    expect(Array.from(cached.latent.data)).toEqual(Array.from(full.latent.data));
+    expect(cachedContext.warnings.join('\n')).toContain('has no DeepCache inputs, so every call runs in full');
   }, 30_000);
 
   /** The sampling loop on the variant's real session, recording which calls were full. */
