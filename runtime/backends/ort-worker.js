@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 
-const { modelPath, backend, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena, memoryPattern, spinning } = workerData;
+const { modelPath, backend, executionProviders, intraOpThreads, graphOptimizationLevel, memoryArena, memoryPattern, spinning, programs: preloaded } = workerData;
 
 function info(metadata) {
   return metadata.map((m) => ({ name: m.name, type: m.isTensor ? m.type : 'unknown', dims: m.isTensor ? [...m.shape] : [] }));
@@ -29,6 +29,25 @@ function describe(error) {
   return described;
 }
 
+let tsxRegistered;
+const programs = new Map();
+
+function loadProgram(url) {
+  let program = programs.get(url);
+  if (!program) {
+    program = (async () => {
+      if (url.endsWith('.ts')) {
+        tsxRegistered ??= import('tsx/esm/api').then(({ register }) => register());
+        await tsxRegistered;
+      }
+      return (await import(url)).default;
+    })();
+    programs.set(url, program);
+    program.catch(() => programs.delete(url)); // a module that failed to load is tried again next time
+  }
+  return program;
+}
+
 let session;
 let settings;
 try {
@@ -40,7 +59,10 @@ try {
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
   if (intraOpThreads !== undefined) options.intraOpNumThreads = intraOpThreads;
+  // Loaded alongside the model; one that fails is tried again, and reported, by its first run.
+  const preloading = Promise.allSettled(preloaded.map(loadProgram));
   session = await ort.InferenceSession.create(modelPath, options);
+  await preloading;
   // Read back from what ORT was given, so a setting lost on the way shows.
   settings = {
     intraOpThreads: options.intraOpNumThreads,
@@ -71,25 +93,6 @@ async function infer(feeds) {
 }
 
 const transferOf = (outputs) => Object.values(outputs).map((t) => t.data.buffer);
-
-let tsxRegistered;
-const programs = new Map();
-
-function loadProgram(url) {
-  let program = programs.get(url);
-  if (!program) {
-    program = (async () => {
-      if (url.endsWith('.ts')) {
-        tsxRegistered ??= import('tsx/esm/api').then(({ register }) => register());
-        await tsxRegistered;
-      }
-      return (await import(url)).default;
-    })();
-    programs.set(url, program);
-    program.catch(() => programs.delete(url)); // a module that failed to load is tried again next time
-  }
-  return program;
-}
 
 /**
  * A program's messages less than this apart travel together: every message wakes the caller's thread, and on a

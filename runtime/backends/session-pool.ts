@@ -162,11 +162,12 @@ interface ReadyMessage { type: 'ready'; inputs: TensorInfo[]; outputs: TensorInf
 interface LoadFailedMessage { type: 'load_failed'; error: { message: string } }
 
 function startSession(
-  modelPath: string, backend: string, settings: SessionSettings, reopen: () => Promise<ModelSession>, onInference?: (timing: InferenceTiming) => void,
+  modelPath: string, backend: string, settings: SessionSettings, programs: readonly URL[],
+  reopen: () => Promise<ModelSession>, onInference?: (timing: InferenceTiming) => void,
 ): Promise<WorkerSession> {
   const worker = new Worker(WORKER_URL, {
     execArgv: [],
-    workerData: { modelPath, backend, executionProviders: executionProviders(backend), ...settings },
+    workerData: { modelPath, backend, executionProviders: executionProviders(backend), ...settings, programs: programs.map((url) => url.href) },
   });
   return new Promise((resolve, reject) => {
     worker.once('message', (message: ReadyMessage | LoadFailedMessage) => {
@@ -230,7 +231,7 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       }
       const { group } = sessionOptions;
       const session = (group === undefined ? Promise.resolve() : replace(group, key))
-        .then(() => startSession(modelPath, backend, settings, () => pool.open(modelPath, sessionOptions), options.onInference));
+        .then(() => startSession(modelPath, backend, settings, sessionOptions.programs ?? [], () => pool.open(modelPath, sessionOptions), options.onInference));
       sessions.set(key, { session, group });
       session.catch(() => sessions.delete(key));
       return session;

@@ -84,6 +84,13 @@ export interface SessionOptions {
    * reference machine under load a tiny-model txt2img ran about 5x slower end to end with it (docs/performance.md).
    */
   spinning?: boolean;
+  /**
+   * Session programs (`ModelSession.runProgram`) to load in the session's thread while it opens, so that the first
+   * run of each does not wait for its code: a TypeScript program and what it imports take about half a second to
+   * load through tsx. A program that fails to load fails its first run, as one not named here does. Not part of
+   * the session's identity: a session opened without them loads a program on its first run.
+   */
+  programs?: readonly URL[];
 }
 
 /** What a session was opened with, after defaults. */

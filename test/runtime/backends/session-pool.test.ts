@@ -9,6 +9,7 @@ import { addOneModel, slowMatMulModel } from './tiny-onnx.ts';
 import type { AddOneInput } from './add-one-program.ts';
 
 const ADD_ONE_PROGRAM = new URL('./add-one-program.ts', import.meta.url);
+const LOAD_TIME_PROGRAM = new URL('./load-time-program.ts', import.meta.url);
 
 let dir: string;
 let addOne: string;
@@ -219,6 +220,22 @@ describe('session pool', () => {
       // The session still answers plain runs afterwards.
       const { y } = await session.run({ x: { type: 'float32', data: Float32Array.of(7), dims: [1] } });
       expect([...(y.data as Float32Array)]).toEqual([8]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('loads the programs it is opened with while it opens; others on their first run', async () => {
+    const pool = createSessionPool();
+    try {
+      const preloaded = await pool.open(addOne, { programs: [LOAD_TIME_PROGRAM, new URL('./no-such-program.ts', import.meta.url)] });
+      const plain = await pool.open(addOne, { intraOpThreads: 1 });
+      const opened = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await preloaded.runProgram<undefined, number>(LOAD_TIME_PROGRAM, undefined)).toBeLessThanOrEqual(opened);
+      expect(await plain.runProgram<undefined, number>(LOAD_TIME_PROGRAM, undefined)).toBeGreaterThan(opened);
+      // A named program that cannot load does not keep the session from opening; its run fails as usual.
+      await expect(preloaded.runProgram(new URL('./no-such-program.ts', import.meta.url), {})).rejects.toMatchObject({ code: 'inference_failed' });
     } finally {
       await pool.close();
     }
