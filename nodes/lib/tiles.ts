@@ -69,21 +69,36 @@ export async function runTiled(options: TiledRun): Promise<Float32Array> {
       }
       const result = await run(piece, th, tw);
       const [oy, ox, oh, ow] = [y0 * scale, x0 * scale, th * scale, tw * scale].map(Math.round);
-      const wy = ramp(oy, oy + oh, outH, outOverlap);
-      const wx = ramp(ox, ox + ow, outW, outOverlap);
-      for (let y = 0; y < oh; y++) {
-        for (let x = 0; x < ow; x++) {
-          const weight = wy[y] * wx[x];
-          const at = (oy + y) * outW + ox + x;
-          weightSum[at] += weight;
-          for (let c = 0; c < outChannels; c++) sum[c * outH * outW + at] += weight * result[(c * oh + y) * ow + x];
-        }
-      }
+      const weights = { y: ramp(oy, oy + oh, outH, outOverlap), x: ramp(ox, ox + ow, outW, outOverlap) };
+      addWeighted(sum, weightSum, outChannels, outH, outW, result, oy, ox, oh, ow, weights);
       options.onTile?.(++done, ys.length * xs.length);
     }
   }
-  for (let c = 0; c < outChannels; c++) {
-    for (let p = 0; p < outH * outW; p++) sum[c * outH * outW + p] /= weightSum[p];
-  }
+  normalise(sum, weightSum, outChannels);
   return sum;
+}
+
+// The per-pixel loops live in plain functions: V8 optimises a hot loop in the middle of a running function (OSR)
+// only outside async functions, and a one-shot decode would otherwise blend its whole image in the interpreter.
+
+/** Adds a tile's output [channels, oh, ow], weighted by wy[y] * wx[x], into `sum` and the weights into `weightSum`. */
+function addWeighted(
+  sum: Float32Array, weightSum: Float32Array, channels: number, outH: number, outW: number,
+  tile: Float32Array, oy: number, ox: number, oh: number, ow: number, weights: { y: Float32Array; x: Float32Array },
+): void {
+  for (let y = 0; y < oh; y++) {
+    for (let x = 0; x < ow; x++) {
+      const weight = weights.y[y] * weights.x[x];
+      const at = (oy + y) * outW + ox + x;
+      weightSum[at] += weight;
+      for (let c = 0; c < channels; c++) sum[c * outH * outW + at] += weight * tile[(c * oh + y) * ow + x];
+    }
+  }
+}
+
+function normalise(sum: Float32Array, weightSum: Float32Array, channels: number): void {
+  const plane = weightSum.length;
+  for (let c = 0; c < channels; c++) {
+    for (let p = 0; p < plane; p++) sum[c * plane + p] /= weightSum[p];
+  }
 }
