@@ -69,8 +69,8 @@ export async function runTiled(options: TiledRun): Promise<Float32Array> {
       }
       const result = await run(piece, th, tw);
       const [oy, ox, oh, ow] = [y0 * scale, x0 * scale, th * scale, tw * scale].map(Math.round);
-      const weights = { y: ramp(oy, oy + oh, outH, outOverlap), x: ramp(ox, ox + ow, outW, outOverlap) };
-      addWeighted(sum, weightSum, outChannels, outH, outW, result, oy, ox, oh, ow, weights);
+      const [wy, wx] = [ramp(oy, oy + oh, outH, outOverlap), ramp(ox, ox + ow, outW, outOverlap)];
+      addWeighted(sum, weightSum, outChannels, outH, outW, result, oy, ox, oh, ow, wy, wx);
       options.onTile?.(++done, ys.length * xs.length);
     }
   }
@@ -84,11 +84,11 @@ export async function runTiled(options: TiledRun): Promise<Float32Array> {
 /** Adds a tile's output [channels, oh, ow], weighted by wy[y] * wx[x], into `sum` and the weights into `weightSum`. */
 function addWeighted(
   sum: Float32Array, weightSum: Float32Array, channels: number, outH: number, outW: number,
-  tile: Float32Array, oy: number, ox: number, oh: number, ow: number, weights: { y: Float32Array; x: Float32Array },
+  tile: Float32Array, oy: number, ox: number, oh: number, ow: number, wy: Float32Array, wx: Float32Array,
 ): void {
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
-      const weight = weights.y[y] * weights.x[x];
+      const weight = wy[y] * wx[x];
       const at = (oy + y) * outW + ox + x;
       weightSum[at] += weight;
       for (let c = 0; c < channels; c++) sum[c * outH * outW + at] += weight * tile[(c * oh + y) * ow + x];
