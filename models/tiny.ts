@@ -11,6 +11,9 @@ import { hasTokenizerFiles } from './tokenizer/tokenizer-files.ts';
 export const TINY_MODEL_NAME = 'tiny';
 const TINY_SEED = 1;
 
+/** The code a process runs does not change while it runs: hashed once (LoadModel asks on every run). */
+let networkCode: string | undefined;
+
 /**
  * Identifies what the tiny models are made from: a change of the tiny config or of the network
  * code (models/sd15, models/onnx) regenerates them, so tests never run outdated graphs.
@@ -19,7 +22,7 @@ const tinySourceId = () => ({
   generator: 'latentflow-synthetic',
   seed: TINY_SEED,
   config: TINY_SD15_CONFIG,
-  networkCode: hashSources(['sd15', 'onnx'].map((folder) => fileURLToPath(new URL(`./${folder}/`, import.meta.url)))),
+  networkCode: networkCode ??= hashSources(['sd15', 'onnx'].map((folder) => fileURLToPath(new URL(`./${folder}/`, import.meta.url)))),
 });
 
 function hashSources(folders: string[]): string {

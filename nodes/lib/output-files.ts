@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, readdir, realpath, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirectory, resolveInside } from '../../runtime/index.ts';
 
@@ -13,7 +13,8 @@ function escapeRegExp(text: string): string {
  * Writes `bytes` as `<prefix>_<00001>.<extension>` in `dir` with the next free number, never
  * overwriting: the bytes go to a temp file that is then hard-linked to the final name, which
  * fails if the name exists (so two writers racing for a number both succeed, with different numbers).
- * Returns the file name relative to `dir`.
+ * Returns the file name relative to `dir`. The calls are synchronous: each is a few microseconds of metadata work
+ * or one write of an image, where a hop through libuv's thread pool and back would cost more than the call.
  */
 export async function writeNumberedFile(dir: string, prefix: string, extension: string, bytes: Uint8Array): Promise<string> {
   const target = await resolveInside(dir, `${prefix}_${'0'.repeat(NUMBER_DIGITS)}.${extension}`);
@@ -23,25 +24,25 @@ export async function writeNumberedFile(dir: string, prefix: string, extension: 
 
   const pattern = new RegExp(`^${escapeRegExp(stem)}_(\\d{${NUMBER_DIGITS},})\\.${escapeRegExp(extension)}$`);
   let next = 1;
-  for (const entry of await readdir(folder)) {
+  for (const entry of readdirSync(folder)) {
     const match = pattern.exec(entry);
     if (match) next = Math.max(next, Number(match[1]) + 1);
   }
 
   const temp = path.join(folder, `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(temp, bytes, { flag: 'wx' });
+  writeFileSync(temp, bytes, { flag: 'wx' });
   try {
     for (;;) {
       const name = `${stem}_${String(next).padStart(NUMBER_DIGITS, '0')}.${extension}`;
       try {
-        await link(temp, path.join(folder, name));
-        return path.relative(await realpath(dir), path.join(folder, name)).split(path.sep).join('/');
+        linkSync(temp, path.join(folder, name));
+        return path.relative(realpathSync(dir), path.join(folder, name)).split(path.sep).join('/');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         next++;
       }
     }
   } finally {
-    await unlink(temp);
+    unlinkSync(temp);
   }
 }
