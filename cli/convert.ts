@@ -62,21 +62,25 @@ function parseUnetWeights(value: string): UnetWeights {
   return known;
 }
 
-/** On a terminal a bar redrawn in place; elsewhere one line per tenth of the work. */
+/** On a terminal a bar redrawn in place; elsewhere one line per tenth of each phase (calibrating, writing). */
 function progressDisplay(isTTY: boolean) {
   let lastTenth = -1;
+  let lastPhase: ConvertProgress['phase'] | undefined;
   let drawn = false;
   const show = (progress: ConvertProgress) => {
-    const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 1;
+    const [done, total, what] = progress.phase === 'calibrating'
+      ? [progress.callsDone, progress.callsTotal, `calibrating the int8 UNet, ${progress.callsDone}/${progress.callsTotal} UNet calls`]
+      : [progress.bytesDone, progress.bytesTotal,
+        `${progress.network}, ${progress.tensorsDone}/${progress.tensorsTotal} tensors, ${(progress.bytesDone / GIB).toFixed(2)}/${(progress.bytesTotal / GIB).toFixed(2)} GiB`];
+    if (progress.phase !== lastPhase) [lastPhase, lastTenth] = [progress.phase, -1];
+    const fraction = total > 0 ? done / total : 1;
     const percent = Math.floor(fraction * 100);
-    const sizes = `${(progress.bytesDone / GIB).toFixed(2)}/${(progress.bytesTotal / GIB).toFixed(2)} GiB`;
-    const tensors = `${progress.tensorsDone}/${progress.tensorsTotal} tensors`;
     if (isTTY) {
-      process.stdout.write(`\r\x1b[2K[${progressBar(fraction, 1)}] ${percent}% ${progress.network} ${tensors} ${sizes}`);
+      process.stdout.write(`\r\x1b[2K[${progressBar(fraction, 1)}] ${percent}% ${what}`);
       drawn = true;
     } else if (Math.floor(percent / 10) > lastTenth) {
       lastTenth = Math.floor(percent / 10);
-      process.stdout.write(`converting: ${percent}% (${progress.network}, ${tensors}, ${sizes})\n`);
+      process.stdout.write(`converting: ${percent}% (${what})\n`);
     }
   };
   return Object.assign(show, {

@@ -8,7 +8,7 @@ import { fingerprintSource, openModelSource } from './convert/open-model-source.
 import { MODEL_INDEX, readModelIndex } from './convert/fingerprint.ts';
 import { writeFolderAtomically } from './convert/staging.ts';
 import { withTargetLock } from './convert/target-lock.ts';
-import type { ConvertProgress } from './convert/write-networks.ts';
+import type { WriteProgress } from './convert/progress.ts';
 
 const VAE_FORMAT = 'latentflow-sd15-vae-onnx';
 const VAE_FORMAT_VERSION = 1;
@@ -45,7 +45,7 @@ export const upToDateVaeConversion = (path: string, outDir: string) => existingV
  * a separate VAE (original names such as vae-ft-mse-840000-ema-pruned, or diffusers names) or the
  * VAE inside a full checkpoint. The folder appears complete or not at all.
  */
-export function convertVae(path: string, outDir: string, options: { onProgress?: (progress: ConvertProgress) => void } = {}): Promise<ConvertVaeResult> {
+export function convertVae(path: string, outDir: string, options: { onProgress?: (progress: WriteProgress) => void } = {}): Promise<ConvertVaeResult> {
   const target = resolve(outDir);
   return withTargetLock(target, async () => {
     const source = fingerprintSource(path);
@@ -70,7 +70,7 @@ export function convertVae(path: string, outDir: string, options: { onProgress?:
             writeOnnxModel(model, join(staging, file), {
               externalData: 'auto',
               weightType: 'float32',
-              onProgress: ({ bytesWritten }) => options.onProgress?.({ network: name, tensorsDone: ++tensorsDone, tensorsTotal, bytesDone: bytesWritten, bytesTotal: 0 }),
+              onProgress: ({ bytesWritten }) => options.onProgress?.({ phase: 'writing', network: name, tensorsDone: ++tensorsDone, tensorsTotal, bytesDone: bytesWritten, bytesTotal: 0 }),
             });
           }
           writeFileSync(join(staging, MODEL_INDEX), `${JSON.stringify(index, null, 2)}\n`);

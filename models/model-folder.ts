@@ -94,7 +94,9 @@ export async function resolveModel(dataDir: string, name: string, options: Resol
       ...weightOptions,
       signal: options.signal,
       tokenizerDir: hasTokenizerFiles(root) ? root : undefined,
-      onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),
+      onProgress: (progress) => progress.phase === 'calibrating'
+        ? options.onProgress?.(progress.callsDone, progress.callsTotal, progress)
+        : options.onProgress?.(progress.bytesDone, progress.bytesTotal, progress),
     });
   }
   if (existsSync(folder)) return filesOf(root, chosen, folder);

@@ -52,7 +52,7 @@ export async function resolveVae(dataDir: string, name: string, options: Pick<Re
   if (!upToDateVaeConversion(file, dir)) {
     await convertVaeInWorker(file, dir, {
       signal: options.signal,
-      onProgress: (progress) => options.onProgress?.(progress.tensorsDone, progress.tensorsTotal, progress),
+      onProgress: (progress) => progress.phase === 'writing' && options.onProgress?.(progress.tensorsDone, progress.tensorsTotal, progress),
     });
   }
   const index = existingVaeConversion(dir);

@@ -6,6 +6,7 @@ import { buildTextEncoder, buildUnet, type SD15Config, type WeightSource } from 
 import type { ActivationRanges } from '../sd15/static-int8.ts';
 import { buildSchedule, createNoise, createStepNoise, sample, sigmaToTimestep } from '../schedulers/index.ts';
 import { ClipTokenizer } from '../tokenizer/index.ts';
+import type { CalibrationProgress } from './progress.ts';
 
 /**
  * What the activation ranges of a static int8 UNet are calibrated on: real sampling runs with
@@ -90,9 +91,15 @@ async function encodePrompts(config: SD15Config, weights: WeightSource, dir: str
  */
 export async function calibrateUnet(
   config: SD15Config, weights: WeightSource, workDir: string, tokenizerDir: string, plan: CalibrationPlan = DEFAULT_CALIBRATION,
+  onProgress?: (progress: CalibrationProgress) => void,
 ): Promise<ActivationRanges> {
   const dir = join(workDir, 'calibration');
   mkdirSync(dir, { recursive: true });
+  // Euler-type plans: one UNet call a step.
+  const callsTotal = plan.prompts.length * plan.steps;
+  let callsDone = 0;
+  const report = () => onProgress?.({ phase: 'calibrating', callsDone, callsTotal });
+  report();
   try {
     const [negative, ...positives] = await encodePrompts(config, weights, dir, ['', ...plan.prompts], tokenizerDir);
     const unetPath = join(dir, 'unet.onnx');
@@ -117,6 +124,8 @@ export async function calibrateUnet(
             encoder_hidden_states: new ort.Tensor('float32', context, [2, context.length / (2 * config.unet.contextDim), config.unet.contextDim]),
           });
           record(observations, outputs);
+          callsDone++;
+          report();
           const eps = outputs.out_sample.data as Float32Array;
           return x.map((v, i) => v - sigma * (eps[latent + i] + plan.cfg * (eps[i] - eps[latent + i])));
         };

@@ -8,11 +8,13 @@ import { calibrateUnet, DEFAULT_CALIBRATION, type CalibrationPlan } from './cali
 import { MODEL_INDEX, readModelIndex } from './fingerprint.ts';
 import { writeFolderAtomically } from './staging.ts';
 import { withTargetLock } from './target-lock.ts';
-import { networkFile, writeNetworks, type ConvertProgress, type UnetWeights } from './write-networks.ts';
+import { networkFile, writeNetworks, type UnetWeights } from './write-networks.ts';
+import type { ConvertProgress } from './progress.ts';
 import { BUNDLED_TOKENIZER_DIR, TOKENIZER_FILES } from '../tokenizer/tokenizer-files.ts';
 
 export { UNET_WEIGHTS } from './write-networks.ts';
-export type { ConvertProgress, NetworkName, UnetWeights } from './write-networks.ts';
+export type { NetworkName, UnetWeights } from './write-networks.ts';
+export type { CalibrationProgress, ConvertProgress, WriteProgress } from './progress.ts';
 export { calibrateUnet, DEFAULT_CALIBRATION } from './calibrate-unet.ts';
 export type { CalibrationPlan } from './calibrate-unet.ts';
 
@@ -89,7 +91,7 @@ export function convertCheckpoint(path: string, outDir: string, options: Convert
           const read = (key: string) => checkpoint.readSync(key);
           const tokenizerDir = options.tokenizerDir ?? BUNDLED_TOKENIZER_DIR;
           const activationRanges = choices.unetWeights === 'int8-static'
-            ? await calibrateUnet(config, read, staging, tokenizerDir, options.calibration)
+            ? await calibrateUnet(config, read, staging, tokenizerDir, options.calibration, options.onProgress)
             : undefined;
           writeNetworks(staging, config, read, {
             fp16: options.fp16, unetWeights: choices.unetWeights, activationRanges, onProgress: options.onProgress,

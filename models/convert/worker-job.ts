@@ -4,7 +4,7 @@ import { convertCheckpoint, type ConvertOptions, type ConvertResult } from './in
 import { isModelFileError } from '../checkpoint/errors.ts';
 import { convertVae, type ConvertVaeResult } from '../convert-vae.ts';
 import { convertControlNet, type ConvertedControlNet } from './controlnet.ts';
-import type { ConvertProgress } from './write-networks.ts';
+import type { ConvertProgress } from './progress.ts';
 
 export interface ConvertJob {
   /** A whole checkpoint (default), only a VAE (convertVae), or a ControlNet (convertControlNet). */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
 import type { ActivationRanges } from '../sd15/static-int8.ts';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
+import type { WriteProgress } from './progress.ts';
 
 export type NetworkName = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
 
@@ -19,16 +20,7 @@ export interface WriteNetworksOptions {
   unetWeights: UnetWeights;
   /** For `int8-static`: the calibrated activation ranges. */
   activationRanges?: ActivationRanges;
-  onProgress?: (progress: ConvertProgress) => void;
-}
-
-export interface ConvertProgress {
-  network: NetworkName;
-  /** Initializers written so far, over all four networks. */
-  tensorsDone: number;
-  tensorsTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
+  onProgress?: (progress: WriteProgress) => void;
 }
 
 type BuildNetwork = (config: SD15Config, weights: WeightSource, options: WriteNetworksOptions) => OnnxModel;
@@ -63,7 +55,7 @@ export function writeNetworks(
     mkdirSync(join(dir, name), { recursive: true });
     let tensorsDone = tensorsBefore;
     const report = (bytesDone: number) =>
-      options.onProgress?.({ network: name, tensorsDone, tensorsTotal, bytesDone, bytesTotal });
+      options.onProgress?.({ phase: 'writing', network: name, tensorsDone, tensorsTotal, bytesDone, bytesTotal });
     const written = writeOnnxModel(model, join(dir, networkFile(name)), {
       externalData: external,
       weightType: options.fp16 ? 'float16' : 'float32',
