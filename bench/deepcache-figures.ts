@@ -1,13 +1,13 @@
 import { runChild } from './child.ts';
 import type { Figure } from './figures.ts';
 import type { DeepCacheRun } from './tasks/deep-cache.ts';
+import { DEFAULT_UNET_LABEL, FULL_MODELS } from './full-models.ts';
 
 /** The interval the issue sets its target at, and the runs around it: off, on, off again (side by side in one process). */
 const INTERVAL = 3;
 const RUNS = [1, INTERVAL, 1];
 /** A multiple of the interval, so the run's share of full calls is the steady state's (1 in 3). */
 const STEPS = 6;
-export const DEEP_CACHE_MODELS = { int8: 'full-int8', fp32: 'full' } as const;
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -16,20 +16,20 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /**
  * DeepCache (UNetStep deep_cache_interval) on the full-size random model: the UNet time of a txt2img at interval 3
  * against interval 1 before and after it, the time of a full and of a cached call, and how far the result drifts
- * from interval 1's (final latent, decoded image). `dataDir` holds the converted models of DEEP_CACHE_MODELS.
+ * from interval 1's (final latent, decoded image). `dataDir` holds the converted models of FULL_MODELS.
  */
 export async function deepCacheFigures(dataDir: string): Promise<Figure[]> {
   const figures: Figure[] = [];
-  for (const [weights, model] of Object.entries(DEEP_CACHE_MODELS)) {
-    log(`DeepCache: txt2img 512x512, ${STEPS} euler steps, deep_cache_interval ${RUNS.join(', ')} on the ${weights} UNet`);
-    const { result: runs } = await runChild<DeepCacheRun[]>('deep-cache', { dataDir, model, steps: STEPS, intervals: RUNS });
-    figures.push(...deepCacheRunFigures(weights, runs));
+  for (const [key, { folder, unetWeights }] of Object.entries(FULL_MODELS)) {
+    log(`DeepCache: txt2img 512x512, ${STEPS} euler steps, deep_cache_interval ${RUNS.join(', ')} on the ${unetWeights} UNet`);
+    const { result: runs } = await runChild<DeepCacheRun[]>('deep-cache', { dataDir, model: folder, steps: STEPS, intervals: RUNS });
+    figures.push(...deepCacheRunFigures(key === 'default' ? 'default' : 'fp32', runs));
   }
   return figures;
 }
 
-/** The figures of one model's runs (interval 1, INTERVAL, 1 again, STEPS euler steps each). */
-export function deepCacheRunFigures(weights: string, runs: DeepCacheRun[]): Figure[] {
+/** The figures of one model's runs (interval 1, INTERVAL, 1 again, STEPS euler steps each): the default conversion's or the fp32 one's. */
+export function deepCacheRunFigures(model: 'default' | 'fp32', runs: DeepCacheRun[]): Figure[] {
   const off = runs.filter((run) => run.interval === 1);
   const on = runs.find((run) => run.interval === INTERVAL) as DeepCacheRun;
   const onMs = sum(on.unetCallMs);
@@ -37,8 +37,8 @@ export function deepCacheRunFigures(weights: string, runs: DeepCacheRun[]): Figu
   const full = sum(fullCalls) / fullCalls.length;
   const cached = median(on.unetCallMs.filter((_, i) => i % INTERVAL !== 0));
   const sequential = off.map((run) => sum(run.unetCallMs) / onMs);
-  const suffix = weights === 'int8' ? '' : `_${weights}`;
-  const label = weights === 'int8' ? 'int8 UNet, the CPU default' : `${weights} UNet`;
+  const suffix = model === 'default' ? '' : `_${model}`;
+  const label = model === 'default' ? DEFAULT_UNET_LABEL : `${model} UNet`;
   // Against the run's own full calls, which alternate with its cached ones and so see the same load: runs one
   // after the other on a shared machine differ by more than the effect (the sequential ratios are in the note).
   // A full call is the plain UNet's (the If adds nothing measurable: docs/performance.md).

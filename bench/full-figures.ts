@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { SessionOptions } from '../runtime/backends/index.ts';
 import { runChild } from './child.ts';
 import { upscaleFigures } from './upscale-figures.ts';
-import { LORA_MODELS, loraFigures } from './lora-figures.ts';
+import { loraFigures } from './lora-figures.ts';
+import { FULL_MODELS } from './full-models.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { measureComputePeak } from './compute-peak.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
@@ -20,7 +21,7 @@ import type { UnetStepArgs, UnetStepResult } from './tasks/unet-step.ts';
 import type { VaeDecodeResult } from './tasks/vae-decode.ts';
 
 const GB = 1e9;
-const MODEL_NAME = LORA_MODELS.float;
+const MODEL_NAME = FULL_MODELS.float.folder;
 const VARIANT_STEPS = 2;
 const TOKENIZER_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -54,8 +55,8 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
     note: `${(converted.peakRssBytes / fileBytes).toFixed(2)}x the file size; VmHWM of the converting process`,
   });
 
-  log('converting it again with the int8 UNet (the CPU default), for the LoRA and txt2img figures');
-  await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', LORA_MODELS.int8), unetWeights: 'int8' });
+  log(`converting it again with the ${FULL_MODELS.default.unetWeights} UNet (the CPU default), for the LoRA and txt2img figures`);
+  await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', FULL_MODELS.default.folder), unetWeights: FULL_MODELS.default.unetWeights });
   const peer = await measurePeer(workDir, checkpoint);
   rmSync(checkpoint);
   figures.push(...(await loraFigures(dataDir, workDir)));
@@ -76,13 +77,13 @@ export async function fullFigures(workDir: string): Promise<{ figures: Figure[];
   figures.push({ id: 'text_encoder.time', label: 'Text encoder, batch 2', value: text.result.runMs / 1000, unit: 's', target: { kind: 'max', limit: 0.5, text: '≤ 0.5 s (PyTorch)' }, note: 'median of 3 after a warm-up' });
   figures.push({ id: 'text_encoder.peak_rss', label: 'Text encoder peak memory', value: text.peakRssBytes / GB, unit: 'GB', note: 'VmHWM of a process that only loads and runs it' });
 
-  // The int8 conversion is the shipped default these run; the float one is the options-off run's.
+  // The default conversion is the shipped one these run; the float one is the options-off run's.
   const txt2img = await txt2imgFigures(dataDir);
   figures.push(...txt2img.figures);
   if (!('reason' in peer)) figures.push(...peerFigures(peer, txt2img.shipped));
   figures.push(...(await deepCacheFigures(dataDir)));
   figures.push(...(await tomeFigures(dataDir, workDir)));
-  rmSync(join(dataDir, 'models', LORA_MODELS.int8), { recursive: true, force: true });
+  rmSync(join(dataDir, 'models', FULL_MODELS.default.folder), { recursive: true, force: true });
   figures.push(...(await int8Figures(workDir)));
 
   const variants = await unetVariants(workDir, networks.unet, referencePath, unetRun);

@@ -18,7 +18,7 @@ const USAGE = [
   '  --quick              tiny model and micro-benchmarks only (no full-size networks)',
   '  --json               print the figures as JSON instead of a table',
   `  --only <groups>      only the attainable rates and these full-size groups: ${FIGURE_GROUPS.join(', ')}`,
-  '  --full-model <dir>   with --only txt2img: keep the converted full-size models (float and int8 UNet) in <dir> and reuse them',
+  '  --full-model <dir>   with --only txt2img: keep the converted full-size models (float and default UNet) in <dir> and reuse them',
   '  LATENTFLOW_SD_CPP=<sd-cli>  also runs stable-diffusion.cpp on the bench\'s checkpoint, side by side (full run, --only txt2img)',
   '                       (--only lora and --only deepcache keep their models in .tmp/bench/full-size/ in any case)',
   '',

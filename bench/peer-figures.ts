@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_UNET_WEIGHTS } from '../models/convert/index.ts';
 import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import type { ShippedTimes } from './txt2img-figures.ts';
@@ -94,7 +95,7 @@ export function peerFigures(peer: SdCppRun, ours: ShippedTimes): Figure[] {
     {
       id: 'peer.sd_cpp.step_ratio', label: 'UNet step vs stable-diffusion.cpp', value: peer.stepMs / ours.stepMs, unit: 'x faster',
       target: { kind: 'min', limit: STEP_MARGIN, text: `≥ ${STEP_MARGIN}x (today's margin)` },
-      note: `stable-diffusion.cpp ${(peer.stepMs / 1000).toFixed(1)} s a step (its sampling time), latentflow's shipped int8 UNet ${(ours.stepMs / 1000).toFixed(1)} s (ORT, batch 2); ${how}`,
+      note: `stable-diffusion.cpp ${(peer.stepMs / 1000).toFixed(1)} s a step (its sampling time), latentflow's shipped ${DEFAULT_UNET_WEIGHTS} UNet ${(ours.stepMs / 1000).toFixed(1)} s (ORT, batch 2); ${how}`,
     },
     {
       id: 'peer.sd_cpp.vae_ratio', label: 'VAE decode 512x512 vs stable-diffusion.cpp', value: peer.vaeDecodeMs / ours.vaeDecodeMs, unit: 'x faster',

@@ -5,13 +5,14 @@ import { runChild } from './child.ts';
 import type { Figure, Unavailable } from './figures.ts';
 import { deepCacheFigures } from './deepcache-figures.ts';
 import { int8Figures } from './int8-figures.ts';
-import { cachedFullSizeData, LORA_MODELS, loraFigures } from './lora-figures.ts';
+import { cachedFullSizeData, loraFigures } from './lora-figures.ts';
+import { FULL_MODELS } from './full-models.ts';
 import { measureComputePeak } from './compute-peak.ts';
 import type { UnetStepResult } from './tasks/unet-step.ts';
 import { unetVariantFigures, type UnetRun } from './unet-variants.ts';
 import { measurePeer, peerFigures } from './peer-figures.ts';
 import { peakFigures } from './peak-figures.ts';
-import { TXT2IMG_MODELS, txt2imgFigures } from './txt2img-figures.ts';
+import { txt2imgFigures } from './txt2img-figures.ts';
 import { tomeFigures } from './tome-figures.ts';
 import { vaeFigures } from './vae-figures.ts';
 
@@ -24,22 +25,21 @@ const LORA_DATA = fileURLToPath(new URL('../.tmp/bench/full-size/', import.meta.
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /**
- * The converted full-size random models the txt2img figures run, the float and the default (int8 UNet)
- * conversion under `<dataDir>/models/`, converted there from one random checkpoint when missing. With
+ * The converted full-size random models the txt2img figures run, the float and the default
+ * conversion (FULL_MODELS) under `<dataDir>/models/`, converted there from one random checkpoint when missing. With
  * `--full-model <dir>` the folder outlives the run, so later runs skip the 4.3 GB checkpoint and its
  * conversions; delete it after changing models/.
  */
 async function ensureFullModels(dataDir: string): Promise<void> {
-  const missing = Object.entries({ float: TXT2IMG_MODELS.float, int8: TXT2IMG_MODELS.shipped } as const)
-    .filter(([, model]) => !existsSync(join(dataDir, 'models', model, 'model_index.json')));
+  const missing = Object.values(FULL_MODELS).filter(({ folder }) => !existsSync(join(dataDir, 'models', folder, 'model_index.json')));
   if (missing.length === 0) return;
   mkdirSync(join(dataDir, 'models'), { recursive: true });
   const checkpoint = join(dataDir, 'sd15-random.ckpt');
   log('writing a full-size random checkpoint');
   await runChild('write-checkpoint', { path: checkpoint });
-  for (const [unetWeights, model] of missing) {
+  for (const { folder, unetWeights } of missing) {
     log(`converting it (${unetWeights} UNet)`);
-    await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', model), unetWeights });
+    await runChild('convert', { checkpoint, outDir: join(dataDir, 'models', folder), unetWeights });
   }
   rmSync(checkpoint);
 }
@@ -65,7 +65,7 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
     else figures.push(...peerFigures(peer, txt2img.shipped));
   }
   if (groups.includes('lora')) figures.push(...(await loraFigures(await cachedFullSizeData(LORA_DATA), workDir)));
-  // The same two full-size models as the LoRA figures (fp32 and the int8 default), kept between runs.
+  // The same two full-size models as the LoRA figures (FULL_MODELS), kept between runs.
   if (groups.includes('deepcache')) figures.push(...(await deepCacheFigures(await cachedFullSizeData(LORA_DATA))));
   if (groups.includes('tome')) figures.push(...(await tomeFigures(await cachedFullSizeData(LORA_DATA), workDir)));
   if (groups.includes('int8')) figures.push(...(await int8Figures(workDir)));
@@ -74,7 +74,7 @@ export async function selectedFigures(groups: FigureGroup[], workDir: string, fu
 
 /** The fp32 UNet step against the attainable limit, the rates measured right before it; fp32 again after it. */
 async function unetFigures(dataDir: string, workDir: string): Promise<Figure[]> {
-  const modelPath = join(dataDir, 'models', LORA_MODELS.float, 'unet', 'model.onnx');
+  const modelPath = join(dataDir, 'models', FULL_MODELS.float.folder, 'unet', 'model.onnx');
   const peak = await measureComputePeak(workDir);
   const run = async (name: string): Promise<UnetRun> => {
     log(`UNet step: ${name}`);

@@ -4,9 +4,8 @@ import { runChild } from './child.ts';
 import type { Figure } from './figures.ts';
 import { median } from './timed-session.ts';
 import type { TomeArgs, TomeResult, TomeVariant } from './tasks/tome.ts';
+import { FULL_MODELS } from './full-models.ts';
 
-/** The converted folders under `<data>/models/` measured: the CPU default (int8 UNet) and the fp32 reference. */
-const TOME_MODELS = { int8: 'full-int8', fp32: 'full' } as const;
 const RATIO = 0.5;
 const TARGET_SPEEDUP = 1.2;
 const DRIFT_STEPS = 6;
@@ -33,11 +32,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  */
 export async function tomeFigures(dataDir: string, workDir: string): Promise<Figure[]> {
   const figures: Figure[] = [];
-  for (const [weights, model] of Object.entries(TOME_MODELS)) {
-    const variants = [{ name: 'off' }, SHIPPED, ...(weights === 'int8' ? EXTENSIONS : [])];
+  // The CPU default first, with the extensions; then the fp32 reference.
+  for (const [key, { folder, unetWeights }] of Object.entries(FULL_MODELS).reverse()) {
+    const weights = unetWeights === 'float' ? 'fp32' : unetWeights;
+    const variants = [{ name: 'off' }, SHIPPED, ...(key === 'default' ? EXTENSIONS : [])];
     log(`ToMe on the ${weights} UNet: ${variants.map((v) => v.name).join(', ')}`);
-    const cacheDir = join(workDir, `tome-${weights}`);
-    const args: TomeArgs = { modelDir: join(dataDir, 'models', model), cacheDir, variants, rounds: 2, driftSteps: DRIFT_STEPS };
+    const cacheDir = join(workDir, `tome-${key}`);
+    const args: TomeArgs = { modelDir: join(dataDir, 'models', folder), cacheDir, variants, rounds: 2, driftSteps: DRIFT_STEPS };
     const { result } = await runChild<TomeResult>('tome', args);
     rmSync(cacheDir, { recursive: true, force: true });
     figures.push(...tomeResultFigures(weights, result));

@@ -3,12 +3,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChild, type ChildOutcome } from './child.ts';
 import type { Figure } from './figures.ts';
-import { LORA_MODELS } from './lora-figures.ts';
+import { DEFAULT_UNET_WEIGHTS } from '../models/convert/index.ts';
+import { FULL_MODELS } from './full-models.ts';
 import type { Txt2imgOverrides, Txt2imgResult } from './tasks/txt2img.ts';
 
 const GB = 1e9;
-/** The converted full-size folders under `<data>/models/`: the default conversion (int8 UNet) and the float one. */
-export const TXT2IMG_MODELS = { shipped: LORA_MODELS.int8, float: LORA_MODELS.float } as const;
+/** The converted full-size folders under `<data>/models/`: the default conversion and the float one. */
+export const TXT2IMG_MODELS = { shipped: FULL_MODELS.default.folder, float: FULL_MODELS.float.folder } as const;
 const STEPS = 20;
 const LCM_STEPS = 4;
 const TARGET_MINUTES = 2;
@@ -25,7 +26,7 @@ export interface SpeedOption {
  * not one: it is off in the shipped workflow, see docs/performance.md).
  */
 export const SPEED_OPTIONS: readonly SpeedOption[] = [
-  { option: 'int8 UNet (the default conversion; off: the float one)', off: { 'model.model': TXT2IMG_MODELS.float } },
+  { option: `${DEFAULT_UNET_WEIGHTS} UNet (the default conversion; off: the float one)`, off: { 'model.model': TXT2IMG_MODELS.float } },
   { option: 'DeepCache at interval 3 (the shipped workflow\'s; off: 1)', off: { 'unet.deep_cache_interval': 1 } },
 ];
 

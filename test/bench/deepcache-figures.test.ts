@@ -16,7 +16,7 @@ describe('the DeepCache bench figures', () => {
   ];
 
   it('judge the speed-up against the run\'s own full calls, and give the drift of the interval-3 run', () => {
-    const [speedup, drift, psnr] = deepCacheRunFigures('int8', runs);
+    const [speedup, drift, psnr] = deepCacheRunFigures('default', runs);
     const full = (58.8 + 43.9) / 2;
     expect(speedup.id).toBe('deepcache.speedup');
     expect(speedup.value).toBeCloseTo((6 * full) / (58.8 + 12.5 + 17.0 + 43.9 + 9.8 + 10.7), 6);
@@ -31,7 +31,7 @@ describe('the DeepCache bench figures', () => {
   });
 
   it('miss the target when cached calls cost as much as full ones', () => {
-    const [speedup] = deepCacheRunFigures('int8', [run(1, [10, 10, 10, 10, 10, 10]), run(3, [10, 9, 9, 10, 9, 9]), run(1, [10, 10, 10, 10, 10, 10])]);
+    const [speedup] = deepCacheRunFigures('default', [run(1, [10, 10, 10, 10, 10, 10]), run(3, [10, 9, 9, 10, 9, 9]), run(1, [10, 10, 10, 10, 10, 10])]);
     expect(judge(speedup).met).toBe(false);
   });
 });
