@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrateUnet, DEFAULT_CALIBRATION, type CalibrationPlan } from '../../models/convert/index.ts';
 import { writeOnnxModel } from '../../models/onnx/index.ts';
-import { buildUnet, FULL_SD15_CONFIG } from '../../models/sd15/index.ts';
+import { buildUnet, calibratedScales, FULL_SD15_CONFIG } from '../../models/sd15/index.ts';
 import { fullSizeWeights } from '../full-size.ts';
 
 const TOKENIZER_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
@@ -26,7 +26,7 @@ export async function staticUnet(args: StaticUnetArgs): Promise<{ path: string; 
   const activationRanges = await calibrateUnet(FULL_SD15_CONFIG, weights, args.dir, TOKENIZER_DIR, plan);
   const calibrated = performance.now();
   const path = join(args.dir, 'unet-int8-static.onnx');
-  writeOnnxModel(buildUnet(FULL_SD15_CONFIG.unet, weights, { quantization: 'int8-static', activationRanges }), path, { externalData: true });
+  writeOnnxModel(buildUnet(FULL_SD15_CONFIG.unet, weights, { quantization: 'int8-static', activationScales: calibratedScales(activationRanges) }), path, { externalData: true });
   return { path, calibrationMs: calibrated - started, calibrationCalls: plan.prompts.length * plan.steps, buildMs: performance.now() - calibrated };
 }
 

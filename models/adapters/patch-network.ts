@@ -37,36 +37,41 @@ const DATA_ALIGNMENT = 4096;
 /**
  * Writes a copy of a converted network into `targetDir` with some weights changed. The initializers
  * made from each changed weight are computed as the converter computes them (transposed, sliced,
- * int8-quantised, float16) and written to the copy's own data file; every other initializer is
- * referenced where the base network keeps it (ONNX external data: location, offset, length), in the
- * base's data file hard-linked into the copy's folder. So unchanged weights stay byte for byte the
- * same and cost neither time nor disk, and one weight (plus its change) is in memory at a time.
- * With `extraRows` the token table grows (the model is built for the larger vocabulary). Returns
- * the path of the copy's model.onnx.
+ * int8-quantised, float16; static int8 at the base's activation scales) and written to the copy's own
+ * data file; every other initializer is referenced where the base network keeps it (ONNX external data:
+ * location, offset, length), in the base's data file hard-linked into the copy's folder. So unchanged
+ * weights stay byte for byte the same and cost neither time nor disk, and one weight (plus its change;
+ * a static int8 conv's weight and bias together) is in memory at a time. With `extraRows` the token
+ * table grows (the model is built for the larger vocabulary). Returns the path of the copy's model.onnx.
  */
 export async function writePatchedNetwork(source: PatchSource, changedKeys: ReadonlySet<string>, change: WeightChange, targetDir: string): Promise<string> {
-  // Its int8 biases and activation scales hang on the calibration of the unchanged weights: recalibrating is the conversion's job.
-  if (source.network === 'unet' && source.unetWeights === 'int8-static') throw modelNotPatchable(source.model, 'its UNet is int8-static; convert it with --unet int8 or float to apply LoRAs');
   const stored = readOnnxInitializers(source.model);
   const weights = new StoredWeights(stored.values());
   const shapes = source.network === 'unet' ? unetTensors(source.config.unet) : textEncoderTensors(source.config.text);
   const missing = [...changedKeys].filter((key) => !weights.has(key));
   if (missing.length > 0) throw modelNotPatchable(source.model, `it has no stored weight ${missing[0]}`);
-  let current: { key: string; values: Float32Array } | undefined;
-  const model = buildNetwork(source, (key) => {
-    if (current?.key !== key) throw new Error(`weight ${key} was asked for while ${current?.key ?? 'none'} was being written`);
-    return current.values;
+  let current: Map<string, Float32Array> | undefined;
+  const model = buildNetwork(source, weights, (key) => {
+    const values = current?.get(key);
+    if (!values) throw new Error(`weight ${key} was asked for while ${[...(current?.keys() ?? ['none'])].join(', ')} was being written`);
+    return values;
   });
   const resized = source.extraRows ? TOKEN_TABLE : undefined;
-  const changed = new Map<string, Initializer[]>();
+  const rewritten = (key: string) => changedKeys.has(key) || key === resized;
+  // The initializers to write again, grouped by the first weight each is made from, with every weight the group reads.
+  const changed = new Map<string, { keys: Set<string>; inits: Initializer[] }>();
   for (const init of model.graph.initializers) {
     const place = stored.get(init.name);
-    const key = baseKey(init.name);
-    const sized = key === resized || place?.length === initializerByteLength(init);
+    const keys = baseKeys(init.name);
+    const sized = (resized !== undefined && keys.includes(resized)) || place?.length === initializerByteLength(init);
     if (!place || place.dataType !== init.dataType || !sized) {
       throw modelNotPatchable(source.model, `its initializer ${init.name} is not the one this version of latentflow writes; convert the model again`);
     }
-    if (changedKeys.has(key) || key === resized) changed.set(key, [...(changed.get(key) ?? []), init]);
+    if (!keys.some(rewritten)) continue;
+    const group = changed.get(keys[0]) ?? { keys: new Set<string>(), inits: [] };
+    for (const key of keys) group.keys.add(key);
+    group.inits.push(init);
+    changed.set(keys[0], group);
   }
 
   mkdirSync(targetDir, { recursive: true });
@@ -74,10 +79,13 @@ export async function writePatchedNetwork(source: PatchSource, changedKeys: Read
   const inline = new Map<Initializer, Uint8Array>();
   const data = new Appender(join(targetDir, DATA_FILE));
   try {
-    for (const [key, inits] of changed) {
-      const base = weights.read(key, shapes.get(key) as number[]);
-      const values = changedKeys.has(key) ? await change(key, base) : base;
-      current = { key, values: key === resized ? appended(values, source.extraRows as Float32Array) : values };
+    for (const { keys, inits } of changed.values()) {
+      current = new Map();
+      for (const key of keys) {
+        const base = weights.read(key, shapes.get(key) as number[]);
+        const values = changedKeys.has(key) ? await change(key, base) : base;
+        current.set(key, key === resized ? appended(values, source.extraRows as Float32Array) : values);
+      }
       for (const init of inits) {
         const bytes = tensorBytes(init);
         if (isInline(source.model, stored.get(init.name) as StoredInitializer)) inline.set(init, bytes.slice());
@@ -105,16 +113,28 @@ export async function writePatchedNetwork(source: PatchSource, changedKeys: Read
   return result;
 }
 
-function buildNetwork(source: PatchSource, weights: (key: string) => Float32Array): OnnxModel {
+function buildNetwork(source: PatchSource, stored: StoredWeights, weights: (key: string) => Float32Array): OnnxModel {
   const text = source.extraRows ? { ...source.config.text, vocab: source.config.text.vocab + source.extraRows.length / source.config.text.width } : source.config.text;
   const model = source.network === 'unet'
-    ? buildUnet(source.config.unet, weights, { quantization: source.unetWeights === 'float' ? 'none' : source.unetWeights, forms: storedUnetForms(source.model) })
+    ? buildUnet(source.config.unet, weights, {
+      quantization: source.unetWeights === 'float' ? 'none' : source.unetWeights,
+      forms: storedUnetForms(source.model),
+      // The base's calibration, kept: recalibrating is the conversion's job, and a LoRA moves the activations' ranges little.
+      activationScales: (key, side) => stored.activationQuantization(key, side),
+    })
     : buildTextEncoder(text, weights);
   return source.weights === 'float16' ? withFloat16Weights(model) : model;
 }
 
-/** The checkpoint weight an initializer is made from (see CheckpointWeights' names). */
-const baseKey = (name: string) => name.split(/[:[]/)[0];
+/**
+ * The checkpoint weights an initializer is made from (see CheckpointWeights' and staticInt8Layers' names): a static
+ * int8 conv's int32 bias is in units of its weight's scales, and its activation parameters come from calibration.
+ */
+function baseKeys(name: string): string[] {
+  if (/:(input_scale|output_scale|(input_|output_)?zero_point)$/.test(name)) return [];
+  const key = name.split(/[:[]/)[0];
+  return name.endsWith('.bias:int32') ? [key.replace(/\.bias$/, '.weight'), key] : [key];
+}
 
 const isInline = (model: string, place: StoredInitializer) => place.file === model;
 

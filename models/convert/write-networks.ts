@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initializerByteLength, withFloat16Weights, writeOnnxModel, type OnnxModel } from '../onnx/index.ts';
-import type { ActivationRanges } from '../sd15/static-int8.ts';
+import { calibratedScales, type ActivationRanges } from '../sd15/static-int8.ts';
 import { buildTextEncoder, buildUnet, buildVaeDecoder, buildVaeEncoder, type SD15Config, type WeightSource } from '../sd15/index.ts';
 import type { WriteProgress } from './progress.ts';
 
@@ -27,7 +27,14 @@ type BuildNetwork = (config: SD15Config, weights: WeightSource, options: WriteNe
 
 const NETWORKS: { name: NetworkName; build: BuildNetwork; external: boolean | 'auto' }[] = [
   { name: 'text_encoder', build: (c, w) => buildTextEncoder(c.text, w), external: 'auto' },
-  { name: 'unet', build: (c, w, o) => buildUnet(c.unet, w, { quantization: o.unetWeights === 'float' ? 'none' : o.unetWeights, activationRanges: o.activationRanges }), external: true },
+  {
+    name: 'unet',
+    build: (c, w, o) => buildUnet(c.unet, w, {
+      quantization: o.unetWeights === 'float' ? 'none' : o.unetWeights,
+      activationScales: o.activationRanges && calibratedScales(o.activationRanges),
+    }),
+    external: true,
+  },
   { name: 'vae_encoder', build: (c, w) => buildVaeEncoder(c.vae, w), external: 'auto' },
   { name: 'vae_decoder', build: (c, w) => buildVaeDecoder(c.vae, w), external: 'auto' },
 ];

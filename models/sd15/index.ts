@@ -27,6 +27,7 @@ export { decoderLevels } from './vae-layout.ts';
 export type { WeightSource } from './weights.ts';
 export { EMPHASIS_MODES, applyA1111Emphasis, applyComfyEmphasis } from './emphasis.ts';
 export { StoredWeights } from './stored-weights.ts';
+export { calibratedScales } from './static-int8.ts';
 export { FREEU_INPUTS, FREEU_OFF } from './freeu.ts';
 export { CACHED_DEEP_FEATURE, DEEP_CACHE_BRANCH, DEEP_CACHE_REFRESH, DEEP_FEATURE, deepFeatureInfo } from './deep-cache.ts';
 export type { DeepCacheOptions } from './deep-cache.ts';

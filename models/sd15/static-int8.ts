@@ -4,11 +4,25 @@ import {
   staticQuantizedConv2d, staticQuantizedLinear,
 } from '../onnx/qdq.ts';
 import { quantizeColumns } from '../onnx/quantize.ts';
-import type { ActivationRange, ChannelQuantized, QuantizationValues } from '../onnx/qdq.ts';
+import type { ActivationQuantization, ActivationRange, ChannelQuantized, QuantizationValues } from '../onnx/qdq.ts';
 import { transpose } from './transpose.ts';
 
 /** Calibrated ranges of the UNet's quantised layers by checkpoint key (without `.weight`): input, and output for convs. */
 export type ActivationRanges = Record<string, { input: ActivationRange; output?: ActivationRange }>;
+
+/**
+ * The uint8 parameters of a quantised layer's input or output, by checkpoint key (without `.weight`): made from
+ * the calibrated ranges at conversion (calibratedScales), read back from the stored model when it is patched.
+ */
+export type ActivationScales = (key: string, side: 'input' | 'output') => ActivationQuantization;
+
+export function calibratedScales(ranges: ActivationRanges): ActivationScales {
+  return (key, side) => {
+    const range = ranges[key]?.[side];
+    if (!range) throw new Error(`no calibrated ${side} range for UNet layer ${key}`);
+    return activationQuantization(range);
+  };
+}
 
 /**
  * The kinds of layer static int8 can quantise; each can be kept in float on its own. `conv`: the ResBlock
@@ -46,19 +60,18 @@ export interface WeightAccess {
  * then QLinearConv (dequantised after it) or MatMulIntegerToFloat. An input shared by several
  * layers (attention's K and V, GEGLU's two halves) is quantised once.
  */
-export function staticInt8Layers(g: GraphBuilder, weights: WeightAccess, ranges: ActivationRanges) {
+export function staticInt8Layers(g: GraphBuilder, weights: WeightAccess, scales: ActivationScales | undefined) {
   const quantizedInputs = new Map<string, { xq: string; q: QuantizationValues; owner: string }>();
-  // Ranges are read only when the values are written: a graph whose initializers are all taken from a
+  // Scales are asked for only when the values are written: a graph whose initializers are all taken from a
   // stored model (a ControlNet or FreeU variant) builds without them.
-  const rangeOf = (key: string, side: 'input' | 'output') => () => {
-    const range = ranges[key]?.[side];
-    if (!range) throw new Error(`no calibrated ${side} range for UNet layer ${key}`);
-    return activationQuantization(range);
+  const scaleOf = (key: string, side: 'input' | 'output') => () => {
+    if (!scales) throw new Error(`no activation scales for UNet layer ${key}`);
+    return scales(key, side);
   };
   // Named after the layer's weight, so that they count as made from it (see CheckpointWeights' names).
   const parameters = (key: string, side: 'input' | 'output'): QuantizationValues => ({
-    scale: g.initializer(`${key}.weight:${side}_scale`, 'float32', [], () => Float32Array.of(rangeOf(key, side)().scale)),
-    zeroPoint: g.initializer(`${key}.weight:${side}_zero_point`, 'uint8', [], () => Uint8Array.of(rangeOf(key, side)().zeroPoint)),
+    scale: g.initializer(`${key}.weight:${side}_scale`, 'float32', [], () => Float32Array.of(scaleOf(key, side)().scale)),
+    zeroPoint: g.initializer(`${key}.weight:${side}_zero_point`, 'uint8', [], () => Uint8Array.of(scaleOf(key, side)().zeroPoint)),
   });
   const quantizedInput = (x: string, key: string) => {
     let quantized = quantizedInputs.get(x);
@@ -83,7 +96,7 @@ export function staticInt8Layers(g: GraphBuilder, weights: WeightAccess, ranges:
       weight: g.initializer(`${key}.weight:int8`, 'int8', shape, () => filters().values),
       scales: g.initializer(`${key}.weight:scales`, 'float32', [shape[0]], () => filters().scales),
       zeroPoint: g.initializer(`${key}.weight:zero_point`, 'int8', [], () => Int8Array.of(0)),
-      bias: g.initializer(`${key}.bias:int32`, 'int32', [shape[0]], () => accumulatorBias(weights.load(`${key}.bias`), rangeOf(owner, 'input')().scale, filters().scales)),
+      bias: g.initializer(`${key}.bias:int32`, 'int32', [shape[0]], () => accumulatorBias(weights.load(`${key}.bias`), scaleOf(owner, 'input')().scale, filters().scales)),
     };
     return staticQuantizedConv2d(g, xq, q, w, parameters(key, 'output'), { kernel, stride });
   };

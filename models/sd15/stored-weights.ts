@@ -3,18 +3,23 @@ import { RandomAccessFile } from '../checkpoint/random-access-file.ts';
 import { toFloat32 } from '../checkpoint/dtype.ts';
 import { transpose } from './transpose.ts';
 import { nearestUpsampleConvFromPhases } from '../onnx/decoder-ops.ts';
+import type { ActivationQuantization } from '../onnx/qdq.ts';
 
 /**
  * Reads checkpoint tensors (CompVis names and layouts, float32) back from the initializers of a
  * network that CheckpointWeights declared: the inverse of its naming scheme
  * `key[start:end]:T:int8`, `key:uint8`, `key:scales`, `key:C11`, `key:phase0..3` (an upsampling conv's phase
- * filters), and `::fp16` for float16 storage. int8 weights come back dequantised, phase filters as the 3x3 filter.
+ * filters), and `::fp16` for float16 storage, and of staticInt8Layers: `key:int8` (conv filters),
+ * `key[start:end]:int8` (linear, [in, out]), `key:int32` (conv bias) and the activation scales.
+ * int8 weights come back dequantised, phase filters as the 3x3 filter.
  */
 export class StoredWeights {
   private readonly byKey = new Map<string, Piece[]>();
+  private readonly byName = new Map<string, StoredInitializer>();
 
   constructor(initializers: Iterable<StoredInitializer>) {
     for (const init of initializers) {
+      this.byName.set(init.name, init);
       const piece = parsePiece(init);
       if (!piece) continue;
       const list = this.byKey.get(piece.key) ?? [];
@@ -53,6 +58,15 @@ export class StoredWeights {
       for (let i = 0; i < count; i++) out[i] = (raw[i] - 128) * scales[Math.floor(i / inner)];
       return out;
     }
+    const staticFilters = values('int8');
+    if (staticFilters) {
+      const raw = int8Values(staticFilters.init);
+      const scales = readFloats(pieceOf(pieces, 'scales', undefined, key).init);
+      for (let i = 0; i < count; i++) out[i] = raw[i] * scales[Math.floor(i / inner)];
+      return checked(key, out, raw.length, count);
+    }
+    const accumulated = values('int32');
+    if (accumulated) return this.staticConvBias(key, accumulated, out);
     for (const piece of pieces) {
       if (piece.role === 'scales') continue;
       const start = piece.start ?? 0;
@@ -69,24 +83,50 @@ export class StoredWeights {
     }
     return checked(key, out, filled, shape.length === 1 ? count : rows);
   }
+
+  /** The scale and zero point a static int8 layer (checkpoint key without `.weight`) quantises its input or output with. */
+  activationQuantization(layer: string, side: 'input' | 'output'): ActivationQuantization {
+    const scale = this.initializer(`${layer}.weight:${side}_scale`);
+    const zeroPoint = this.initializer(`${layer}.weight:${side}_zero_point`);
+    return { scale: readFloats(scale)[0], zeroPoint: readBytes(zeroPoint)[0] };
+  }
+
+  /** A static int8 conv's bias back from the int32 accumulator's units: bias[c] * inputScale * weightScale[c]. */
+  private staticConvBias(key: string, accumulated: Piece, out: Float32Array): Float32Array {
+    const layer = key.replace(/\.bias$/, '');
+    const raw = readBytes(accumulated.init);
+    const values = new Int32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+    const inputScale = this.activationQuantization(layer, 'input').scale;
+    const weightScales = readFloats(pieceOf(this.byKey.get(`${layer}.weight`) ?? [], 'scales', undefined, `${layer}.weight`).init);
+    values.forEach((v, c) => { out[c] = v * inputScale * weightScales[c]; });
+    return checked(key, out, values.length, out.length);
+  }
+
+  private initializer(name: string): StoredInitializer {
+    const init = this.byName.get(name);
+    if (!init) throw new Error(`the stored weights have no ${name}`);
+    return init;
+  }
 }
 
 interface Piece {
   key: string;
-  role: 'value' | 'int8' | 'uint8' | 'scales' | 'C11' | 'phase0' | 'phase1' | 'phase2' | 'phase3';
+  role: 'value' | 'int8' | 'uint8' | 'int32' | 'scales' | 'C11' | 'phase0' | 'phase1' | 'phase2' | 'phase3';
   start?: number;
   end?: number;
   transposed: boolean;
   init: StoredInitializer;
 }
 
-const PIECE = /^([^:[]+)(?:\[(\d+):(\d+)\])?(:T)?(?::(int8|uint8|scales|C11|phase[0-3]))?(?:::fp16)?$/;
+const PIECE = /^([^:[]+)(?:\[(\d+):(\d+)\])?(:T)?(?::(int8|uint8|int32|scales|C11|phase[0-3]))?(?:::fp16)?$/;
 
 function parsePiece(init: StoredInitializer): Piece | undefined {
   const match = PIECE.exec(init.name);
   if (!match) return undefined;
   const [, key, start, end, transposed, role] = match;
-  const piece: Piece = { key, role: (role as Piece['role'] | undefined) ?? 'value', transposed: transposed !== undefined, init };
+  // A static int8 linear slice `key[start:end]:int8` is stored [in, out] like the `:T` ones.
+  const staticLinear = role === 'int8' && start !== undefined;
+  const piece: Piece = { key, role: (role as Piece['role'] | undefined) ?? 'value', transposed: transposed !== undefined || staticLinear, init };
   if (start !== undefined) {
     piece.start = Number(start);
     piece.end = Number(end);
@@ -101,7 +141,7 @@ function pieceOf(pieces: Piece[], role: Piece['role'], start: number | undefined
 }
 
 function dequantized(values: Piece, scales: Piece): Float32Array {
-  const raw = new Int8Array(readBytes(values.init).buffer);
+  const raw = int8Values(values.init);
   const scale = readFloats(scales.init);
   const columns = scale.length;
   const out = new Float32Array(raw.length);
@@ -123,6 +163,11 @@ function readBytes(init: StoredInitializer): Uint8Array {
   } finally {
     file.close();
   }
+}
+
+function int8Values(init: StoredInitializer): Int8Array {
+  const bytes = readBytes(init);
+  return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function readFloats(init: StoredInitializer): Float32Array {

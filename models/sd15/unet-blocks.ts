@@ -10,7 +10,7 @@ import { timestepEmbedding } from './timestep-embedding.ts';
 import { mergesAtLevel, throughMerged, tokenMatching, type TokenMergeOptions } from './token-merge.ts';
 import type { CheckpointWeights } from './weights.ts';
 import { DEFAULT_FLOAT_GROUPS, layerGroup, rangeObserver, staticInt8Layers } from './static-int8.ts';
-import type { ActivationRanges, StaticLayerGroup } from './static-int8.ts';
+import type { ActivationScales, StaticLayerGroup } from './static-int8.ts';
 
 export const RES_EPSILON = 1e-5;
 const TRANSFORMER_NORM_EPSILON = 1e-6;
@@ -21,11 +21,11 @@ export interface UnetOptions {
    * 'int8-matmul': int8 weights for every linear layer (ORT's DynamicQuantizeMatMul);
    * 'int8': also for the convolutions (ConvInteger) except conv_in and the output conv.
    * Activations are quantised per call. 'int8-static': the same layers with activations quantised
-   * at the scales of `activationRanges` (QLinearConv, MatMulIntegerToFloat). Default 'none' (float32).
+   * at `activationScales` (QLinearConv, MatMulIntegerToFloat). Default 'none' (float32).
    */
   quantization?: 'none' | 'int8-matmul' | 'int8' | 'int8-static';
-  /** For 'int8-static': the ranges a calibration graph (`observeRanges`) measured. */
-  activationRanges?: ActivationRanges;
+  /** For 'int8-static': the activation scales, from the ranges a calibration graph (`observeRanges`) measured (calibratedScales). */
+  activationScales?: ActivationScales;
   /** For 'int8-static': layer groups kept in float; default DEFAULT_FLOAT_GROUPS. */
   floatGroups?: readonly StaticLayerGroup[];
   /** A float graph that also outputs the [min, max] of every input (and conv output) 'int8-static' quantises. */
@@ -59,7 +59,7 @@ export function unetBlocks(
   const key = (k: string) => prefix + k;
   const context = inputs.context;
   const observe = options.observeRanges ? rangeObserver(g) : undefined;
-  const staticLayers = options.quantization === 'int8-static' ? staticInt8Layers(g, w, options.activationRanges ?? {}) : undefined;
+  const staticLayers = options.quantization === 'int8-static' ? staticInt8Layers(g, w, options.activationScales) : undefined;
   const floatGroups = options.floatGroups ?? DEFAULT_FLOAT_GROUPS;
   const isStatic = (k: string) => staticLayers !== undefined && !floatGroups.includes(layerGroup(k));
 

@@ -3,6 +3,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertCheckpoint, DEFAULT_CALIBRATION, existingConversion } from '../../models/convert/index.ts';
+import { writeSafetensors } from '../../models/checkpoint/index.ts';
+import { readOnnxInitializers } from '../../models/model-folder/onnx-initializers.ts';
+import { expectedTensors, StoredWeights, type SD15Config } from '../../models/sd15/index.ts';
 import { createSessionPool } from '../../runtime/backends/index.ts';
 import { applyOverrides, createExecutor, createRegistry, type PluginDefinition, type RunEnvironment, type Workflow } from '../../runtime/index.ts';
 import { decodePng } from '../../nodes/lib/png.ts';
@@ -60,17 +64,17 @@ describe('shapes-tiny learns "pink" from the shipped LoRA and embedding', () => 
 
   afterAll(() => sessions.close());
 
-  async function generate(workflow: Workflow, prompt: string, seed: number) {
-    const overridden = applyOverrides(workflow, { 'model.model': 'shapes-tiny', 'positive.text': prompt, 'unet.seed': seed });
+  async function generate(workflow: Workflow, prompt: string, seed: number, model = 'shapes-tiny') {
+    const overridden = applyOverrides(workflow, { 'model.model': model, 'positive.text': prompt, 'unet.seed': seed });
     const result = await executor.run(overridden, { env: { ...env, workflow: overridden } });
     if (result.status !== 'finished') throw new Error(`run ${result.status}: ${JSON.stringify(result)}`);
     const [saved] = (result.outputs.save as { images: SavedImage[] }).images;
     return decodePng(await readFile(path.join(env.outputDir, saved.filename)));
   }
 
-  async function pinkShare(workflow: Workflow, word: string) {
+  async function pinkShare(workflow: Workflow, word: string, model?: string) {
     const colours: string[] = [];
-    for (const c of pinkCases(word)) colours.push(centreColour(await generate(workflow, c.prompt, c.seed)));
+    for (const c of pinkCases(word)) colours.push(centreColour(await generate(workflow, c.prompt, c.seed, model)));
     const share = colours.filter((c) => c === NEW_COLOUR).length / CASES;
     return { share, colours };
   }
@@ -101,6 +105,19 @@ describe('shapes-tiny learns "pink" from the shipped LoRA and embedding', () => 
 
   it('with the LoRA at strength 1, at least 80% are pink', async () => {
     const { share, colours } = await pinkShare(withLoras(txt2img, [{ name: LORA, strengthModel: 1, strengthClip: 1 }]), 'pink');
+    expect(share, colours.join(' ')).toBeGreaterThanOrEqual(0.8);
+  }, 120_000);
+
+  it('with the LoRA at strength 1 on an int8-static conversion of the model, at least 80% are pink', async () => {
+    // The shipped folder's weights as a checkpoint (what training/extract-checkpoint.ts writes), converted again.
+    const shipped = path.join(env.dataDir, 'models/shapes-tiny');
+    const networks = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'].map((network) => new StoredWeights(readOnnxInitializers(path.join(shipped, network, 'model.onnx')).values()));
+    const checkpoint = path.join(env.dataDir, 'shapes-tiny.safetensors');
+    writeSafetensors(checkpoint, [...expectedTensors(existingConversion(shipped)?.config as SD15Config)].map(([name, shape]) => ({
+      name, shape, values: () => (networks.find((weights) => weights.has(name)) as StoredWeights).read(name, shape),
+    })));
+    await convertCheckpoint(checkpoint, path.join(env.dataDir, 'models/shapes-tiny-static'), { unetWeights: 'int8-static', calibration: { ...DEFAULT_CALIBRATION, latentSide: 8 } });
+    const { share, colours } = await pinkShare(withLoras(txt2img, [{ name: LORA, strengthModel: 1, strengthClip: 1 }]), 'pink', 'shapes-tiny-static');
     expect(share, colours.join(' ')).toBeGreaterThanOrEqual(0.8);
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TINY_SD15_CONFIG, buildUnet } from '../../../models/sd15/index.ts';
-import { rangeOutputName } from '../../../models/sd15/static-int8.ts';
+import { calibratedScales, rangeOutputName } from '../../../models/sd15/static-int8.ts';
 import type { ActivationRanges } from '../../../models/sd15/static-int8.ts';
 import { maxAbsDiff, runModel, seededValues } from '../onnx/run-model.ts';
 import type { Feeds } from '../onnx/run-model.ts';
@@ -52,7 +52,7 @@ describe('static int8 UNet', () => {
     const input = feeds(7);
     const reference = (await runModel(buildUnet(config.unet, weights), input)).out_sample.data as Float32Array;
     const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    const model = buildUnet(config.unet, weights, { quantization: 'int8-static', activationRanges: ranges });
+    const model = buildUnet(config.unet, weights, { quantization: 'int8-static', activationScales: calibratedScales(ranges) });
     const types = new Set(model.graph.nodes.map((n) => n.opType));
     expect(types.has('QLinearConv') && types.has('MatMulIntegerToFloat')).toBe(true);
     const out = (await runModel(model, input)).out_sample.data as Float32Array;
@@ -60,7 +60,7 @@ describe('static int8 UNet', () => {
     const shrunk = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, {
       input: { min: r.input.min / 8, max: r.input.max / 8 }, output: r.output && { min: r.output.min / 8, max: r.output.max / 8 },
     }]));
-    const broken = (await runModel(buildUnet(config.unet, weights, { quantization: 'int8-static', activationRanges: shrunk }), input)).out_sample.data as Float32Array;
+    const broken = (await runModel(buildUnet(config.unet, weights, { quantization: 'int8-static', activationScales: calibratedScales(shrunk) }), input)).out_sample.data as Float32Array;
     // About 6% here (dynamic int8: 5.5%); ranges an eighth of the calibrated ones: about 90%.
     expect(relative).toBeGreaterThan(0);
     expect(relative).toBeLessThan(0.1);
