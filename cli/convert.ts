@@ -16,7 +16,7 @@ or a diffusers PyTorch folder, into ONNX models (default folder: <data>/models/<
                     int8-matmul: int8 weights for the linear layers, int8: for the
                     convolutions too (a smaller UNet whose output differs slightly),
                     int8-static: the same with activation scales calibrated on sampling runs
-                    of the float UNet during the conversion (minutes at full size)
+                    of the float UNet during the conversion (adds minutes at full size, once)
   --data <dir>      the data folder (default ./data)`;
 
 const GIB = 2 ** 30;

@@ -20,9 +20,10 @@ export type { CalibrationPlan } from './calibrate-unet.ts';
 
 /**
  * The UNet weights of a conversion that does not choose them (`latentflow convert`, LoadModel on CPU):
- * int8, which `npm run bench` measured as the fastest UNet within the documented tolerance (docs/performance.md).
+ * int8-static, which `npm run bench` measured as the fastest UNet within the documented tolerance
+ * (docs/performance.md). Its calibration makes the conversion minutes longer, once.
  */
-export const DEFAULT_UNET_WEIGHTS: UnetWeights = 'int8';
+export const DEFAULT_UNET_WEIGHTS: UnetWeights = 'int8-static';
 
 /**
  * The default UNet weights for a backend. GPU providers lack the int8 operators (ConvInteger,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convertCheckpoint, DEFAULT_CALIBRATION, upToDateConversion, type CalibrationPlan } from '../../../models/convert/index.ts';
+import { convertCheckpoint, DEFAULT_CALIBRATION, upToDateConversion, type CalibrationPlan, type ConvertProgress } from '../../../models/convert/index.ts';
 import { createNoise } from '../../../models/noise.ts';
 import { unetVariant } from '../../../models/adapters/unet-variants.ts';
 import { fileSha256 } from '../../../models/adapters/files.ts';
@@ -51,7 +51,14 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
 
   it('calibrates on sampling runs and writes a folder whose UNet loads and stays within 10% of float32', async () => {
     const folder = join(dir, 'int8-static');
-    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8-static', calibration: PLAN })).status).toBe('converted');
+    const progress: ConvertProgress[] = [];
+    expect((await convertCheckpoint(ckpt, folder, { unetWeights: 'int8-static', calibration: PLAN, onProgress: (p) => progress.push(p) })).status).toBe('converted');
+    // Every calibration call is reported, before anything is written.
+    const calls = PLAN.prompts.length * PLAN.steps;
+    const calibrating = progress.filter((p) => p.phase === 'calibrating');
+    expect(calibrating.map((p) => p.callsDone)).toEqual(Array.from({ length: calls + 1 }, (_, i) => i));
+    expect(calibrating.every((p) => p.callsTotal === calls)).toBe(true);
+    expect(progress.findIndex((p) => p.phase === 'writing')).toBe(calls + 1);
     const index = JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
     expect(index).toMatchObject({ unetWeights: 'int8-static', source: { unetWeights: 'int8-static', calibration: PLAN } });
     expect(upToDateConversion(ckpt, folder, { unetWeights: 'int8-static' })).toBeUndefined();
@@ -73,7 +80,7 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
     }
   });
 
-  it('has FreeU and ControlNet variants made from its stored initializers', async () => {
+  it('has FreeU, ControlNet, DeepCache and ToMe variants made from its stored initializers', async () => {
     const folder = join(dir, 'int8-static');
     const index = JSON.parse(readFileSync(join(folder, 'model_index.json'), 'utf8'));
     const request = { model: join(folder, 'unet/model.onnx'), config: index.config.unet, weights: index.weights, unetWeights: index.unetWeights, cacheDir: join(dir, 'variants') };
@@ -92,6 +99,15 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
     await base.release();
     expect(maxRelativeError(withFreeU, plain)).toBeLessThan(1e-6);
     expect(() => unetVariant({ ...request, variant: { controlResiduals: true, freeU: false } })).not.toThrow();
+    // The shipped workflows' DeepCache, and ToMe: both load, and ToMe runs to finite values near the plain UNet's.
+    const deepCache = await ort.InferenceSession.create(unetVariant({ ...request, variant: { controlResiduals: false, freeU: false, deepCache: true } }));
+    expect(deepCache.inputNames.length).toBeGreaterThan(3);
+    await deepCache.release();
+    const tome = await ort.InferenceSession.create(unetVariant({ ...request, variant: { controlResiduals: false, freeU: false, tokenMerge: { ratio: 0.5 } } }));
+    const merged = (await tome.run(feeds)).out_sample.data as Float32Array;
+    await tome.release();
+    expect(merged.every(Number.isFinite)).toBe(true);
+    expect(maxRelativeError(merged, plain)).toBeLessThan(0.5);
   });
 
   it('takes a LoRA on its int8 layers: within 10% of the float UNet with the same LoRA, its conv biases re-quantised', async () => {
