@@ -38,6 +38,27 @@ async function predictNoise(modelDir: string, unetModel = join(modelDir, 'unet/m
   return eps.data as Float32Array;
 }
 
+/** LoCon on two ResBlock convs; LoRA on attention layers that own (to_k) and share (to_v) a quantised input, and on GEGLU's two halves. */
+function writeTestLora(): string {
+  const layers: [string, number[]][] = [
+    ['down_blocks_0_resnets_0_conv1', [32, 32, 3, 3]], ['up_blocks_1_resnets_0_conv2', [32, 32, 3, 3]],
+    ['down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_v', [32, 32]], ['down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k', [32, 64]],
+    ['down_blocks_0_attentions_0_transformer_blocks_0_ff_net_0_proj', [256, 32]],
+  ];
+  return writeLora(join(dir, 'lora.safetensors'), layers.flatMap(([layer, [out, inputs, ...kernel]], i) => [
+    spec(`lora_unet_${layer}.lora_down.weight`, [4, inputs, ...kernel], 2 * i + 1, 0.3),
+    spec(`lora_unet_${layer}.lora_up.weight`, [out, 4, ...kernel.map(() => 1)], 2 * i + 2, 0.3),
+  ]));
+}
+
+/** The UNet of a converted folder under `dir` with the test LoRA at strength 1. */
+function patched(folder: string): Promise<string> {
+  const lora = writeTestLora();
+  return patchNetwork({
+    model: join(dir, folder, 'unet/model.onnx'), network: 'unet', loras: [{ file: lora, sha256: fileSha256(lora), strength: 1 }], cacheDir: join(dir, 'patched'),
+  });
+}
+
 const maxRelativeError = (out: Float32Array, reference: Float32Array) =>
   out.reduce((m, v, i) => Math.max(m, Math.abs(v - reference[i])), 0) / reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
@@ -111,19 +132,6 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
   });
 
   it('takes a LoRA on its int8 layers: within 10% of the float UNet with the same LoRA, its conv biases re-quantised', async () => {
-    // LoCon on two ResBlock convs; LoRA on attention layers that own (to_k) and share (to_v) a quantised input, and on GEGLU's two halves.
-    const layers: [string, number[]][] = [
-      ['down_blocks_0_resnets_0_conv1', [32, 32, 3, 3]], ['up_blocks_1_resnets_0_conv2', [32, 32, 3, 3]],
-      ['down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_v', [32, 32]], ['down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k', [32, 64]],
-      ['down_blocks_0_attentions_0_transformer_blocks_0_ff_net_0_proj', [256, 32]],
-    ];
-    const lora = writeLora(join(dir, 'lora.safetensors'), layers.flatMap(([layer, [out, inputs, ...kernel]], i) => [
-      spec(`lora_unet_${layer}.lora_down.weight`, [4, inputs, ...kernel], 2 * i + 1, 0.3),
-      spec(`lora_unet_${layer}.lora_up.weight`, [out, 4, ...kernel.map(() => 1)], 2 * i + 2, 0.3),
-    ]));
-    const patched = (folder: string) => patchNetwork({
-      model: join(dir, folder, 'unet/model.onnx'), network: 'unet', loras: [{ file: lora, sha256: fileSha256(lora), strength: 1 }], cacheDir: join(dir, 'patched'),
-    });
     const float = await predictNoise(join(dir, 'float'), await patched('float'));
     const staticUnet = await patched('int8-static');
     const error = maxRelativeError(await predictNoise(join(dir, 'int8-static'), staticUnet), float);
@@ -135,6 +143,14 @@ describe('convertCheckpoint with int8-static UNet weights', () => {
       .map((model) => new StoredWeights(readOnnxInitializers(model).values()).read(bias, [32]));
     expect(after).not.toEqual(base);
     after.forEach((b, c) => expect(Math.abs(b - checkpoint[c])).toBeLessThan(1e-4));
+  });
+
+  it('converts with float16 storage too (--fp16): the UNet stays within 10% of float32 and takes the LoRA', async () => {
+    const folder = join(dir, 'int8-static-fp16');
+    await convertCheckpoint(ckpt, folder, { fp16: true, unetWeights: 'int8-static', calibration: PLAN });
+    expect(maxRelativeError(await predictNoise(folder), reference)).toBeLessThan(0.1);
+    const float = await predictNoise(join(dir, 'float'), await patched('float'));
+    expect(maxRelativeError(await predictNoise(folder, await patched('int8-static-fp16')), float)).toBeLessThan(0.1);
   });
 
   it('calibrates deterministically: converting again gives the same UNet', async () => {
