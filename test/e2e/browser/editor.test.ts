@@ -62,6 +62,11 @@ async function startLagMonitor(page: Page): Promise<void> {
   });
 }
 
+/** Sets EmptyLatent's width and height (0: the model's own size). */
+async function setLatentSize(page: Page, size: number): Promise<void> {
+  for (const side of ['width', 'height']) await page.getByRole('spinbutton', { name: `latent.${side}` }).fill(String(size));
+}
+
 const worstLag = (page: Page) => page.evaluate(() => (window as unknown as { lfLag: number }).lfLag);
 
 describe.skipIf(!canRun)('the editor in a real browser', () => {
@@ -239,7 +244,9 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
   }, TEST_TIMEOUT);
 
   it('stays responsive while a long run streams previews, and cancels it from the toolbar', async () => {
-    await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('400');
+    // Long enough on a fast machine too: the run must still be going when Cancel is clicked.
+    await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('1000');
+    await setLatentSize(page, 128);
     await startLagMonitor(page);
     await page.getByTestId('queue').click();
     const step = page.locator('[data-node-id="unet"] [data-testid="node-preview"]');
@@ -254,6 +261,7 @@ describe.skipIf(!canRun)('the editor in a real browser', () => {
     await expect.poll(() => page.locator('[data-testid="node"][data-state="running"], [data-testid="node"][data-state="waiting"]').count()).toBe(0);
     expect(await page.locator('[data-node-id="unet"]').getAttribute('data-state')).toBe('stopped');
     await page.getByRole('spinbutton', { name: 'schedule.steps' }).fill('4');
+    await setLatentSize(page, 0);
     expect(errors).toEqual([]);
   }, TEST_TIMEOUT);
 

@@ -130,7 +130,7 @@ describe('a new user with the tiny txt2img workflow, over HTTP and the WebSocket
     const client = await connect(`${base.replace(/^http/, 'ws')}/api/ws`);
     const queued = await api(base, `/api/projects/${projectId}/runs`, {
       method: 'POST',
-      body: { workflowName: 'txt2img', overrides: { 'model.model': 'tiny', 'schedule.steps': 80, 'unet.seed': 7, 'unet.deep_cache_interval': 1 } }, // every call in full: a run long enough to probe
+      body: { workflowName: 'txt2img', overrides: { 'model.model': 'tiny', 'schedule.steps': 240, 'unet.seed': 7, 'unet.deep_cache_interval': 1 } }, // every call in full: a run long enough to probe on a fast machine too
     });
     const id = queued.body.id as string;
     await waitFor(() => (server.context.runs.get(id).status === 'running' ? true : undefined), 60_000);

@@ -181,8 +181,8 @@ describeWithRedis('scale-out: one server hands runs to worker processes through 
   }, SLOW_TEST_MS);
 
   it('cancelling stops a run on its worker, and a queued run before any worker starts it', async () => {
-    const busy = await Promise.all([1, 2].map((i) => queueRun(txt2imgRun(9000 + i, 200))));
-    const waiting = await queueRun(txt2imgRun(9100, 200));
+    const busy = await Promise.all([1, 2].map((i) => queueRun(txt2imgRun(9000 + i, 1000))));
+    const waiting = await queueRun(txt2imgRun(9100, 1000));
     await waitFor(() => (busy.every((id) => run(id).status === 'running') ? true : undefined), 60_000);
     const cancelledQueued = await server.app.inject({ method: 'POST', url: `/api/runs/${waiting}/cancel` });
     expect(cancelledQueued.json().status).toBe('cancelled');
