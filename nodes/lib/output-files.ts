@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirectory, resolveInside } from '../../runtime/index.ts';
 
@@ -23,26 +23,46 @@ export async function writeNumberedFile(dir: string, prefix: string, extension: 
   makeDirectory(folder);
 
   const pattern = new RegExp(`^${escapeRegExp(stem)}_(\\d{${NUMBER_DIGITS},})\\.${escapeRegExp(extension)}$`);
-  let next = 1;
-  for (const entry of readdirSync(folder)) {
-    const match = pattern.exec(entry);
-    if (match) next = Math.max(next, Number(match[1]) + 1);
-  }
+  const scanKey = `${folder}\0${pattern.source}`;
+  let next = nextNumberIfUnchanged(scanKey, folder) ?? highestNumber(folder, pattern) + 1;
 
   const temp = path.join(folder, `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
   writeFileSync(temp, bytes, { flag: 'wx' });
+  let written: string | undefined;
   try {
-    for (;;) {
+    while (written === undefined) {
       const name = `${stem}_${String(next).padStart(NUMBER_DIGITS, '0')}.${extension}`;
       try {
         linkSync(temp, path.join(folder, name));
-        return path.relative(realpathSync(dir), path.join(folder, name)).split(path.sep).join('/');
+        written = name;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        next++;
       }
+      next++;
     }
   } finally {
     unlinkSync(temp);
   }
+  scans.set(scanKey, { mtimeMs: statSync(folder).mtimeMs, next });
+  return path.relative(realpathSync(dir), path.join(folder, written)).split(path.sep).join('/');
+}
+
+function highestNumber(folder: string, pattern: RegExp): number {
+  let highest = 0;
+  for (const entry of readdirSync(folder)) {
+    const match = pattern.exec(entry);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+/**
+ * The number after this process's last write into `folder` under a pattern, while the folder has not changed since
+ * (same mtime): a folder of thousands of images is then not listed again for every image.
+ */
+const scans = new Map<string, { mtimeMs: number; next: number }>();
+
+function nextNumberIfUnchanged(key: string, folder: string): number | undefined {
+  const scan = scans.get(key);
+  return scan !== undefined && statSync(folder).mtimeMs === scan.mtimeMs ? scan.next : undefined;
 }

@@ -18,6 +18,17 @@ describe('output files', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('keeps counting without listing an unchanged folder again, and sees files added since', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lf-out-'));
+    expect(await writeNumberedFile(dir, 'cat', 'png', bytes('a'))).toBe('cat_00001.png');
+    expect(await writeNumberedFile(dir, 'cat', 'png', bytes('b'))).toBe('cat_00002.png');
+    // Later than the folder's last change, so that its mtime moves (the kernel's clock for it is coarse).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writeFile(path.join(dir, 'cat_00009.png'), 'added by hand');
+    expect(await writeNumberedFile(dir, 'cat', 'png', bytes('c'))).toBe('cat_00010.png');
+    expect(await readFile(path.join(dir, 'cat_00009.png'), 'utf8')).toBe('added by hand');
+  });
+
   it('gives concurrent writers distinct numbers', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'lf-out-'));
     const names = await Promise.all(Array.from({ length: 8 }, (_, i) => writeNumberedFile(dir, 'race', 'png', bytes(String(i)))));
