@@ -33,9 +33,11 @@ export default defineNode({
     conditioning: output<Conditioning>(SD_TYPES.conditioning, 'Text embedding [1, 77 x chunks, 768]'),
   },
   async execute({ clip, tokens, clip_skip, weighting }, ctx) {
-    // Its LoRA variants replace one another in memory (per set of embeddings, which prompts of one run may differ in).
+    // Its LoRA variants replace one another in memory (per set of embeddings, which prompts of one run may differ in),
+    // the old ones closed before a new patch is made.
     const group = `text_encoder:${clip.textEncoder}:${tokens.embeddings?.id ?? ''}`;
-    const session = await ctx.env.sessions.open(await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings), { backend: clip.backend, group });
+    const model = await textEncoderModelPath(clip, ctx.env.dataDir, tokens.embeddings, () => ctx.env.sessions.vacate(group));
+    const session = await ctx.env.sessions.open(model, { backend: clip.backend, group });
     const wanted = clip_skip === 2 ? PENULTIMATE_OUTPUT : LAST_LAYER_OUTPUT;
     if (!session.outputs.some((o) => o.name === wanted)) {
       const hint = clip_skip === 2 ? '; CLIP skip 2 needs a model converted by latentflow, use clip_skip 1' : '';

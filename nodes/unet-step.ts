@@ -86,9 +86,11 @@ export default defineNode({
 
     const deepCacheInterval = inputs.deep_cache_interval;
     const tokenMerge = inputs.token_merge_ratio > 0 ? { ratio: inputs.token_merge_ratio } : undefined;
-    const model = await unetVariantPath(unet, ctx.env.dataDir, { controlResiduals: false, freeU: unet.freeU !== undefined, deepCache: deepCacheInterval > 1, tokenMerge });
-    // Variants of one UNet (LoRAs, strengths, FreeU) replace one another in memory.
-    const session = await ctx.env.sessions.open(model, { backend: unet.backend, group: `unet:${unet.path}`, programs: [UNET_SAMPLING] });
+    // Variants of one UNet (LoRAs, strengths, FreeU) replace one another in memory, the old ones closed before a new patch is made.
+    const group = `unet:${unet.path}`;
+    const variant = { controlResiduals: false, freeU: unet.freeU !== undefined, deepCache: deepCacheInterval > 1, tokenMerge };
+    const model = await unetVariantPath(unet, ctx.env.dataDir, variant, () => ctx.env.sessions.vacate(group));
+    const session = await ctx.env.sessions.open(model, { backend: unet.backend, group, programs: [UNET_SAMPLING] });
     if (deepCacheInterval > 1 && !hasDeepCacheInputs(session)) {
       ctx.log.warn(`deep_cache_interval ${deepCacheInterval}: UNet ${model} was not converted by latentflow and has no DeepCache inputs, so every call runs in full`);
     }

@@ -9,6 +9,7 @@ export function threadLimitedPool(pool: SessionPool, threads: number | undefined
   return {
     open: (modelPath, options = {}) => pool.open(modelPath, { intraOpThreads: threads, ...options }),
     release: (modelPath) => pool.release(modelPath),
+    vacate: (group) => pool.vacate(group),
     backends: () => pool.backends(),
     close: () => pool.close(),
   };

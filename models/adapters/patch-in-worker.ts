@@ -8,11 +8,13 @@ const WORKER_URL = new URL('./patch-worker.js', import.meta.url);
 /**
  * The model.onnx to open with the request's LoRAs and extra tokens applied: found at once when
  * nothing is to be done or the copy exists, else made by patchNetwork on a worker thread, so that
- * the calling thread (a server streaming progress) stays responsive meanwhile.
+ * the calling thread (a server streaming progress) stays responsive meanwhile. `beforePatching` runs only when a copy
+ * is to be made, before it is (to free the memory of networks that the copy replaces).
  */
-export async function patchedNetwork(request: PatchRequest): Promise<string> {
+export async function patchedNetwork(request: PatchRequest, beforePatching?: () => Promise<void>): Promise<string> {
   const found = existingPatchedNetwork(request);
   if (found) return found;
+  await beforePatching?.();
   const worker = new Worker(WORKER_URL, { workerData: request });
   try {
     return await new Promise<string>((resolve, reject) => {

@@ -204,7 +204,7 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
   let available: BackendInfo[] | undefined;
 
   /** Replaces the sessions of `group` (other than `key`) and waits until their workers have ended. */
-  const replace = async (group: string, key: string) => {
+  const replace = async (group: string, key?: string) => {
     const replaced = [...sessions].filter(([other, entry]) => other !== key && entry.group === group);
     for (const [other] of replaced) sessions.delete(other);
     const opened = await Promise.allSettled(replaced.map(([, entry]) => entry.session));
@@ -236,6 +236,8 @@ export function createSessionPool(options: { logger?: Logger; onInference?: (tim
       session.catch(() => sessions.delete(key));
       return session;
     },
+
+    vacate: (group) => replace(group),
 
     async release(modelPath) {
       const held = (holders.get(modelPath) ?? 0) - 1;

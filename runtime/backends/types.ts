@@ -119,6 +119,11 @@ export interface SessionPool {
    * closed (a model that something keeps open without releasing stays open).
    */
   release(modelPath: string): Promise<void>;
+  /**
+   * Replaces every session of `group` now (each once its current work is done; a later run on one reopens it), so that
+   * what is about to be built, e.g. the group's next variant, has their memory.
+   */
+  vacate(group: string): Promise<void>;
   backends(): Promise<BackendInfo[]>;
   close(): Promise<void>;
 }

@@ -58,6 +58,22 @@ describe('LoRAs and embeddings through the real pipeline on the tiny model', () 
     expect(twice.equals(once)).toBe(false);
   }, 60_000);
 
+  it('closes the UNet and text encoder variants a new LoRA replaces before patching, and only then', async () => {
+    const vacated: string[] = [];
+    const counting = { ...sessions, vacate: (group: string) => (vacated.push(group), sessions.vacate(group)) };
+    const run = async (strength: number) => {
+      const workflow = applyOverrides(withLoras(txt2img, [{ name: 'strong', strengthModel: strength, strengthClip: strength }]), { 'model.model': 'tiny' });
+      expect((await executor.run(workflow, { env: { ...env, workflow, sessions: counting } })).status).toBe('finished');
+    };
+    await run(0.25);
+    expect(vacated.filter((group) => group.startsWith('unet:'))).toHaveLength(1);
+    expect(vacated.filter((group) => group.startsWith('text_encoder:'))).toHaveLength(1);
+    vacated.length = 0;
+    executor.clearCache();
+    await run(0.25); // the patched copies exist: nothing is closed
+    expect(vacated).toEqual([]);
+  }, 60_000);
+
   it('reports the LoRA keys that match no layer by name in the run log', async () => {
     warnings.length = 0;
     await pixels(withLoras(txt2img, [{ name: 'strong', strengthModel: 0.5, strengthClip: 0.5 }]));

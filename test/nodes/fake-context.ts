@@ -25,6 +25,7 @@ export async function fakeContext(
       return session;
     },
     async release() {},
+    async vacate() {},
     async backends() {
       return [{ name: 'cpu', available: true }];
     },

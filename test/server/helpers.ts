@@ -22,6 +22,7 @@ export const NO_SESSIONS: SessionPool = {
     throw new Error('test server: no ONNX sessions');
   },
   release: async () => {},
+  vacate: async () => {},
   backends: async () => TEST_HARDWARE.backends,
   close: async () => {},
 };

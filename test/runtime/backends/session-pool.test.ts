@@ -130,6 +130,23 @@ describe('session pool', () => {
     }
   });
 
+  it('vacates a group: its sessions end now, others stay, and a vacated one reopens when opened or run again', async () => {
+    const pool = createSessionPool();
+    const x = { type: 'float32' as const, data: Float32Array.of(1), dims: [1] };
+    try {
+      const grouped = await pool.open(addOne, { group: 'add-one' });
+      const ungrouped = await pool.open(slow);
+      await pool.vacate('add-one');
+      expect((grouped as unknown as { ended: boolean }).ended).toBe(true);
+      expect(await pool.open(slow)).toBe(ungrouped);
+      expect([...((await grouped.run({ x })).y.data as Float32Array)]).toEqual([2]);
+      expect(await pool.open(addOne, { group: 'add-one' })).not.toBe(grouped);
+      await pool.vacate('no such group');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('lets a replaced session finish the inference it is running', async () => {
     const pool = createSessionPool();
     try {
