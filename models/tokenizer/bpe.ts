@@ -15,7 +15,8 @@ export class BytePairEncoder {
   private readonly ranks: Map<string, number>;
 
   constructor(merges: readonly string[]) {
-    this.ranks = new Map(merges.map((merge, rank) => [merge, rank]));
+    this.ranks = new Map();
+    for (let rank = 0; rank < merges.length; rank++) this.ranks.set(merges[rank], rank);
   }
 
   /** The symbols of one word, whose characters are byte-table characters. */

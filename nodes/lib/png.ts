@@ -52,11 +52,8 @@ function filterRow(type: number, row: Uint8Array, prev: Uint8Array, bpp: number,
   }
 }
 
-/** A filtered byte read as a signed value, made positive: the usual heuristic's cost of one byte. */
-const cost = (filtered: number) => {
-  const v = filtered & 0xff;
-  return v < 128 ? v : 256 - v;
-};
+/** The cost of a filtered byte, read as a signed value and made positive: the usual heuristic's, by table. */
+const COST = Uint8Array.from({ length: 256 }, (_, v) => (v < 128 ? v : 256 - v));
 
 /**
  * The filter type whose output has the smallest sum of bytes read as signed values (the usual
@@ -70,18 +67,24 @@ function bestFilter(row: Uint8Array, prev: Uint8Array, bpp: number): number {
   let paethSum = 0;
   for (let i = 0; i < row.length; i++) {
     const x = row[i];
-    const a = i >= bpp ? row[i - bpp] : 0;
     const b = prev[i];
-    const c = i >= bpp ? prev[i - bpp] : 0;
-    none += cost(x);
-    sub += cost(x - a);
-    up += cost(x - b);
-    average += cost(x - ((a + b) >> 1));
-    paethSum += cost(x - paeth(a, b, c));
+    let a = 0;
+    let c = 0;
+    if (i >= bpp) {
+      a = row[i - bpp];
+      c = prev[i - bpp];
+    }
+    none += COST[x];
+    sub += COST[(x - a) & 0xff];
+    up += COST[(x - b) & 0xff];
+    average += COST[(x - ((a + b) >> 1)) & 0xff];
+    paethSum += COST[(x - paeth(a, b, c)) & 0xff];
   }
-  const sums = [none, sub, up, average, paethSum];
   let best = 0;
-  for (let type = 1; type < sums.length; type++) if (sums[type] < sums[best]) best = type;
+  let bestSum = none;
+  for (const [type, sum] of [[1, sub], [2, up], [3, average], [4, paethSum]]) {
+    if (sum < bestSum) [best, bestSum] = [type, sum];
+  }
   return best;
 }
 
